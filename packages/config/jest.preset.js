@@ -1,0 +1,18 @@
+// Shared Jest preset: SWC strips types (fast on 2 cores); `npm run typecheck` (tsc) checks them.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  transform: {
+    "^.+\\.(t|j)sx?$": [
+      "@swc/jest",
+      {
+        jsc: { parser: { syntax: "typescript", tsx: true }, target: "es2022", transform: { react: { runtime: "automatic" } } },
+        module: { type: "commonjs" },
+      },
+    ],
+  },
+  // Workspace packages export TypeScript sources and some deps ship ESM only: transform those too.
+  transformIgnorePatterns: ["/node_modules/(?!(@seqlab|@electric-sql|pglite-prisma-adapter)/)"],
+  testMatch: ["<rootDir>/src/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
+  moduleFileExtensions: ["ts", "tsx", "js", "mjs", "cjs", "json"],
+};

@@ -1,0 +1,104 @@
+import type { z } from "zod";
+
+/**
+ * Structural mirror of `@seqlab/datasets`' TaskSpec and Batch: the models package depends on tfjs only
+ * (STYLE.md), so it restates the shapes it consumes instead of importing them.
+ */
+export type ProblemType = "many-to-one" | "many-to-many-aligned" | "many-to-many-unaligned" | "one-to-many";
+export type HeadKind = "classification" | "regression" | "forecast" | "tagging" | "ctc" | "seq2seq" | "generation";
+
+export interface ModelIO {
+  problemType: ProblemType;
+  inputFeatures: number;
+  inputLength: number;
+  outputKind: "regression" | "classes";
+  outputSize: number;
+  targetLength: number;
+  heads: HeadKind[];
+  blank?: number;
+  specialTokens?: { start: number; end: number; pad: number };
+  conditioningSize?: number;
+}
+
+export interface TrainingBatch {
+  size: number;
+  inputs: Float32Array;
+  targets: Float32Array | Int32Array;
+  inputLengths: Int32Array;
+  targetLengths: Int32Array;
+  inputMask: Float32Array;
+  targetMask: Float32Array;
+}
+
+export interface ModelOutput {
+  values: Float32Array;
+  shape: [number, number, number];
+}
+
+/** Optimiser settings shared by every model. */
+export interface OptimizerConfig {
+  name: "adam" | "sgd" | "rmsprop";
+  learningRate: number;
+  /** Global-norm gradient clipping; 0 disables it. */
+  clipNorm: number;
+}
+
+/** A catalog entry: name, zod hyperparameter schema (defaults and bounds), description and builder. */
+export interface ModelDefinition<H extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  /** Heads this architecture can drive; the worker matches them against the task's heads. */
+  heads: HeadKind[];
+  hyperparameters: H;
+}
+
+export interface StepResult {
+  /** Mean loss of the batch (the value the optimiser minimised). */
+  loss: number;
+}
+
+/** Everything needed to continue training exactly: serialised by `Trainer.saveCheckpoint`. */
+export interface CheckpointMeta {
+  format: "seqlab-checkpoint";
+  version: 1;
+  model: string;
+  hyperparameters: Record<string, unknown>;
+  io: ModelIO;
+  optimizer: OptimizerConfig;
+  seed: number;
+  /** Optimiser steps taken so far. */
+  step: number;
+  /** Opaque state owned by the caller (data-iterator position, RNG state, ...), stored verbatim. */
+  extra?: Record<string, unknown>;
+}
+
+export interface TrainerOptions {
+  model: string;
+  /** Raw hyperparameters: parsed with the model's zod schema (defaults applied, bad values rejected). */
+  hyperparameters: unknown;
+  io: ModelIO;
+  optimizer: OptimizerConfig;
+  /** Seeds weight initialisation (and dropout), so the same seed gives the same initial weights. */
+  seed: number;
+}
+
+/** Trains one model. Owns its tensors: call `dispose()` when done. */
+export interface Trainer {
+  readonly model: string;
+  readonly hyperparameters: Record<string, unknown>;
+  readonly io: ModelIO;
+  /** Optimiser steps taken so far. */
+  readonly step: number;
+  /** Number of trainable parameters. */
+  readonly parameterCount: number;
+  /** One optimiser step on a batch. */
+  trainStep(batch: TrainingBatch): Promise<StepResult>;
+  /** Loss and raw output on a batch without updating weights (dropout off). */
+  evaluate(batch: TrainingBatch): Promise<{ loss: number; output: ModelOutput }>;
+  /** Raw output (regression values or class logits) for a batch. */
+  predict(batch: TrainingBatch): Promise<ModelOutput>;
+  /** Weights, optimiser state, config, step and `extra` as one byte array. */
+  saveCheckpoint(extra?: Record<string, unknown>): Promise<Uint8Array>;
+  dispose(): void;
+}
