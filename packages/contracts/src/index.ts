@@ -1,0 +1,4 @@
+export * from "./run-config";
+export * from "./run";
+export * from "./metrics";
+export * from "./jobs";

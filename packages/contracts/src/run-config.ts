@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+/** Identifiers of catalog entries: lower-case words joined by dashes, as the catalogs name them. */
+const CatalogName = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be a catalog name such as \"lstm\" or \"adding\"");
+
+/** Training-loop settings shared by every model; the model's and dataset's own knobs live beside them. */
+export const TrainingSettings = z.object({
+  /** Optimiser steps to run. Capped at 1e6: a run longer than that should be split into resumable stages. */
+  steps: z.number().int().min(1).max(1_000_000).default(500),
+  /** Samples per step. 1024 is far past what fits a sequence batch of the catalog's tasks on one GPU. */
+  batchSize: z.number().int().min(1).max(1024).default(32),
+  optimizer: z.enum(["adam", "sgd", "rmsprop"]).default("adam"),
+  learningRate: z.number().positive().max(10).default(0.001),
+  /** Global-norm gradient clipping; 0 disables it. */
+  clipNorm: z.number().min(0).max(1000).default(1),
+  /** Evaluate on a validation batch every N steps. */
+  evalEvery: z.number().int().min(1).max(100_000).default(25),
+  /** Save a checkpoint every N steps (and always at the end). */
+  checkpointEvery: z.number().int().min(1).max(1_000_000).default(250),
+  /** Compute training accuracy and the task metric every N steps (each costs one forward pass). */
+  trainMetricsEvery: z.number().int().min(1).max(100_000).default(1),
+});
+export type TrainingSettings = z.infer<typeof TrainingSettings>;
+
+/** What a user submits to launch a run. Model and dataset hyperparameters are checked against their catalog schemas. */
+export const LaunchRunRequest = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  /** Project slug; the default project when absent. */
+  project: z.string().trim().min(1).max(64).optional(),
+  model: CatalogName,
+  modelHyperparameters: z.record(z.string(), z.unknown()).default({}),
+  dataset: CatalogName,
+  datasetParams: z.record(z.string(), z.unknown()).default({}),
+  training: TrainingSettings.default(TrainingSettings.parse({})),
+  /** Seeds data generation and weight initialisation. */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  /** Higher runs first (BullMQ priority is inverted internally). */
+  priority: z.number().int().min(-100).max(100).default(0),
+  queue: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a queue name such as \"default\" or \"a100\"").default("default"),
+});
+export type LaunchRunRequest = z.infer<typeof LaunchRunRequest>;
+export type LaunchRunInput = z.input<typeof LaunchRunRequest>;
+
+/** The fully resolved config stored with a run: every default applied, so a clone reproduces it exactly. */
+export const ResolvedRunConfig = z.object({
+  model: CatalogName,
+  modelHyperparameters: z.record(z.string(), z.unknown()),
+  dataset: CatalogName,
+  datasetParams: z.record(z.string(), z.unknown()),
+  training: TrainingSettings,
+  seed: z.number().int().min(0),
+});
+export type ResolvedRunConfig = z.infer<typeof ResolvedRunConfig>;

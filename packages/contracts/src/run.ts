@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { ResolvedRunConfig } from "./run-config";
+
+export const RunStatus = z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED"]);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+/** Statuses after which a run never trains again. */
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED"];
+
+/** A row of the runs list. */
+export const RunSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  project: z.string(),
+  status: RunStatus,
+  modelName: z.string(),
+  datasetName: z.string(),
+  lastStep: z.number().int().nullable(),
+  finalLoss: z.number().nullable(),
+  attempt: z.number().int(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const ArtifactSummary = z.object({
+  id: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  step: z.number().int().nullable(),
+  createdAt: z.string(),
+});
+export type ArtifactSummary = z.infer<typeof ArtifactSummary>;
+
+export const RunEventDto = z.object({
+  id: z.string(),
+  level: z.string(),
+  message: z.string(),
+  attempt: z.number().int(),
+  createdAt: z.string(),
+});
+export type RunEventDto = z.infer<typeof RunEventDto>;
+
+/** Everything the run page shows. */
+export const RunDetail = RunSummary.extend({
+  config: ResolvedRunConfig,
+  seed: z.number().int(),
+  priority: z.number().int(),
+  queueName: z.string(),
+  maxAttempts: z.number().int(),
+  errorReason: z.string().nullable(),
+  backend: z.string().nullable(),
+  device: z.string().nullable(),
+  artifacts: z.array(ArtifactSummary),
+  events: z.array(RunEventDto),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
