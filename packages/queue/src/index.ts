@@ -1,0 +1,3 @@
+export * from "./connection";
+export * from "./training-queue";
+export * from "./run-events";
