@@ -1,0 +1,6 @@
+export * from "./assemble-batch";
+export * from "./define-task";
+export * from "./metrics";
+export * from "./sample";
+export * from "./split-assignment";
+export * from "./task-params";

@@ -1,0 +1,1 @@
+export { ADDING_TOLERANCE, AddingParams, addingTask } from "./adding-task";
