@@ -1,0 +1,23 @@
+/**
+ * Migrations without Prisma's native schema engine (it cannot be downloaded here): the wasm schema engine
+ * over driver adapters, with an in-memory PGlite as shadow database. See scripts/migrate.ts for the CLI.
+ */
+export type { MigrationTarget } from "./adapters";
+export {
+  applyMigrations,
+  checkDrift,
+  createMigration,
+  diffSchemaAgainstMigrations,
+  migrationStatus,
+} from "./engine-commands";
+export type {
+  ApplyMigrationsResult,
+  CreateMigrationResult,
+  MigrationSources,
+  MigrationStatus,
+} from "./engine-commands";
+export { applyMigrationFiles } from "./apply-migration-files";
+export type { ApplyMigrationFilesOptions } from "./apply-migration-files";
+export { DEFAULT_MIGRATIONS_DIR, DEFAULT_SCHEMA_PATH, readMigrationFiles } from "./migration-files";
+export type { MigrationFile } from "./migration-files";
+export { schemaEngineVersion } from "./schema-engine";
