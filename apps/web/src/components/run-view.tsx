@@ -1,0 +1,156 @@
+"use client";
+
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { MetricPoint, RunDetail, RunStatus, RunStreamEvent } from "@seqlab/contracts";
+import { MetricChart, type ChartSeries } from "./metric-chart";
+
+type SeriesMap = Map<string, Map<number, number>>;
+
+/** Charts group keys by metric name: "loss" and "val/loss" share a chart, so do "train/accuracy" and "val/accuracy". */
+function chartNameOf(key: string): string {
+  const parts = key.split("/");
+  return parts.length > 1 && ["train", "val", "test"].includes(parts[0]!) ? parts.slice(1).join("/") : key;
+}
+
+function toCharts(series: SeriesMap): { title: string; series: ChartSeries[] }[] {
+  const groups = new Map<string, ChartSeries[]>();
+  for (const [key, points] of [...series.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const steps = [...points.keys()].sort((a, b) => a - b);
+    const entry: ChartSeries = { key, steps, values: steps.map((s) => points.get(s)!) };
+    const title = chartNameOf(key);
+    groups.set(title, [...(groups.get(title) ?? []), entry]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a === "loss" ? -1 : b === "loss" ? 1 : a.localeCompare(b)))
+    .map(([title, s]) => ({ title, series: s }));
+}
+
+const TERMINAL: RunStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED"];
+
+/** The run page: status, live charts over SSE (survives refresh: the stream starts with a snapshot), config, artifacts, log. */
+export function RunView({ initialRun }: { initialRun: RunDetail }) {
+  const [run, setRun] = useState(initialRun);
+  const [status, setStatus] = useState<RunStatus>(initialRun.status);
+  const [errorReason, setErrorReason] = useState(initialRun.errorReason);
+  const [attempt, setAttempt] = useState(initialRun.attempt);
+  const [logs, setLogs] = useState(initialRun.events.map((e) => ({ level: e.level, message: e.message, at: e.createdAt })));
+  const [version, setVersion] = useState(0);
+  const [connected, setConnected] = useState(false);
+  const series = useRef<SeriesMap>(new Map());
+  const frame = useRef<number | null>(null);
+
+  useEffect(() => {
+    const bump = () => {
+      if (frame.current !== null) return;
+      frame.current = requestAnimationFrame(() => {
+        frame.current = null;
+        setVersion((v) => v + 1);
+      });
+    };
+    const addPoints = (points: MetricPoint[]) => {
+      for (const p of points) {
+        let s = series.current.get(p.key);
+        if (!s) series.current.set(p.key, (s = new Map()));
+        s.set(p.step, p.value);
+      }
+      bump();
+    };
+    const source = new EventSource(`/api/runs/${initialRun.id}/stream`);
+    source.onopen = () => setConnected(true);
+    source.onerror = () => setConnected(false);
+    source.onmessage = (message) => {
+      const event = JSON.parse(message.data) as RunStreamEvent;
+      if (event.type === "metrics") addPoints(event.points);
+      else if (event.type === "status") {
+        setStatus(event.status);
+        if (event.errorReason !== undefined) setErrorReason(event.errorReason ?? null);
+        if (event.attempt !== undefined) setAttempt(event.attempt);
+        if (TERMINAL.includes(event.status)) {
+          // Artifacts and the final log are written by now: refresh the details once.
+          void fetch(`/api/runs/${initialRun.id}`).then((r) => r.json()).then((j: { run?: RunDetail }) => {
+            if (j.run) {
+              setRun(j.run);
+              setLogs(j.run.events.map((e) => ({ level: e.level, message: e.message, at: e.createdAt })));
+            }
+          });
+        }
+      } else if (event.type === "log") {
+        setLogs((l) => [...l.slice(-499), { level: event.level, message: event.message, at: new Date(event.at).toISOString() }]);
+      }
+    };
+    return () => source.close();
+  }, [initialRun.id]);
+
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const charts = useMemo(() => toCharts(series.current), [version]);
+  const lossSeries = series.current.get("loss");
+  const lastStep = lossSeries && lossSeries.size ? Math.max(...lossSeries.keys()) : run.lastStep;
+
+  const cancel = async () => {
+    await fetch(`/api/runs/${run.id}/cancel`, { method: "POST" });
+  };
+
+  return (
+    <>
+      <div className="row" style={{ justifyContent: "space-between", alignItems: "center" }}>
+        <h1>
+          {run.name} <span className={`badge ${status}`} data-testid="run-status">{status}</span>
+        </h1>
+        <div className="row" style={{ gap: 8 }}>
+          <a className="button secondary" href={`/runs/new?from=${run.id}`}>Clone</a>
+          {!TERMINAL.includes(status) && <button className="secondary" onClick={cancel} data-testid="cancel">Cancel</button>}
+        </div>
+      </div>
+      {errorReason && <div className="error-box" data-testid="run-error">{errorReason}</div>}
+      <div className="panel">
+        <dl className="kv">
+          <dt>Model</dt><dd>{run.modelName}</dd>
+          <dt>Dataset</dt><dd>{run.datasetName}</dd>
+          <dt>Step</dt><dd data-testid="run-step">{lastStep ?? "-"} / {run.config.training.steps}</dd>
+          <dt>Attempt</dt><dd>{attempt} of {run.maxAttempts}</dd>
+          <dt>Backend</dt><dd>{run.backend ?? "-"} {run.device ? `(${run.device})` : ""}</dd>
+          <dt>Seed</dt><dd>{run.seed}</dd>
+          <dt>Queue</dt><dd>{run.queueName} (priority {run.priority})</dd>
+          <dt>Live</dt><dd>{connected ? "connected" : "reconnecting..."}</dd>
+        </dl>
+      </div>
+      <h2>Metrics</h2>
+      {charts.length === 0 ? <p className="muted">No metrics yet: the run is waiting for a worker.</p> : (
+        <div className="charts">
+          {charts.map((c) => <MetricChart key={c.title} title={c.title} series={c.series} />)}
+        </div>
+      )}
+      <div className="row">
+        <div className="col">
+          <h2>Artifacts</h2>
+          {run.artifacts.length === 0 ? <p className="muted">None yet.</p> : (
+            <table className="grid" data-testid="artifacts">
+              <thead><tr><th>Kind</th><th>Name</th><th>Step</th><th>Size</th><th>sha256</th></tr></thead>
+              <tbody>
+                {run.artifacts.map((a) => (
+                  <tr key={a.id}>
+                    <td>{a.kind}</td>
+                    <td><a href={`/api/artifacts/${a.id}`}>{a.name}</a></td>
+                    <td className="num">{a.step ?? "-"}</td>
+                    <td className="num">{(a.size / 1024).toFixed(1)} KiB</td>
+                    <td title={a.sha256}>{a.sha256.slice(0, 12)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+        <div className="col">
+          <h2>Config</h2>
+          <pre className="config">{JSON.stringify(run.config, null, 2)}</pre>
+        </div>
+      </div>
+      <h2>Log</h2>
+      <div className="log" data-testid="run-log">
+        {logs.map((l, i) => (
+          <div key={i} className={l.level}>{new Date(l.at).toLocaleTimeString()} {l.message}</div>
+        ))}
+      </div>
+    </>
+  );
+}

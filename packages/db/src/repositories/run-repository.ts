@@ -1,0 +1,206 @@
+import type { ResolvedRunConfig, RunDetail, RunStatus, RunSummary } from "@seqlab/contracts";
+import { ResolvedRunConfig as ResolvedRunConfigSchema } from "@seqlab/contracts";
+import type { Prisma } from "../generated/prisma/client";
+import type { Db } from "./types";
+
+export interface CreateRunInput {
+  projectId: string;
+  name: string;
+  config: ResolvedRunConfig;
+  priority: number;
+  queueName: string;
+  maxAttempts?: number;
+}
+
+const summarySelect = {
+  id: true,
+  name: true,
+  status: true,
+  modelName: true,
+  datasetName: true,
+  lastStep: true,
+  finalLoss: true,
+  attempt: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  project: { select: { slug: true } },
+} satisfies Prisma.RunSelect;
+
+type SummaryRow = Prisma.RunGetPayload<{ select: typeof summarySelect }>;
+
+function toSummary(row: SummaryRow): RunSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    project: row.project.slug,
+    status: row.status,
+    modelName: row.modelName,
+    datasetName: row.datasetName,
+    lastStep: row.lastStep,
+    finalLoss: row.finalLoss,
+    attempt: row.attempt,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** Runs: creation, the attempt protocol that makes at-least-once delivery harmless, and DTOs for the API. */
+export class RunRepository {
+  constructor(private readonly db: Db) {}
+
+  async createRun(input: CreateRunInput): Promise<RunSummary> {
+    const row = await this.db.run.create({
+      data: {
+        projectId: input.projectId,
+        name: input.name,
+        modelName: input.config.model,
+        datasetName: input.config.dataset,
+        config: input.config as unknown as Prisma.InputJsonValue,
+        seed: input.config.seed,
+        priority: input.priority,
+        queueName: input.queueName,
+        maxAttempts: input.maxAttempts ?? 3,
+      },
+      select: summarySelect,
+    });
+    return toSummary(row);
+  }
+
+  /** Deletes a run that could not be queued, so a failed launch leaves nothing behind. */
+  async deleteRun(runId: string): Promise<void> {
+    await this.db.run.delete({ where: { id: runId } });
+  }
+
+  async listRuns(options: { projectSlug?: string; limit?: number } = {}): Promise<RunSummary[]> {
+    const rows = await this.db.run.findMany({
+      where: options.projectSlug ? { project: { slug: options.projectSlug } } : undefined,
+      orderBy: { createdAt: "desc" },
+      take: options.limit ?? 200,
+      select: summarySelect,
+    });
+    return rows.map(toSummary);
+  }
+
+  async getRunDetail(runId: string): Promise<RunDetail | null> {
+    const row = await this.db.run.findUnique({
+      where: { id: runId },
+      select: {
+        ...summarySelect,
+        config: true,
+        seed: true,
+        priority: true,
+        queueName: true,
+        maxAttempts: true,
+        errorReason: true,
+        backend: true,
+        device: true,
+        artifacts: {
+          select: { id: true, kind: true, name: true, size: true, sha256: true, step: true, createdAt: true },
+          orderBy: { createdAt: "asc" },
+        },
+        events: { select: { id: true, level: true, message: true, attempt: true, createdAt: true }, orderBy: { id: "asc" }, take: 500 },
+      },
+    });
+    if (!row) return null;
+    return {
+      ...toSummary(row),
+      config: ResolvedRunConfigSchema.parse(row.config),
+      seed: row.seed,
+      priority: row.priority,
+      queueName: row.queueName,
+      maxAttempts: row.maxAttempts,
+      errorReason: row.errorReason,
+      backend: row.backend,
+      device: row.device,
+      artifacts: row.artifacts.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+      events: row.events.map((e) => ({ ...e, id: e.id.toString(), createdAt: e.createdAt.toISOString() })),
+    };
+  }
+
+  async getStatus(runId: string): Promise<{ status: RunStatus; attempt: number; cancelRequested: boolean } | null> {
+    return this.db.run.findUnique({ where: { id: runId }, select: { status: true, attempt: true, cancelRequested: true } });
+  }
+
+  /**
+   * Claims the run for a new attempt. Returns null when the run is finished, cancelled or out of attempts,
+   * so a redelivered job is a no-op. The conditional update makes two workers racing for one run safe:
+   * only one sees its attempt number.
+   */
+  async startAttempt(
+    runId: string,
+    info: { workerId?: string | null; backend: string; device: string },
+  ): Promise<{ attempt: number } | null> {
+    const run = await this.db.run.findUnique({ where: { id: runId }, select: { status: true, attempt: true, maxAttempts: true } });
+    if (!run || (run.status !== "QUEUED" && run.status !== "RUNNING")) return null;
+    if (run.attempt >= run.maxAttempts) return null;
+    const next = run.attempt + 1;
+    const { count } = await this.db.run.updateMany({
+      where: { id: runId, attempt: run.attempt, status: { in: ["QUEUED", "RUNNING"] } },
+      data: {
+        attempt: next,
+        status: "RUNNING",
+        backend: info.backend,
+        device: info.device,
+        workerId: info.workerId ?? null,
+        startedAt: run.attempt === 0 ? new Date() : undefined,
+        errorReason: null,
+      },
+    });
+    return count === 1 ? { attempt: next } : null;
+  }
+
+  /** Records the latest step and loss for the runs list; ignored if another attempt now owns the run. */
+  async recordProgress(runId: string, attempt: number, lastStep: number, loss: number | null): Promise<void> {
+    await this.db.run.updateMany({
+      where: { id: runId, attempt, status: "RUNNING" },
+      data: { lastStep, finalLoss: loss !== null && Number.isFinite(loss) ? loss : undefined },
+    });
+  }
+
+  /** Ends an attempt with a terminal status; returns false if the attempt no longer owns the run. */
+  async finishAttempt(
+    runId: string,
+    attempt: number,
+    status: Exclude<RunStatus, "QUEUED" | "RUNNING">,
+    details: { errorReason?: string | null; finalLoss?: number | null; lastStep?: number | null } = {},
+  ): Promise<boolean> {
+    const { count } = await this.db.run.updateMany({
+      where: { id: runId, attempt, status: "RUNNING" },
+      data: {
+        status,
+        finishedAt: new Date(),
+        errorReason: details.errorReason ?? null,
+        finalLoss: details.finalLoss !== undefined && details.finalLoss !== null && Number.isFinite(details.finalLoss) ? details.finalLoss : undefined,
+        lastStep: details.lastStep ?? undefined,
+        workerId: null,
+      },
+    });
+    return count === 1;
+  }
+
+  /**
+   * Asks a run to stop. A queued run is cancelled at once (returns "cancelled"); a running one is flagged and
+   * its worker stops within a cancel poll (returns "requested"); a finished one is left alone ("finished").
+   */
+  async requestCancel(runId: string): Promise<"cancelled" | "requested" | "finished" | "missing"> {
+    const queued = await this.db.run.updateMany({
+      where: { id: runId, status: "QUEUED" },
+      data: { status: "CANCELLED", cancelRequested: true, finishedAt: new Date() },
+    });
+    if (queued.count === 1) return "cancelled";
+    const running = await this.db.run.updateMany({ where: { id: runId, status: "RUNNING" }, data: { cancelRequested: true } });
+    if (running.count === 1) return "requested";
+    const exists = await this.db.run.count({ where: { id: runId } });
+    return exists ? "finished" : "missing";
+  }
+
+  /** Fails a run outright (a payload that cannot be trained), whatever attempt it is on. */
+  async failRun(runId: string, errorReason: string): Promise<void> {
+    await this.db.run.updateMany({
+      where: { id: runId, status: { in: ["QUEUED", "RUNNING"] } },
+      data: { status: "FAILED", errorReason, finishedAt: new Date(), workerId: null },
+    });
+  }
+}
