@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { formatParamError } from "./task-helpers/task-params";
 import { addingTask } from "./tasks/adding";
+import { babiQaTask } from "./tasks/babi-qa";
+import { charLmTask } from "./tasks/char-lm";
+import { copyMemoryTask } from "./tasks/copy-memory";
+import { timeSeriesTask } from "./tasks/time-series";
+import { translationDatesTask, translationNumbersTask } from "./tasks/translation";
 import type { HeadKind, MetricInfo, ProblemType, TaskDefinition, TaskInstance, TaskSpec } from "./types";
 
 /**
@@ -8,7 +13,15 @@ import type { HeadKind, MetricInfo, ProblemType, TaskDefinition, TaskInstance, T
  * TODO(datasets part B): add `handwritingLinesTask`, `speechDigitsTask` and `captioningTask` from
  * ./tasks/handwriting-lines, ./tasks/speech-digits and ./tasks/captioning once those modules exist.
  */
-export const taskCatalog: TaskDefinition[] = [addingTask];
+export const taskCatalog: TaskDefinition[] = [
+  addingTask,
+  copyMemoryTask,
+  timeSeriesTask,
+  charLmTask,
+  translationDatesTask,
+  translationNumbersTask,
+  babiQaTask,
+];
 
 /** The catalog entry called `name`; throws an error listing the known names otherwise. */
 export function getTask(name: string): TaskDefinition {

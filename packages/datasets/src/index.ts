@@ -2,3 +2,23 @@ export * from "./types";
 export * from "./random";
 export { createTask, describeTasks, getTask, parseTaskParams, taskCatalog, type TaskDescription } from "./catalog";
 export * from "./tasks/adding";
+export * from "./tasks/babi-qa";
+export * from "./tasks/char-lm";
+export * from "./tasks/copy-memory";
+export * from "./tasks/time-series";
+export * from "./tasks/translation";
+export {
+  assembleBatch,
+  BASELINE_SAMPLE_LIMIT,
+  classScores,
+  defineTask,
+  drawForSplit,
+  regressionScores,
+  splitOfContent,
+  SPLIT_NAMES,
+  type Sample,
+  type SampleSource,
+  type SequenceData,
+  type TaskRecipe,
+  type TaskSetup,
+} from "./task-helpers";

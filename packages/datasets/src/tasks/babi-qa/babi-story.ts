@@ -1,0 +1,102 @@
+import type { Rng } from "../../random";
+
+/** The cast and world of the stories, as in bAbI tasks 1 and 2 (Weston et al. 2015). */
+export const PEOPLE = ["Mary", "John", "Sandra", "Daniel", "Fred", "Bill"] as const;
+/** Answers: every question asks for a location. */
+export const LOCATIONS = ["kitchen", "garden", "hallway", "bathroom", "bedroom", "office"] as const;
+/** Objects people carry. */
+export const OBJECTS = ["apple", "football", "milk", "box"] as const;
+
+const MOVE_VERBS = ["went to", "moved to", "journeyed to", "travelled to"];
+const TAKE_VERBS = ["picked up", "grabbed", "got"];
+const DROP_VERBS = ["dropped", "put down", "left"];
+
+/** Which questions a story may end with: about where a person is, where an object is (two facts), or either. */
+export type QuestionKind = "people" | "objects" | "mixed";
+
+/** A story as sentences of words, the question, and the answer location's index. */
+export interface Story {
+  sentences: string[][];
+  question: string[];
+  answer: number;
+}
+
+/** Every word a story can contain, punctuation included: the input vocabulary. */
+export const STORY_VOCABULARY: readonly string[] = [
+  ...new Set(
+    [
+      ...PEOPLE,
+      ...LOCATIONS,
+      ...OBJECTS,
+      ...[...MOVE_VERBS, ...TAKE_VERBS, ...DROP_VERBS].flatMap((v) => v.split(" ")),
+      "the",
+      "Where",
+      "is",
+      ".",
+      "?",
+    ].sort(),
+  ),
+];
+
+/** Longest sentence ("Mary picked up the apple .") and question ("Where is the apple ?"), in tokens. */
+export const MAX_SENTENCE_TOKENS = 6;
+/** Longest question in tokens. */
+export const MAX_QUESTION_TOKENS = 5;
+
+/**
+ * One story of `length` sentences. People move between locations and pick up and drop objects; the question asks
+ * where someone or something is at the end, and is always answerable from the story (an object's location may
+ * need two facts: who holds it and where they went).
+ */
+export function generateStory(rng: Rng, length: number, kind: QuestionKind): Story {
+  // Redraw the rare story that has no answerable question of the requested kind (e.g. no object was ever taken).
+  for (;;) {
+    const personAt = new Map<number, number>();
+    const holder = new Map<number, number>();
+    const objectAt = new Map<number, number>();
+    const sentences: string[][] = [];
+    while (sentences.length < length) {
+      const person = rng.int(0, PEOPLE.length);
+      const name = PEOPLE[person] as string;
+      const here = personAt.get(person);
+      const held = OBJECTS.map((_, o) => o).filter((o) => holder.get(o) === person);
+      const free = OBJECTS.map((_, o) => o).filter((o) => !holder.has(o));
+      const roll = rng.float();
+      if (here !== undefined && held.length > 0 && roll < 0.15) {
+        const object = rng.pick(held);
+        holder.delete(object);
+        objectAt.set(object, here);
+        sentences.push([name, ...rng.pick(DROP_VERBS).split(" "), "the", OBJECTS[object] as string, "."]);
+      } else if (here !== undefined && free.length > 0 && roll < 0.4) {
+        const object = rng.pick(free);
+        holder.set(object, person);
+        objectAt.delete(object);
+        sentences.push([name, ...rng.pick(TAKE_VERBS).split(" "), "the", OBJECTS[object] as string, "."]);
+      } else {
+        const location = rng.int(0, LOCATIONS.length);
+        personAt.set(person, location);
+        sentences.push([name, ...rng.pick(MOVE_VERBS).split(" "), "the", LOCATIONS[location] as string, "."]);
+      }
+    }
+    const questions: Story[] = [];
+    if (kind !== "objects") {
+      for (const [person, location] of personAt) {
+        questions.push({ sentences, question: ["Where", "is", PEOPLE[person] as string, "?"], answer: location });
+      }
+    }
+    if (kind !== "people") {
+      OBJECTS.forEach((object, o) => {
+        const who = holder.get(o);
+        const location = who === undefined ? objectAt.get(o) : personAt.get(who);
+        if (location !== undefined) questions.push({ sentences, question: ["Where", "is", "the", object, "?"], answer: location });
+      });
+    }
+    if (questions.length > 0) return rng.pick(questions);
+  }
+}
+
+/** A story and its question as plain text. */
+export function storyText(story: Pick<Story, "sentences" | "question">): string {
+  const join = (words: string[]) => words.join(" ").replace(/ ([.?])/g, "$1");
+  return `${story.sentences.map(join).join(" ")} ${join(story.question)}`;
+}

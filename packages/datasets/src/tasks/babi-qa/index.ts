@@ -1,0 +1,2 @@
+export { BabiQaParams, babiQaTask } from "./babi-qa-task";
+export { generateStory, LOCATIONS, OBJECTS, PEOPLE, storyText, type QuestionKind, type Story } from "./babi-story";

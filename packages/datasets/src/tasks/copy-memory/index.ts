@@ -1,0 +1,1 @@
+export { CopyMemoryParams, copyMemoryTask } from "./copy-memory-task";

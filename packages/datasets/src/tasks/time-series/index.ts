@@ -1,0 +1,1 @@
+export { TIME_SERIES_TOLERANCE, TimeSeriesParams, timeSeriesTask } from "./time-series-task";
