@@ -1,0 +1,10 @@
+// One Jest run over every workspace that has tests, so `npm test` reports one total.
+const fs = require("node:fs");
+const path = require("node:path");
+
+const projects = ["packages", "apps"]
+  .flatMap((dir) => fs.readdirSync(path.join(__dirname, dir)).map((name) => path.join(__dirname, dir, name)))
+  .filter((dir) => fs.existsSync(path.join(dir, "jest.config.js")));
+
+/** @type {import('jest').Config} */
+module.exports = { projects };

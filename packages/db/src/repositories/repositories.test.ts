@@ -1,0 +1,102 @@
+import { TrainingSettings, type ResolvedRunConfig } from "@seqlab/contracts";
+import { createTestDatabase, type TestDatabase } from "../client";
+import { ArtifactRepository, EventRepository, MetricRepository, ProjectRepository, RunRepository, WorkerRepository } from "./index";
+
+const config: ResolvedRunConfig = {
+  model: "lstm",
+  modelHyperparameters: { units: 8 },
+  dataset: "adding",
+  datasetParams: { length: 10 },
+  training: TrainingSettings.parse({ steps: 5 }),
+  seed: 7,
+};
+
+describe("repositories (real PostgreSQL)", () => {
+  let db: TestDatabase;
+  let runs: RunRepository;
+  let projectId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    runs = new RunRepository(db.prisma);
+    projectId = (await new ProjectRepository(db.prisma).ensureProject()).id;
+  });
+  afterAll(() => db.drop());
+
+  it("creates the default team, owner and project once", async () => {
+    const again = await new ProjectRepository(db.prisma).ensureProject();
+    expect(again.id).toBe(projectId);
+    expect(await db.prisma.membership.count()).toBe(1);
+  });
+
+  it("lets exactly one of two racing attempts claim a run, and none after it finished", async () => {
+    const run = await runs.createRun({ projectId, name: "race", config, priority: 0, queueName: "default" });
+    const claims = await Promise.all([
+      runs.startAttempt(run.id, { backend: "cpu", device: "cpu" }),
+      runs.startAttempt(run.id, { backend: "cpu", device: "cpu" }),
+    ]);
+    const won = claims.filter((c) => c !== null);
+    expect(won).toHaveLength(1);
+    expect(won[0]!.attempt).toBe(1);
+    // The loser's (stale) attempt number can no longer finish the run.
+    expect(await runs.finishAttempt(run.id, 0, "FAILED", { errorReason: "stale" })).toBe(false);
+    expect(await runs.finishAttempt(run.id, 1, "SUCCEEDED", { finalLoss: 0.01, lastStep: 5 })).toBe(true);
+    expect(await runs.startAttempt(run.id, { backend: "cpu", device: "cpu" })).toBeNull();
+    const detail = await runs.getRunDetail(run.id);
+    expect(detail).toMatchObject({ status: "SUCCEEDED", attempt: 1, finalLoss: 0.01, lastStep: 5, config });
+  });
+
+  it("stops claiming after maxAttempts", async () => {
+    const run = await runs.createRun({ projectId, name: "crashy", config, priority: 0, queueName: "default", maxAttempts: 2 });
+    expect(await runs.startAttempt(run.id, { backend: "cpu", device: "cpu" })).toEqual({ attempt: 1 });
+    expect(await runs.startAttempt(run.id, { backend: "cpu", device: "cpu" })).toEqual({ attempt: 2 });
+    expect(await runs.startAttempt(run.id, { backend: "cpu", device: "cpu" })).toBeNull();
+  });
+
+  it("cancels a queued run at once and flags a running one", async () => {
+    const queued = await runs.createRun({ projectId, name: "q", config, priority: 0, queueName: "default" });
+    expect(await runs.requestCancel(queued.id)).toBe("cancelled");
+    expect((await runs.getStatus(queued.id))?.status).toBe("CANCELLED");
+    const running = await runs.createRun({ projectId, name: "r", config, priority: 0, queueName: "default" });
+    await runs.startAttempt(running.id, { backend: "cpu", device: "cpu" });
+    expect(await runs.requestCancel(running.id)).toBe("requested");
+    expect(await runs.getStatus(running.id)).toMatchObject({ status: "RUNNING", cancelRequested: true });
+    expect(await runs.requestCancel("nope")).toBe("missing");
+  });
+
+  it("never duplicates a metric point and thins long series", async () => {
+    const run = await runs.createRun({ projectId, name: "m", config, priority: 0, queueName: "default" });
+    const metrics = new MetricRepository(db.prisma);
+    const points = Array.from({ length: 50 }, (_, i) => ({ key: "loss", step: i + 1, value: 1 / (i + 1), wallTime: Date.now() }));
+    expect(await metrics.insertPoints(run.id, points)).toBe(50);
+    expect(await metrics.insertPoints(run.id, points.slice(10, 20))).toBe(0);
+    expect(await metrics.countPoints(run.id, "loss")).toBe(50);
+    const thinned = await metrics.listPoints(run.id, { maxPointsPerKey: 10 });
+    expect(thinned.length).toBeLessThanOrEqual(11);
+    expect(thinned.at(-1)?.step).toBe(50);
+  });
+
+  it("stores artifacts with their sha256 and skips a corrupted newest checkpoint", async () => {
+    const run = await runs.createRun({ projectId, name: "a", config, priority: 0, queueName: "default" });
+    const artifacts = new ArtifactRepository(db.prisma);
+    const first = await artifacts.saveArtifact({ runId: run.id, kind: "checkpoint", name: "step-1", content: new Uint8Array([1, 2, 3]), step: 1 });
+    expect(first.sha256).toBe("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81");
+    const second = await artifacts.saveArtifact({ runId: run.id, kind: "checkpoint", name: "step-2", content: new Uint8Array([4, 5]), step: 2 });
+    expect((await artifacts.latestGoodCheckpoint(run.id))?.step).toBe(2);
+    await db.prisma.artifact.update({ where: { id: second.id }, data: { content: new Uint8Array([9, 9]) } });
+    expect((await artifacts.latestGoodCheckpoint(run.id))?.step).toBe(1);
+    await new EventRepository(db.prisma).addEvent(run.id, { message: "hello", level: "warn", attempt: 1 });
+    const detail = await runs.getRunDetail(run.id);
+    expect(detail?.artifacts.map((a) => a.name)).toEqual(["step-1", "step-2"]);
+    expect(detail?.events[0]).toMatchObject({ message: "hello", level: "warn", attempt: 1 });
+  });
+
+  it("derives worker state from heartbeats", async () => {
+    const workers = new WorkerRepository(db.prisma);
+    await workers.register({ id: "w1", host: "h", pid: 1, backend: "cpu", device: "cpu", concurrency: 1, queues: ["default"], version: "0" });
+    await workers.heartbeat("w1", null);
+    expect((await workers.listWorkers()).find((w) => w.id === "w1")?.state).toBe("idle");
+    await db.prisma.worker.update({ where: { id: "w1" }, data: { lastHeartbeat: new Date(Date.now() - 60_000) } });
+    expect((await workers.listWorkers()).find((w) => w.id === "w1")?.state).toBe("lost");
+  });
+});
