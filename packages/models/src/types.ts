@@ -102,3 +102,14 @@ export interface Trainer {
   saveCheckpoint(extra?: Record<string, unknown>): Promise<Uint8Array>;
   dispose(): void;
 }
+
+/** A Trainer as `createTrainer` returns it: the head it trains and, for one-to-many models, sampling. */
+export interface SequenceTrainer extends Trainer {
+  /** The head being trained: the first of `io.heads` that the model supports. */
+  readonly head: HeadKind;
+  /**
+   * Generation heads only: samples `steps` tokens per conditioning vector (row-major [B, conditioningSize]) at
+   * `temperature` (0 = greedy). Returns ids [B, steps]; after the end token a row continues with padding.
+   */
+  sample(conditioning: Float32Array, temperature: number, steps: number): Promise<Int32Array>;
+}

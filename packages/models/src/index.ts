@@ -1,0 +1,25 @@
+/**
+ * @seqlab/models: sequence models on TensorFlow.js. Import `initBackend` and await it before anything creates a
+ * tensor; then `createTrainer` / `loadTrainer`.
+ */
+export { initBackend } from "./backend/init-backend";
+export type { BackendChoice, BackendName, InitBackendOptions } from "./backend/init-backend";
+export { installWasmKernelFixes } from "./backend/wasm-kernels";
+export { modelCatalog, getModelDefinition, compatibleModels, parseHyperparameters, registerModel } from "./catalog";
+export type { ModelEntry, PreparedInputs, TrainableModel } from "./catalog";
+export { createTrainer, loadTrainer, readCheckpointMeta } from "./training/trainer";
+export { encodeCheckpoint, decodeCheckpoint } from "./checkpoint";
+export type { CheckpointTensor } from "./checkpoint";
+export { SimpleRnn } from "./layers/simple-rnn";
+export { SimpleRnnCell } from "./layers/simple-rnn-cell";
+export { LstmCell } from "./layers/lstm-cell";
+export { GruCell } from "./layers/gru-cell";
+export { Bidirectional } from "./layers/bidirectional";
+export type { MergeMode } from "./layers/bidirectional";
+export { runSequence } from "./layers/recurrent-cell";
+export type { RecurrentCell, RecurrentActivation, NamedVariable, SequenceResult } from "./layers/recurrent-cell";
+export { orthogonal, glorotUniform } from "./initializers";
+export { Random } from "./random";
+export { maskedSoftmaxCrossEntropy, maskedMeanSquaredError } from "./training/losses";
+export { clipByGlobalNorm } from "./training/optimizers";
+export * from "./types";
