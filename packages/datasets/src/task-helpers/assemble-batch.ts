@@ -22,7 +22,9 @@ export function assembleBatch(spec: TaskSpec, samples: readonly Sample[]): Batch
   samples.forEach((sample, row) => {
     const inSteps = sequenceSteps(sample.input);
     const outSteps = sequenceSteps(sample.target);
-    if (inSteps > inputLength) throw new Error(`sample ${row}: ${inSteps} input steps exceed inputLength ${inputLength}`);
+    if (inSteps > inputLength) {
+      throw new Error(`sample ${row}: ${inSteps} input steps exceed inputLength ${inputLength}`);
+    }
     if (outSteps > targetLength) {
       throw new Error(`sample ${row}: ${outSteps} target steps exceed targetLength ${targetLength}`);
     }

@@ -51,7 +51,9 @@ function babiSpec(params: BabiQaParams): TaskSpec {
   };
 }
 
-const decodeWords = (ids: readonly number[]) => storyText({ sentences: [], question: ids.map((id) => STORY_VOCABULARY[id] ?? "?") }).trim();
+function decodeWords(ids: readonly number[]): string {
+  return storyText({ sentences: [], question: ids.map((id) => STORY_VOCABULARY[id] ?? "?") }).trim();
+}
 
 /**
  * bAbI-style question answering (after Weston et al. 2015, tasks 1 and 2): a short story of people moving and
@@ -74,7 +76,8 @@ export const babiQaTask = defineTask({
       spec,
       sizes: splitSizes(params),
       sample(rng, _index, split) {
-        const story = drawForSplit(rng, split, (r) => generateStory(r, params.storyLength, params.questions), storyText);
+        const draw = (r: typeof rng) => generateStory(r, params.storyLength, params.questions);
+        const story = drawForSplit(rng, split, draw, storyText);
         const words = [...story.sentences.flat(), ...story.question];
         return {
           input: { tokens: words.map((word) => WORD_IDS.get(word) as number) },
@@ -92,7 +95,8 @@ export const babiQaTask = defineTask({
         return { accuracy, crossEntropy };
       },
       preview(sample) {
-        return { input: decodeWords(tokensOf(sample.input)), target: LOCATIONS[tokensOf(sample.target)[0] as number] ?? "?" };
+        const answer = LOCATIONS[tokensOf(sample.target)[0] as number] ?? "?";
+        return { input: decodeWords(tokensOf(sample.input)), target: answer };
       },
       decodeTarget: (ids) => Array.from(ids, (id) => LOCATIONS[id] ?? "?").join(" "),
     };

@@ -61,6 +61,8 @@ export function generateStory(rng: Rng, length: number, kind: QuestionKind): Sto
       const here = personAt.get(person);
       const held = OBJECTS.map((_, o) => o).filter((o) => holder.get(o) === person);
       const free = OBJECTS.map((_, o) => o).filter((o) => !holder.has(o));
+      // About 60% moves, 25% pick-ups, 15% drops (when possible): bAbI's mix, where most facts are movements and
+      // objects change hands often enough for two-fact questions.
       const roll = rng.float();
       if (here !== undefined && held.length > 0 && roll < 0.15) {
         const object = rng.pick(held);
@@ -88,7 +90,9 @@ export function generateStory(rng: Rng, length: number, kind: QuestionKind): Sto
       OBJECTS.forEach((object, o) => {
         const who = holder.get(o);
         const location = who === undefined ? objectAt.get(o) : personAt.get(who);
-        if (location !== undefined) questions.push({ sentences, question: ["Where", "is", "the", object, "?"], answer: location });
+        if (location !== undefined) {
+          questions.push({ sentences, question: ["Where", "is", "the", object, "?"], answer: location });
+        }
       });
     }
     if (questions.length > 0) return rng.pick(questions);

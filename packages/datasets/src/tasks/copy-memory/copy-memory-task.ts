@@ -18,6 +18,7 @@ const MIN_DISTINCT_SEQUENCES = 100;
 /** Parameters of the copy-memory task. */
 export const CopyMemoryParams = z
   .object({
+    // Defaults T = 100, K = 8, L = 10: the smallest setting of Arjovsky et al. (2016), so results compare with theirs.
     delay: intParam("delay", {
       default: 100,
       min: 1,
@@ -39,7 +40,9 @@ export const CopyMemoryParams = z
     ...splitSizeParams({ train: 100_000, validation: 1000, test: 1000 }),
   })
   .refine((p) => p.alphabetSize ** p.sequenceLength >= MIN_DISTINCT_SEQUENCES, {
-    message: `alphabetSize^sequenceLength must be at least ${MIN_DISTINCT_SEQUENCES} so every split gets distinct sequences`,
+    message:
+      `alphabetSize^sequenceLength must be at least ${MIN_DISTINCT_SEQUENCES} ` +
+      "so every split gets distinct sequences",
     path: ["alphabetSize"],
   });
 /** Parameters of the copy-memory task. */

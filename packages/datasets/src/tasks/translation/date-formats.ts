@@ -18,8 +18,9 @@ const monthShort = (p: DateParts) => monthName(p).slice(0, 3);
 const weekdayName = (p: DateParts) => WEEKDAYS[p.weekday] as string;
 
 function ordinal(day: number): string {
-  const suffix = day % 10 === 1 && day !== 11 ? "st" : day % 10 === 2 && day !== 12 ? "nd" : day % 10 === 3 && day !== 13 ? "rd" : "th";
-  return `${day}${suffix}`;
+  // 11th, 12th and 13th take "th" despite their last digit.
+  if (day >= 11 && day <= 13) return `${day}th`;
+  return `${day}${["th", "st", "nd", "rd"][day % 10] ?? "th"}`;
 }
 
 /**

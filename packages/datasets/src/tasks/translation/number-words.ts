@@ -21,7 +21,9 @@ function belowThousand(n: number): string {
 
 /** British English words for 0 <= n <= 999 999: 412 -> "four hundred and twelve", 1005 -> "one thousand and five". */
 export function numberToWords(n: number): string {
-  if (!Number.isInteger(n) || n < 0 || n > MAX_NUMBER) throw new Error(`numberToWords: ${n} is outside [0, ${MAX_NUMBER}]`);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_NUMBER) {
+    throw new Error(`numberToWords: ${n} is outside [0, ${MAX_NUMBER}]`);
+  }
   if (n < 1000) return belowThousand(n);
   const rest = n % 1000;
   const thousands = `${belowThousand(Math.floor(n / 1000))} thousand`;

@@ -100,6 +100,10 @@ export function textPairBaseline(spec: TaskSpec, split: SplitName, source: Sampl
 }
 
 /** A preview of a text pair sample. */
-export function textPairPreview(codec: TextPairCodec, input: readonly number[], target: readonly number[]): TaskPreview {
+export function textPairPreview(
+  codec: TextPairCodec,
+  input: readonly number[],
+  target: readonly number[],
+): TaskPreview {
   return { input: codec.decodeInput(input), target: codec.decodeTarget(target) };
 }
