@@ -25,7 +25,8 @@ describe("task catalog", () => {
     expect((adding.params.properties as Record<string, { minimum?: number }>).length!.minimum).toBe(2);
   });
 
-  it("every task creates with defaults, yields spec-shaped batches and scores its own baseline", () => {
+  // Baselines and the full contract run in task-contract.test.ts, on small splits; this checks the defaults only.
+  it("every task creates with its default params and yields spec-shaped batches", () => {
     for (const task of taskCatalog) {
       const instance = createTask(task.name, {}, 11);
       const { spec } = instance;
@@ -35,7 +36,6 @@ describe("task catalog", () => {
       expect(batch.targetMask).toHaveLength(4 * spec.targetLength);
       const targetWidth = spec.outputKind === "regression" ? spec.outputSize : 1;
       expect(batch.targets).toHaveLength(4 * spec.targetLength * targetWidth);
-      expect(instance.baseline("validation")[task.metric.name]).toEqual(expect.any(Number));
       expect(instance.preview(2)).toHaveLength(2);
     }
   });

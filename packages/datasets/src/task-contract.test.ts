@@ -11,7 +11,7 @@ function batchBytes(batch: Batch): Buffer {
 }
 
 // Small splits keep the suite fast; train is large enough to wrap only where a test asks for it.
-const small = { trainSize: 2000, validationSize: 200, testSize: 200 };
+const small = { trainSize: 300, validationSize: 200, testSize: 200 };
 
 describe.each(taskCatalog.map((task) => [task.name]))("task contract: %s", (name) => {
   const task = createTask(name, small, 7);

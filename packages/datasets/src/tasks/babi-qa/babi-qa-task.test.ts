@@ -36,7 +36,7 @@ describe("babi-qa task", () => {
   });
 
   it("previews read as stories and baseline is the most frequent answer (about 1/6)", () => {
-    const task = createTask("babi-qa", { validationSize: 600, testSize: 600 }, 1);
+    const task = createTask("babi-qa", { trainSize: 1000, validationSize: 300, testSize: 300 }, 1);
     const [preview] = task.preview(1);
     expect(preview!.input).toMatch(/\. Where is [A-Za-z ]+\?$/);
     expect(LOCATIONS).toContain(preview!.target);
