@@ -22,14 +22,15 @@ interface WasmBackendLike {
 
 type KernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => tf.TensorInfo | tf.TensorInfo[];
 
-let installed = false;
+let originals: { batchMatMul: tf.KernelConfig; slice: tf.KernelConfig; addedSegmentSum: boolean } | null = null;
 
 /** Re-registers BatchMatMul and Slice and adds UnsortedSegmentSum on the wasm backend. Idempotent; call after `setBackend("wasm")`. */
 export function installWasmKernelFixes(): void {
-  if (installed) return;
+  if (originals) return;
   const original = tf.getKernel("BatchMatMul", "wasm");
+  const originalSlice = tf.getKernel("Slice", "wasm");
   const transposeKernel = tf.getKernel("Transpose", "wasm");
-  if (!original || !transposeKernel) throw new Error("wasm kernels BatchMatMul/Transpose are not registered");
+  if (!original || !originalSlice || !transposeKernel) throw new Error("wasm kernels BatchMatMul/Slice/Transpose are not registered");
   const originalMatMul = original.kernelFunc as unknown as KernelFunc;
   const transpose = transposeKernel.kernelFunc as unknown as KernelFunc;
 
@@ -44,14 +45,26 @@ export function installWasmKernelFixes(): void {
   tf.unregisterKernel("Slice", "wasm");
   tf.registerKernel({ kernelName: "Slice", backendName: "wasm", kernelFunc: sliceCopyingOnlyPart as unknown as tf.KernelFunc });
 
-  if (!tf.getKernel("UnsortedSegmentSum", "wasm")) {
+  const addedSegmentSum = !tf.getKernel("UnsortedSegmentSum", "wasm");
+  if (addedSegmentSum) {
     tf.registerKernel({
       kernelName: "UnsortedSegmentSum",
       backendName: "wasm",
       kernelFunc: unsortedSegmentSumViaCpu as unknown as tf.KernelFunc,
     });
   }
-  installed = true;
+  originals = { batchMatMul: original, slice: originalSlice, addedSegmentSum };
+}
+
+/** Puts the stock wasm kernels back (benchmarks compare against stock tfjs with it). */
+export function uninstallWasmKernelFixes(): void {
+  if (!originals) return;
+  tf.unregisterKernel("BatchMatMul", "wasm");
+  tf.registerKernel(originals.batchMatMul);
+  tf.unregisterKernel("Slice", "wasm");
+  tf.registerKernel(originals.slice);
+  if (originals.addedSegmentSum) tf.unregisterKernel("UnsortedSegmentSum", "wasm");
+  originals = null;
 }
 
 function transposeLastTwo(x: tf.TensorInfo, backend: unknown, transpose: KernelFunc): tf.TensorInfo {
