@@ -1,3 +1,5 @@
+import type { Batch, ModelOutput, TaskSpec } from "../../types";
+
 /**
  * Greedy CTC decoding of one sample's per-step class scores: argmax per step, collapse repeats, drop blanks.
  * `scores` holds [steps, classes] row-major starting at `offset`.
@@ -90,4 +92,71 @@ export function minimumInputSteps(label: ArrayLike<number>): number {
   let steps = label.length;
   for (let i = 1; i < label.length; i++) if (label[i] === label[i - 1]) steps++;
   return steps;
+}
+
+/** Labels of a batch's rows: the first `targetLengths[row]` class ids of each. */
+export function batchLabels(batch: Batch, spec: TaskSpec): number[][] {
+  const labels: number[][] = [];
+  for (let row = 0; row < batch.size; row++) {
+    const start = row * spec.targetLength;
+    labels.push(Array.from(batch.targets.subarray(start, start + batch.targetLengths[row]!)));
+  }
+  return labels;
+}
+
+/**
+ * CERs and exact match of a CTC model's per-step class scores ([size, steps, outputSize], any number of steps),
+ * greedy-decoded, against the batch's labels.
+ */
+export function ctcCharacterErrorRates(spec: TaskSpec, batch: Batch, output: ModelOutput): CharacterErrorRates {
+  const [size, steps, classes] = output.shape;
+  // CTC outputs have the model's own number of steps, so only the batch and class axes are checked.
+  if (size !== batch.size || classes !== spec.outputSize || output.values.length !== size * steps * classes) {
+    throw new Error(
+      `model output shape [${output.shape.join(", ")}] does not match [batch ${batch.size}, steps, outputSize ${spec.outputSize}]`,
+    );
+  }
+  const predictions: number[][] = [];
+  for (let row = 0; row < size; row++) {
+    predictions.push(ctcGreedyDecode(output.values, row * steps * classes, steps, classes, spec.blank ?? 0));
+  }
+  return characterErrorRates(predictions, batchLabels(batch, spec));
+}
+
+/**
+ * Two trivial transcribers scored on `labels`: the empty string, and the most frequent class of `trainLabels`
+ * repeated to their mean length (ties go to the lower id; `fallback` if train is empty). `cer`, `corpusCer` and
+ * `accuracy` are those of whichever has the lower per-sample CER; both are also reported by name.
+ */
+export function trivialCerBaselines(trainLabels: readonly number[][], labels: readonly number[][], fallback: number): Record<string, number> {
+  const counts = new Map<number, number>();
+  let totalLength = 0;
+  for (const label of trainLabels) {
+    totalLength += label.length;
+    for (const id of label) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  let mostFrequent = fallback;
+  let best = -1;
+  for (const [id, count] of counts) {
+    if (count > best || (count === best && id < mostFrequent)) {
+      best = count;
+      mostFrequent = id;
+    }
+  }
+  const repeatLength = Math.max(1, Math.round(totalLength / Math.max(trainLabels.length, 1)));
+  const repeated = new Array<number>(repeatLength).fill(mostFrequent);
+  const empty = characterErrorRates(labels.map(() => []), labels);
+  const constant = characterErrorRates(labels.map(() => repeated), labels);
+  const better = constant.cer < empty.cer ? constant : empty;
+  return {
+    cer: better.cer,
+    corpusCer: better.corpusCer,
+    accuracy: better.accuracy,
+    emptyCer: empty.cer,
+    emptyCorpusCer: empty.corpusCer,
+    repeatedCharCer: constant.cer,
+    repeatedCharCorpusCer: constant.corpusCer,
+    repeatedCharId: mostFrequent,
+    repeatedCharLength: repeatLength,
+  };
 }

@@ -12,8 +12,8 @@ import {
   type Sample,
   type SampleSource,
 } from "../../task-helpers";
-import type { Batch, ModelOutput, SplitName, TaskSpec } from "../../types";
-import { characterErrorRates, ctcGreedyDecode, minimumInputSteps } from "./ctc-text-metrics";
+import type { SplitName, TaskSpec } from "../../types";
+import { ctcCharacterErrorRates, minimumInputSteps, trivialCerBaselines } from "./ctc-text-metrics";
 import { CURSIVE_FONTS, HERSHEY_FONTS, PRINT_FONTS, type HersheyFont } from "./hershey-glyphs";
 import { LINE_BLANK, LINE_CLASSES, decodeLineText, encodeLineText } from "./line-classes";
 import { renderLine, type LineStyle } from "./line-renderer";
@@ -184,28 +184,6 @@ export function minimumPitchFor(label: readonly number[], cell: number, width: n
   return null;
 }
 
-/** Scores of a CTC model's per-step class scores against the batch's labels. */
-function ctcScores(spec: TaskSpec, batch: Batch, output: ModelOutput) {
-  const [size, steps, classes] = output.shape;
-  // CTC outputs have the model's own number of steps, so only the batch and class axes are checked.
-  if (size !== batch.size || classes !== spec.outputSize || output.values.length !== size * steps * classes) {
-    throw new Error(
-      `model output shape [${output.shape.join(", ")}] does not match [batch ${batch.size}, steps, outputSize ${spec.outputSize}]`,
-    );
-  }
-  const predictions: number[][] = [];
-  const references: number[][] = [];
-  for (let row = 0; row < size; row++) {
-    predictions.push(ctcGreedyDecode(output.values, row * steps * classes, steps, classes, spec.blank ?? 0));
-    references.push(labelOf(batch, spec, row));
-  }
-  return characterErrorRates(predictions, references);
-}
-
-function labelOf(batch: Batch, spec: TaskSpec, row: number): number[] {
-  return Array.from(batch.targets.subarray(row * spec.targetLength, row * spec.targetLength + batch.targetLengths[row]!));
-}
-
 /** A text for `split` whose label fits the output steps at some overlap, and the pitch that makes it fit. */
 function drawFeasibleText(rng: Rng, split: SplitName, params: HandwritingLinesParams): { text: string; label: number[]; minimumPitch: number } {
   const width = params.maxLength * params.imageHeight;
@@ -218,40 +196,6 @@ function drawFeasibleText(rng: Rng, split: SplitName, params: HandwritingLinesPa
     if (minimumPitch !== null) return { text, label, minimumPitch };
   }
   throw new Error(`handwriting-lines: no feasible text for split "${split}" after 10000 draws`);
-}
-
-/** Scores two trivial predictors (empty string; most frequent train character repeated) on a split's labels. */
-function trivialBaselines(trainLabels: number[][], labels: number[][]): Record<string, number> {
-  const counts = new Map<number, number>();
-  let totalLength = 0;
-  for (const label of trainLabels) {
-    totalLength += label.length;
-    for (const id of label) counts.set(id, (counts.get(id) ?? 0) + 1);
-  }
-  let mostFrequent = LINE_CLASSES.indexOf(" ");
-  let best = -1;
-  for (const [id, count] of counts) {
-    if (count > best || (count === best && id < mostFrequent)) {
-      best = count;
-      mostFrequent = id;
-    }
-  }
-  const repeatLength = Math.max(1, Math.round(totalLength / Math.max(trainLabels.length, 1)));
-  const repeated = new Array<number>(repeatLength).fill(mostFrequent);
-  const empty = characterErrorRates(labels.map(() => []), labels);
-  const constant = characterErrorRates(labels.map(() => repeated), labels);
-  const better = constant.cer < empty.cer ? constant : empty;
-  return {
-    cer: better.cer,
-    corpusCer: better.corpusCer,
-    accuracy: better.accuracy,
-    emptyCer: empty.cer,
-    emptyCorpusCer: empty.corpusCer,
-    repeatedCharCer: constant.cer,
-    repeatedCharCorpusCer: constant.corpusCer,
-    repeatedCharId: mostFrequent,
-    repeatedCharLength: repeatLength,
-  };
 }
 
 /**
@@ -329,11 +273,11 @@ export const handwritingLinesTask = defineTask({
         return { input: { values, steps: width }, target: { tokens: label } };
       },
       metrics: (batch, output) => {
-        const { cer, corpusCer, accuracy } = ctcScores(spec, batch, output);
+        const { cer, corpusCer, accuracy } = ctcCharacterErrorRates(spec, batch, output);
         return { cer, corpusCer, accuracy };
       },
       baseline(split, source) {
-        return trivialBaselines(labelsOf("train", source), labelsOf(split, source));
+        return trivialCerBaselines(labelsOf("train", source), labelsOf(split, source), LINE_CLASSES.indexOf(" "));
       },
       preview(sample) {
         const values = "values" in sample.input ? sample.input.values : new Float32Array(0);

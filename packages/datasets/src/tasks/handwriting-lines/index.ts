@@ -1,4 +1,13 @@
 export { handwritingLinesTask, HandwritingLinesParams, lineFonts, minimumPitchFor, stepsCovering, textExtent } from "./handwriting-lines-task";
-export { characterErrorRates, ctcGreedyDecode, editDistance, minimumInputSteps, type CharacterErrorRates } from "./ctc-text-metrics";
+export {
+  batchLabels,
+  characterErrorRates,
+  ctcCharacterErrorRates,
+  ctcGreedyDecode,
+  editDistance,
+  minimumInputSteps,
+  trivialCerBaselines,
+  type CharacterErrorRates,
+} from "./ctc-text-metrics";
 export { LINE_BLANK, LINE_CLASSES, LINE_END, LINE_PAD, LINE_START, decodeLineText, encodeLineText } from "./line-classes";
 export { CURSIVE_FONTS, GOTHIC_FONTS, HERSHEY_FONTS, PRINT_FONTS, type HersheyFont } from "./hershey-glyphs";
