@@ -4,14 +4,15 @@ import { addingTask } from "./tasks/adding";
 import { babiQaTask } from "./tasks/babi-qa";
 import { charLmTask } from "./tasks/char-lm";
 import { copyMemoryTask } from "./tasks/copy-memory";
+import { handwritingLinesTask } from "./tasks/handwriting-lines";
 import { timeSeriesTask } from "./tasks/time-series";
 import { translationDatesTask, translationNumbersTask } from "./tasks/translation";
 import type { HeadKind, MetricInfo, ProblemType, TaskDefinition, TaskInstance, TaskSpec } from "./types";
 
 /**
  * Every task the platform can train on, in the order the dashboard lists them.
- * TODO(datasets part B): add `handwritingLinesTask`, `speechDigitsTask` and `captioningTask` from
- * ./tasks/handwriting-lines, ./tasks/speech-digits and ./tasks/captioning once those modules exist.
+ * TODO(datasets part B): add `speechDigitsTask` (./tasks/speech-digits) and `captioningTask` (./tasks/captioning)
+ * once those modules are committed.
  */
 export const taskCatalog: TaskDefinition[] = [
   addingTask,
@@ -21,6 +22,7 @@ export const taskCatalog: TaskDefinition[] = [
   translationDatesTask,
   translationNumbersTask,
   babiQaTask,
+  handwritingLinesTask,
 ];
 
 /** The catalog entry called `name`; throws an error listing the known names otherwise. */

@@ -1,5 +1,5 @@
 import { createTask, taskCatalog } from "./catalog";
-import type { Batch } from "./types";
+import type { Batch, ModelOutput, TaskSpec } from "./types";
 
 /** Every byte of every array of a batch, for byte-identity checks. */
 function batchBytes(batch: Batch): Buffer {
@@ -8,6 +8,31 @@ function batchBytes(batch: Batch): Buffer {
       Buffer.from(a.buffer, a.byteOffset, a.byteLength),
     ),
   );
+}
+
+/**
+ * What a perfect model outputs: the targets themselves (regression), or a large logit on each target class. CTC
+ * outputs have their own step count, so there every label character is followed by a blank step (repeated
+ * characters would otherwise collapse) and padding steps are blanks.
+ */
+function perfectOutput(spec: TaskSpec, batch: Batch): ModelOutput {
+  const { size } = batch;
+  const { targetLength: L, outputSize: C } = spec;
+  if (spec.outputKind === "regression") return { values: Float32Array.from(batch.targets), shape: [size, L, C] };
+  if (spec.blank === undefined) {
+    const values = new Float32Array(size * L * C);
+    batch.targets.forEach((id, i) => (values[i * C + id] = 10));
+    return { values, shape: [size, L, C] };
+  }
+  const values = new Float32Array(size * 2 * L * C);
+  for (let row = 0; row < size; row++) {
+    for (let t = 0; t < L; t++) {
+      const real = batch.targetMask[row * L + t] === 1;
+      values[(row * 2 * L + 2 * t) * C + (real ? batch.targets[row * L + t]! : spec.blank)] = 10;
+      values[(row * 2 * L + 2 * t + 1) * C + spec.blank] = 10;
+    }
+  }
+  return { values, shape: [size, 2 * L, C] };
 }
 
 // Small splits keep the suite fast; train is large enough to wrap only where a test asks for it.
@@ -66,10 +91,7 @@ describe.each(taskCatalog.map((task) => [task.name]))("task contract: %s", (name
 
   it("scores a perfect model at least as well as its baseline, with accuracy and the headline metric", () => {
     const batch = task.split("test").batch(0, 32);
-    const values = new Float32Array(32 * spec.targetLength * spec.outputSize);
-    if (spec.outputKind === "regression") values.set(batch.targets);
-    else batch.targets.forEach((id, i) => (values[i * spec.outputSize + id] = 10));
-    const metrics = task.metrics(batch, { values, shape: [32, spec.targetLength, spec.outputSize] });
+    const metrics = task.metrics(batch, perfectOutput(spec, batch));
     const definition = taskCatalog.find((t) => t.name === name)!;
     expect(metrics.accuracy).toBe(1);
     expect(metrics[definition.metric.name]).toEqual(expect.any(Number));
