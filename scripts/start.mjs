@@ -4,6 +4,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { canConnect, freePort, root, run, startChild, startEmbeddedPostgres, startPrivateRedis, waitForPort } from "./lib.mjs";
 
+// Turbo would otherwise announce and attempt its telemetry upload on every run.
+process.env.TURBO_TELEMETRY_DISABLED ??= "1";
+
 const started = Date.now();
 const dataDir = path.resolve(root, process.env.SEQLAB_DATA_DIR ?? ".data");
 const port = Number(process.env.PORT ?? 3000);

@@ -5,6 +5,9 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { canConnect, hasCommand, root, run, startEmbeddedPostgres, startPrivateRedis } from "./lib.mjs";
 
+// Turbo would otherwise announce and attempt its telemetry upload on every run.
+process.env.TURBO_TELEMETRY_DISABLED ??= "1";
+
 const children = [];
 const cleanup = () => children.forEach((c) => c.exitCode === null && c.kill("SIGTERM"));
 process.on("exit", cleanup);

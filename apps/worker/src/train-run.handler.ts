@@ -49,13 +49,16 @@ export async function trainRun(payload: JobPayload<"run.train">, deps: TrainRunD
     return;
   }
   const { attempt } = claim;
-  const event = (message: string, level: "info" | "warn" | "error" = "info") => {
+  // Awaited so the log keeps its order; a failed write is logged locally and never stops training.
+  const event = async (message: string, level: "info" | "warn" | "error" = "info") => {
     deps.log(`run ${runId}: ${message}`);
-    void deps.events.addEvent(runId, { level, message, attempt }).catch(() => undefined);
-    void publishRunEvent(deps.redis, { type: "log", runId, level, message, at: Date.now() }).catch(() => undefined);
+    await Promise.all([
+      deps.events.addEvent(runId, { level, message, attempt }).catch((e) => deps.log(`run ${runId}: event write failed: ${String(e)}`)),
+      publishRunEvent(deps.redis, { type: "log", runId, level, message, at: Date.now() }).catch(() => undefined),
+    ]);
   };
   await publishRunEvent(deps.redis, { type: "status", runId, status: "RUNNING", attempt, backend: deps.backend.backend });
-  event(`attempt ${attempt} started on ${deps.workerId} (${deps.backend.backend}, ${deps.backend.device})`);
+  await event(`attempt ${attempt} started on ${deps.workerId} (${deps.backend.backend}, ${deps.backend.device})`);
 
   const writer = new MetricWriter({
     runId,
@@ -87,7 +90,7 @@ export async function trainRun(payload: JobPayload<"run.train">, deps: TrainRunD
     const checkpoint = await deps.artifacts.latestGoodCheckpoint(runId);
     if (checkpoint) {
       trainer = (await loadTrainer(checkpoint.content)).trainer;
-      event(`resumed from checkpoint at step ${trainer.step}`);
+      await event(`resumed from checkpoint at step ${trainer.step}`);
     } else {
       try {
         trainer = await createTrainer({
@@ -100,7 +103,7 @@ export async function trainRun(payload: JobPayload<"run.train">, deps: TrainRunD
       } catch (error) {
         throw new RunConfigError(error instanceof Error ? error.message : String(error));
       }
-      event(`model ${config.model} built: ${trainer.parameterCount} parameters`);
+      await event(`model ${config.model} built: ${trainer.parameterCount} parameters`);
     }
 
     const { steps, batchSize, evalEvery, checkpointEvery, trainMetricsEvery } = config.training;
@@ -121,7 +124,7 @@ export async function trainRun(payload: JobPayload<"run.train">, deps: TrainRunD
       step = trainer.step;
       const now = Date.now();
       if (!Number.isFinite(loss)) {
-        event(`loss became ${loss} at step ${step}: stopping the run as diverged`, "error");
+        await event(`loss became ${loss} at step ${step}: stopping the run as diverged`, "error");
         await finish("DIVERGED", `loss was ${loss} at step ${step}`);
         return;
       }
@@ -148,10 +151,10 @@ export async function trainRun(payload: JobPayload<"run.train">, deps: TrainRunD
         const status = await deps.runs.getStatus(runId);
         if (!status || status.attempt !== attempt || status.cancelRequested || status.status !== "RUNNING") {
           if (status?.cancelRequested) {
-            event(`cancelled at step ${step}`, "warn");
+            await event(`cancelled at step ${step}`, "warn");
             await finish("CANCELLED", null);
           } else {
-            event(`attempt ${attempt} no longer owns the run; stopping`, "warn");
+            await event(`attempt ${attempt} no longer owns the run; stopping`, "warn");
             await writer.close();
           }
           return;
@@ -161,11 +164,11 @@ export async function trainRun(payload: JobPayload<"run.train">, deps: TrainRunD
       await new Promise((resolve) => setImmediate(resolve));
     }
     await saveCheckpoint();
-    event(`finished ${steps} steps, final loss ${lastLoss?.toPrecision(5)}`);
+    await event(`finished ${steps} steps, final loss ${lastLoss?.toPrecision(5)}`);
     await finish("SUCCEEDED", null);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    event(error instanceof RunConfigError ? `invalid run config: ${message}` : `training failed: ${message}`, "error");
+    await event(error instanceof RunConfigError ? `invalid run config: ${message}` : `training failed: ${message}`, "error");
     await finish("FAILED", error instanceof RunConfigError ? `invalid run config: ${message}` : message);
   } finally {
     trainer?.dispose();

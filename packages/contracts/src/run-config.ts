@@ -6,19 +6,19 @@ const CatalogName = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be a ca
 /** Training-loop settings shared by every model; the model's and dataset's own knobs live beside them. */
 export const TrainingSettings = z.object({
   /** Optimiser steps to run. Capped at 1e6: a run longer than that should be split into resumable stages. */
-  steps: z.number().int().min(1).max(1_000_000).default(500),
+  steps: z.number().int().min(1).max(1_000_000).default(500).describe("Optimiser steps to run"),
   /** Samples per step. 1024 is far past what fits a sequence batch of the catalog's tasks on one GPU. */
-  batchSize: z.number().int().min(1).max(1024).default(32),
-  optimizer: z.enum(["adam", "sgd", "rmsprop"]).default("adam"),
-  learningRate: z.number().positive().max(10).default(0.001),
+  batchSize: z.number().int().min(1).max(1024).default(32).describe("Samples per step"),
+  optimizer: z.enum(["adam", "sgd", "rmsprop"]).default("adam").describe("Optimiser"),
+  learningRate: z.number().positive().max(10).default(0.001).describe("Learning rate"),
   /** Global-norm gradient clipping; 0 disables it. */
-  clipNorm: z.number().min(0).max(1000).default(1),
+  clipNorm: z.number().min(0).max(1000).default(1).describe("Global-norm gradient clipping (0 = off)"),
   /** Evaluate on a validation batch every N steps. */
-  evalEvery: z.number().int().min(1).max(100_000).default(25),
+  evalEvery: z.number().int().min(1).max(100_000).default(25).describe("Validation batch every N steps"),
   /** Save a checkpoint every N steps (and always at the end). */
-  checkpointEvery: z.number().int().min(1).max(1_000_000).default(250),
+  checkpointEvery: z.number().int().min(1).max(1_000_000).default(250).describe("Checkpoint every N steps (and at the end)"),
   /** Compute training accuracy and the task metric every N steps (each costs one forward pass). */
-  trainMetricsEvery: z.number().int().min(1).max(100_000).default(1),
+  trainMetricsEvery: z.number().int().min(1).max(100_000).default(1).describe("Training accuracy/metric every N steps (one forward pass each)"),
 });
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 

@@ -29,7 +29,7 @@ export function RunsTable({ initialRuns }: { initialRuns: RunSummary[] }) {
   return (
     <table className="grid" data-testid="runs-table">
       <thead>
-        <tr><th>Run</th><th>Status</th><th>Model</th><th>Dataset</th><th>Step</th><th>Final loss</th><th>Attempts</th><th>Started</th></tr>
+        <tr><th>Run</th><th>Status</th><th>Model</th><th>Dataset</th><th>Step</th><th>Loss (last)</th><th>Attempts</th><th>Started</th></tr>
       </thead>
       <tbody>
         {runs.map((run) => (

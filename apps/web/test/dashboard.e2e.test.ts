@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { chromium, type Browser } from "playwright-core";
+import { createTestDatabase, type TestDatabase } from "@seqlab/db";
+import { createWorker, type SeqlabWorker } from "@seqlab/worker";
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const WEB_DIR = path.resolve(__dirname, "..");
+const ARTIFACTS = path.resolve(__dirname, "../../../.data/test");
+jest.setTimeout(240_000);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+describe("dashboard in real Chromium", () => {
+  let db: TestDatabase;
+  let web: ChildProcess;
+  let worker: SeqlabWorker;
+  let browser: Browser;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(WEB_DIR, ".next/BUILD_ID"))) {
+      throw new Error("apps/web has no production build: run `./seqlab test` (it builds first) or `npx turbo run build --filter=@seqlab/web`");
+    }
+    db = await createTestDatabase();
+    const prefix = `e2e-${randomUUID()}`;
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    web = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+      cwd: WEB_DIR,
+      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, SEQLAB_QUEUE_PREFIX: prefix, NODE_ENV: "production" },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    worker = await createWorker({ prisma: db.prisma, redisUrl: REDIS_URL, queues: ["default"], prefix, backend: "wasm", log: () => undefined });
+    await waitForHttp(`${baseUrl}/api/health`, 60_000);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.close();
+    web?.kill("SIGTERM");
+    await db?.drop();
+  });
+
+  it("launches a run through the form, shows its chart growing live, and sees it succeed", async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const consoleErrors: string[] = [];
+    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+    await page.goto(`${baseUrl}/runs/new`);
+    await page.selectOption("#dataset", "adding");
+    await page.selectOption("#model", "lstm");
+    await page.fill("#datasetParams\\.length", "12");
+    await page.fill("#modelHyperparameters\\.units", "16");
+    await page.fill("#training\\.steps", "60");
+    await page.fill("#training\\.batchSize", "16");
+    await page.fill("#training\\.evalEvery", "15");
+    await page.fill("#name", "e2e-lstm");
+    await Promise.all([page.waitForURL(/\/runs\/[a-z0-9]+$/), page.click("[data-testid=launch]")]);
+
+    // The loss chart gains points while the run trains (pushed over SSE, no reload).
+    const chart = page.locator("[data-testid=chart-loss]");
+    await chart.waitFor({ timeout: 60_000 });
+    const seen = new Set<number>();
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      seen.add(Number(await chart.getAttribute("data-points")));
+      if ((await page.textContent("[data-testid=run-status]")) === "SUCCEEDED") break;
+      await page.waitForTimeout(100);
+    }
+    const counts = [...seen].sort((a, b) => a - b);
+    expect(counts.length).toBeGreaterThanOrEqual(3);
+    await page.locator("[data-testid=run-status]", { hasText: "SUCCEEDED" }).waitFor({ timeout: 60_000 });
+    // loss has 60 points and val/loss 4: every step arrived.
+    await page.waitForFunction(() => document.querySelector("[data-testid=chart-loss]")?.getAttribute("data-points") === "64", undefined, { timeout: 10_000 });
+    await page.locator("[data-testid=artifacts]").waitFor();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "e2e-run.png"), fullPage: true });
+
+    // A refresh rebuilds the same chart from the stream's snapshot.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector("[data-testid=chart-loss]")?.getAttribute("data-points") === "64", undefined, { timeout: 10_000 });
+
+    // The runs list shows it with its final loss.
+    await page.goto(baseUrl);
+    const row = page.locator("[data-testid=runs-table] tr", { hasText: "e2e-lstm" });
+    await expect(row.textContent()).resolves.toContain("SUCCEEDED");
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("shows the server's field errors for a bad form", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl}/runs/new`);
+    await page.fill("#modelHyperparameters\\.units", "-3");
+    await page.click("[data-testid=launch]");
+    await page.locator("[data-testid=error-modelHyperparameters\\.units]").waitFor({ timeout: 10_000 });
+    expect(page.url()).toMatch(/\/runs\/new$/);
+  });
+});
