@@ -5,6 +5,7 @@ export * from "./tasks/adding";
 export * from "./tasks/babi-qa";
 export * from "./tasks/char-lm";
 export * from "./tasks/copy-memory";
+export * from "./tasks/handwriting-lines";
 export * from "./tasks/time-series";
 export * from "./tasks/translation";
 export {
