@@ -94,21 +94,61 @@ async function connectPglite(db: PGlite): Promise<SqlDriverAdapter> {
   return awaitPgliteScripts(adapter, db);
 }
 
+/** An idle in-memory PGlite kept for the next shadow database: starting one costs seconds, resetting it little. */
+let spareShadow: PGlite | undefined;
+
+/** Drops everything a replay created, so the instance is as fresh as a new one. */
+async function resetShadow(db: PGlite): Promise<void> {
+  const schemas = await db.query<{ nspname: string }>(
+    `SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'`,
+  );
+  const drops = schemas.rows.map((r) => `DROP SCHEMA "${r.nspname.replaceAll('"', '""')}" CASCADE;`).join("\n");
+  await db.exec(`${drops}\nCREATE SCHEMA public;`);
+}
+
 /**
- * A shadow database for the engine (replaying migrations to diff them): a fresh in-memory PGlite, closed when
- * the engine disposes it. Used for every target, PostgreSQL included, so no server is needed to create
- * migrations and adapter-pg's shadow teardown, which drops the database while its own pool is still
- * connected, is never reached.
+ * A shadow database for the engine (replaying migrations to diff them): an in-memory PGlite, reset and kept
+ * for the next shadow when the engine disposes it. Used for every target, PostgreSQL included, so no server is
+ * needed to create migrations and adapter-pg's shadow teardown, which drops the database while its own pool is
+ * still connected, is never reached.
  */
 async function connectPgliteShadow(): Promise<SqlDriverAdapter> {
-  const shadow = new PGlite();
+  const shadow = spareShadow ?? (await PGlite.create());
+  spareShadow = undefined;
   const adapter = await connectPglite(shadow);
   const dispose = adapter.dispose.bind(adapter);
   adapter.dispose = async () => {
     await dispose();
-    await shadow.close();
+    try {
+      await resetShadow(shadow);
+      if (spareShadow) await shadow.close();
+      else spareShadow = shadow;
+    } catch {
+      await shadow.close().catch(() => undefined);
+    }
   };
   return adapter;
+}
+
+/**
+ * An adapter that opens its database on first use. The engine connects to the main database as soon as it
+ * is created, but a diff between migrations and a schema never queries it: this saves starting a PGlite.
+ */
+function lazyAdapter(open: () => Promise<SqlDriverAdapter>): SqlDriverAdapter {
+  let opened: Promise<SqlDriverAdapter> | undefined;
+  const get = () => (opened ??= open());
+  return {
+    provider: "postgres",
+    adapterName: "@seqlab/db-migrate-lazy",
+    queryRaw: async (q) => (await get()).queryRaw(q),
+    executeRaw: async (q) => (await get()).executeRaw(q),
+    executeScript: async (script) => (await get()).executeScript(script),
+    startTransaction: async (isolation) => (await get()).startTransaction(isolation),
+    getConnectionInfo: () => ({ supportsRelationJoins: true }),
+    dispose: async () => {
+      if (opened) await (await opened).dispose();
+    },
+  };
 }
 
 /** Where the engine applies migrations or reads the live schema. */
@@ -190,7 +230,7 @@ export function offlineAdapterFactory(): SqlMigrationAwareDriverAdapterFactory {
   return {
     provider: "postgres",
     adapterName: "@seqlab/db-migrate-offline",
-    connect: connectPgliteShadow,
+    connect: async () => lazyAdapter(connectPgliteShadow),
     connectToShadowDb: connectPgliteShadow,
   };
 }

@@ -1,0 +1,180 @@
+import { cp, mkdtemp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import {
+  DEFAULT_MIGRATIONS_DIR,
+  DEFAULT_SCHEMA_PATH,
+  applyMigrationFiles,
+  applyMigrations,
+  checkDrift,
+  createMigration,
+  diffSchemaAgainstMigrations,
+  migrationStatus,
+  readMigrationFiles,
+} from "./migrate";
+
+const DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const TABLES = ["Artifact", "Membership", "MetricPoint", "Project", "Run", "RunEvent", "Team", "User", "Worker"];
+
+let admin: pg.Client;
+const schemas: string[] = [];
+const tempDirs: string[] = [];
+
+async function freshSchema(): Promise<string> {
+  const schema = `test_migrate_${Math.random().toString(16).slice(2, 10)}`;
+  await admin.query(`CREATE SCHEMA "${schema}"`);
+  schemas.push(schema);
+  return schema;
+}
+
+async function tablesIn(schema: string): Promise<string[]> {
+  const r = await admin.query<{ table_name: string }>(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name",
+    [schema],
+  );
+  return r.rows.map((row) => row.table_name);
+}
+
+/** A copy of the committed migrations plus one more migration with the given SQL. */
+async function migrationsWithExtra(name: string, sql: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), "seqlab-migrations-"));
+  tempDirs.push(dir);
+  await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+  await mkdir(path.join(dir, name));
+  await writeFile(path.join(dir, name, "migration.sql"), sql);
+  return dir;
+}
+
+/** The schema with one extra column, as if someone edited schema.prisma without creating a migration. */
+async function driftedSchema(): Promise<string> {
+  const source = await readFile(DEFAULT_SCHEMA_PATH, "utf8");
+  const drifted = source.replace(/model Worker \{\n/, "model Worker {\n  region String?\n");
+  expect(drifted).not.toBe(source);
+  return drifted;
+}
+
+beforeAll(async () => {
+  admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+});
+
+afterAll(async () => {
+  for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await admin.end();
+  for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe("drift check", () => {
+  it("finds no drift between the committed migrations and schema.prisma", async () => {
+    expect(await checkDrift()).toBe("");
+  });
+
+  it("reports the missing SQL when schema.prisma moves past the migrations", async () => {
+    const sql = await diffSchemaAgainstMigrations({ schemaSource: await driftedSchema() });
+    expect(sql).toContain(`ALTER TABLE "Worker" ADD COLUMN     "region" TEXT`);
+  });
+});
+
+describe("createMigration", () => {
+  it("writes a timestamped migration folder and lock file, then says no changes", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "seqlab-migrations-"));
+    tempDirs.push(dir);
+    await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+    const schemaSource = await driftedSchema();
+    const now = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
+    const created = await createMigration("Add worker region", { migrationsDir: dir, schemaSource, now });
+    expect(created).toMatchObject({ status: "created", directory: path.join(dir, "20300102030405_add_worker_region") });
+    expect(await readFile(path.join(dir, "20300102030405_add_worker_region", "migration.sql"), "utf8")).toContain(
+      `"region" TEXT`,
+    );
+    expect(await readFile(path.join(dir, "migration_lock.toml"), "utf8")).toContain('provider = "postgresql"');
+    expect(await createMigration("again", { migrationsDir: dir, schemaSource })).toEqual({ status: "no-changes" });
+    expect((await readdir(dir)).filter((f) => f !== "migration_lock.toml")).toHaveLength(
+      (await readMigrationFiles()).length + 1,
+    );
+  });
+});
+
+describe("applyMigrations on PostgreSQL 15", () => {
+  it("applies to a fresh schema, then is a no-op, and status is clean", async () => {
+    const schema = await freshSchema();
+    const first = await applyMigrations({ databaseUrl: DATABASE_URL, schema });
+    expect(first.appliedMigrationNames).toEqual((await readMigrationFiles()).map((m) => m.name));
+    expect(await tablesIn(schema)).toEqual([...TABLES, "_prisma_migrations"].sort());
+    expect(await applyMigrations({ databaseUrl: DATABASE_URL, schema })).toEqual({ appliedMigrationNames: [] });
+    expect(await migrationStatus({ databaseUrl: DATABASE_URL, schema })).toEqual({
+      hasMigrationsTable: true,
+      pendingMigrationNames: [],
+      unknownMigrationNames: [],
+      failedMigrationNames: [],
+      editedMigrationNames: [],
+    });
+  });
+
+  it("rejects a failing migration, records it as failed and leaves none of its statements applied", async () => {
+    const schema = await freshSchema();
+    const migrationsDir = await migrationsWithExtra(
+      "29990101000000_broken",
+      `CREATE TABLE "Partial" (id INT);\nALTER TABLE "NoSuchTable" ADD COLUMN x INT;\n`,
+    );
+    await expect(applyMigrations({ databaseUrl: DATABASE_URL, schema, migrationsDir })).rejects.toThrow(/NoSuchTable/);
+    expect(await tablesIn(schema)).not.toContain("Partial");
+    const rows = await admin.query(`SELECT migration_name, finished_at FROM "${schema}"._prisma_migrations`);
+    expect(rows.rows).toContainEqual({ migration_name: "29990101000000_broken", finished_at: null });
+    const status = await migrationStatus({ databaseUrl: DATABASE_URL, schema, migrationsDir });
+    expect(status.failedMigrationNames).toEqual(["29990101000000_broken"]);
+  });
+
+  it("applyMigrationFiles writes the same bookkeeping the engine reads as up to date", async () => {
+    const schema = await freshSchema();
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(`SET search_path TO "${schema}"`);
+      expect(await applyMigrationFiles(client)).toHaveLength((await readMigrationFiles()).length);
+      expect(await applyMigrationFiles(client)).toEqual([]);
+    } finally {
+      await client.end();
+    }
+    const status = await migrationStatus({ databaseUrl: DATABASE_URL, schema });
+    expect(status.pendingMigrationNames).toEqual([]);
+    expect(status.editedMigrationNames).toEqual([]);
+    expect(await applyMigrations({ databaseUrl: DATABASE_URL, schema })).toEqual({ appliedMigrationNames: [] });
+  });
+});
+
+describe("applyMigrations on PGlite", () => {
+  it("applies, then is a no-op", async () => {
+    const pglite = await PGlite.create();
+    try {
+      const first = await applyMigrations({ pglite });
+      expect(first.appliedMigrationNames).toEqual((await readMigrationFiles()).map((m) => m.name));
+      const tables = await pglite.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+      );
+      expect(tables.rows.map((r) => r.table_name)).toEqual([...TABLES, "_prisma_migrations"].sort());
+      expect(await applyMigrations({ pglite })).toEqual({ appliedMigrationNames: [] });
+    } finally {
+      await pglite.close();
+    }
+  });
+
+  it("rejects a failing migration instead of recording it as applied (pglite-prisma-adapter shim)", async () => {
+    const migrationsDir = await migrationsWithExtra(
+      "29990101000000_broken",
+      `ALTER TABLE "NoSuchTable" ADD COLUMN x INT;\n`,
+    );
+    const pglite = await PGlite.create();
+    try {
+      await expect(applyMigrations({ pglite, migrationsDir })).rejects.toThrow(/NoSuchTable/);
+      const rows = await pglite.query<{ migration_name: string; finished_at: Date | null }>(
+        `SELECT migration_name, finished_at FROM _prisma_migrations WHERE migration_name = '29990101000000_broken'`,
+      );
+      expect(rows.rows).toEqual([{ migration_name: "29990101000000_broken", finished_at: null }]);
+    } finally {
+      await pglite.close();
+    }
+  });
+});
