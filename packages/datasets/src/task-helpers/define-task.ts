@@ -14,6 +14,7 @@ import type {
 } from "../types";
 import { assembleBatch } from "./assemble-batch";
 import type { Sample } from "./sample";
+import { formatParamError } from "./task-params";
 
 /** The split names, in the order tasks and reports list them. */
 export const SPLIT_NAMES: readonly SplitName[] = ["train", "validation", "test"];
@@ -96,8 +97,12 @@ export function defineTask<P extends z.ZodObject>(recipe: TaskRecipe<P>): TaskDe
     params: recipe.params,
     metric: recipe.metric,
     specFor: (params) => recipe.specFor(params),
-    create(params, seed): TaskInstance {
+    create(rawParams, seed): TaskInstance {
       if (!Number.isSafeInteger(seed)) throw new Error(`${recipe.name}: seed must be a safe integer, got ${seed}`);
+      // Parsing parsed params is a no-op, and it stops a caller that skipped validation from getting NaN sizes.
+      const parsed = recipe.params.safeParse(rawParams);
+      if (!parsed.success) throw new Error(`${recipe.name}: invalid params: ${formatParamError(parsed.error)}`);
+      const params = parsed.data;
       const setup = recipe.setup(params, seed);
       const { spec } = setup;
       const sampleAt = (split: SplitName, index: number): Sample =>

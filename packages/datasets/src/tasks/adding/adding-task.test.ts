@@ -95,6 +95,9 @@ describe("adding task", () => {
     expect(() => createTask("adding", { length: 1 }, 0)).toThrow(/length must be at least 2/);
     expect(() => createTask("adding", { testSize: 0 }, 0)).toThrow(/testSize must be at least 1/);
     expect(() => createTask("adding", { variant: "x" }, 0)).toThrow(/variant/);
+    // create() re-validates, so a caller that skipped parsing gets the same message, and defaults still apply.
+    expect(() => addingTask.create({ length: 1 } as AddingParams, 0)).toThrow(/adding: invalid params: length/);
+    expect(addingTask.create({} as AddingParams, 0).spec.inputLength).toBe(50);
   });
 
   it("renders previews with the marked values", () => {
