@@ -1,0 +1,196 @@
+import { z } from "zod";
+import { encodePngBase64, upscaleImage } from "../../render/png-encoder";
+import {
+  BASELINE_SAMPLE_LIMIT,
+  checkOutputShape,
+  classScores,
+  constantOutput,
+  defineTask,
+  drawForSplit,
+  intParam,
+  splitSizeParams,
+  splitSizes,
+  type Sample,
+} from "../../task-helpers";
+import type { Rng } from "../../random";
+import type { Batch, ModelOutput, SplitName, TaskSpec } from "../../types";
+import { bleu1 } from "./bleu";
+import { CAPTION_END, CAPTION_PAD, CAPTION_START, CAPTION_VOCABULARY, decodeCaption, encodeCaption } from "./caption-vocabulary";
+import { drawScene, longestCaption, sceneKey, type Scene } from "./scene";
+import { renderScene } from "./scene-renderer";
+
+/** Parameters of the captioning task. */
+export const CaptioningParams = z
+  .object({
+    imageSize: intParam("imageSize", {
+      default: 32,
+      min: 16,
+      max: 64,
+      description: "Scene width and height in pixels; the conditioning vector has imageSize^2 x 3 values",
+    }),
+    minShapes: intParam("minShapes", { default: 1, min: 1, max: 3, description: "Fewest shapes per scene" }),
+    maxShapes: intParam("maxShapes", { default: 3, min: 1, max: 3, description: "Most shapes per scene" }),
+    ...splitSizeParams({ train: 10_000, validation: 1000, test: 1000 }),
+  })
+  .superRefine((p, ctx) => {
+    if (p.minShapes > p.maxShapes) {
+      ctx.addIssue({ code: "custom", path: ["minShapes"], message: `minShapes (${p.minShapes}) must be at most maxShapes (${p.maxShapes})` });
+    }
+  });
+/** Parameters of the captioning task. */
+export type CaptioningParams = z.infer<typeof CaptioningParams>;
+
+function captioningSpec(params: CaptioningParams): TaskSpec {
+  const pixels = params.imageSize * params.imageSize * 3;
+  return {
+    problemType: "one-to-many",
+    // The whole image is the one conditioning step; a model embeds it (e.g. a small CNN on the reshaped vector).
+    inputFeatures: pixels,
+    inputLength: 1,
+    outputKind: "classes",
+    outputSize: CAPTION_VOCABULARY.length,
+    // Caption words plus <end>.
+    targetLength: longestCaption(params.maxShapes) + 1,
+    heads: ["generation"],
+    specialTokens: { start: CAPTION_START, end: CAPTION_END, pad: CAPTION_PAD },
+    conditioningSize: pixels,
+  };
+}
+
+/**
+ * The scene of a sample of `split`: shape count drawn first, then scenes until one hashes to `split` (about ten
+ * draws for validation and test), so splits never share a scene.
+ */
+export function drawSceneForSplit(rng: Rng, split: SplitName, params: CaptioningParams): Scene {
+  const count = rng.int(params.minShapes, params.maxShapes + 1);
+  return drawForSplit(rng.split("scene"), split, (r) => drawScene(r, params.imageSize, count), sceneKey);
+}
+
+/** Greedy captions from per-step scores: argmax per step up to (not including) the first `<end>`. */
+export function greedyCaptions(output: ModelOutput): number[][] {
+  const [size, steps, classes] = output.shape;
+  const captions: number[][] = [];
+  for (let row = 0; row < size; row++) {
+    const caption: number[] = [];
+    for (let t = 0; t < steps; t++) {
+      const base = (row * steps + t) * classes;
+      let best = 0;
+      for (let k = 1; k < classes; k++) if (output.values[base + k]! > output.values[base + best]!) best = k;
+      if (best === CAPTION_END) break;
+      caption.push(best);
+    }
+    captions.push(caption);
+  }
+  return captions;
+}
+
+/** Reference captions of a batch: its target ids before `<end>`. */
+function references(spec: TaskSpec, batch: Batch): number[][] {
+  const out: number[][] = [];
+  for (let row = 0; row < batch.size; row++) {
+    const start = row * spec.targetLength;
+    // targetLengths counts the <end> token, which BLEU does not score.
+    out.push(Array.from(batch.targets.subarray(start, start + batch.targetLengths[row]! - 1)));
+  }
+  return out;
+}
+
+/**
+ * Captioning: a small rendered scene of one to three coloured shapes (circle, square, triangle in red, green, blue
+ * or yellow) and the one canonical sentence that describes it ("a red circle left of a blue square"). One-to-many:
+ * the conditioning input is the image flattened to imageSize^2 x 3 values in [0, 1] (row-major, RGB interleaved)
+ * as a single input step; targets are caption token ids followed by `<end>`, padded with `<pad>` (0).
+ *
+ * Scenes are assigned to splits by a hash of their content (caption, rounded geometry and tints), so no
+ * validation or test image appears in train; captions repeat across splits, since there are only ~3,800 of them.
+ */
+export const captioningTask = defineTask({
+  name: "captioning",
+  title: "Scene captioning (shapes, one-to-many)",
+  description:
+    "Describe a 32x32 scene of 1-3 coloured shapes in one sentence, e.g. \"a red circle left of a blue square\". " +
+    "The image is the conditioning vector; captions are generated token by token. Headline metric: BLEU-1.",
+  problemType: "one-to-many",
+  params: CaptioningParams,
+  metric: {
+    name: "bleu1",
+    higherIsBetter: true,
+    description:
+      "Corpus BLEU-1 of greedy captions (argmax per step up to <end>); `exactMatch` is the fraction of captions " +
+      "exactly right, `accuracy` the per-step token accuracy on the target steps",
+  },
+  specFor: captioningSpec,
+  setup(params) {
+    const spec = captioningSpec(params);
+    // The scene behind each sample, for previews (shape counts); weak, so batches free it.
+    const scenes = new WeakMap<Sample, Scene>();
+    // Baselines score captions only; while set, samples skip rendering (synchronous, reset before returning).
+    let labelsOnly = false;
+    const score = (batch: Batch, output: ModelOutput): Record<string, number> => {
+      checkOutputShape(spec, batch, output);
+      const { accuracy, crossEntropy } = classScores(spec, batch, output);
+      const b = bleu1(greedyCaptions(output), references(spec, batch));
+      return { bleu1: b.bleu1, sentenceBleu1: b.sentenceBleu1, exactMatch: b.exactMatch, accuracy, crossEntropy };
+    };
+    return {
+      spec,
+      sizes: splitSizes(params),
+      sample(rng, _index, split): Sample {
+        const scene = drawSceneForSplit(rng, split, params);
+        const tokens = [...encodeCaption(scene.caption), CAPTION_END];
+        if (labelsOnly) return { input: { values: new Float32Array(0), steps: 0 }, target: { tokens } };
+        const pixels = renderScene(rng.split("render"), scene);
+        const values = new Float32Array(pixels.length);
+        for (let i = 0; i < pixels.length; i++) values[i] = pixels[i]! / 255;
+        const sample: Sample = { input: { values, steps: 1 }, target: { tokens } };
+        scenes.set(sample, scene);
+        return sample;
+      },
+      metrics: score,
+      baseline(split, source) {
+        // The most frequent training caption, predicted for every scene and scored like a model's output.
+        labelsOnly = true;
+        let train: Batch;
+        let batch: Batch;
+        try {
+          train = source.batchOf("train");
+          batch = source.batchOf(split, BASELINE_SAMPLE_LIMIT);
+        } finally {
+          labelsOnly = false;
+        }
+        const counts = new Map<string, { count: number; ids: number[] }>();
+        for (let row = 0; row < train.size; row++) {
+          const start = row * spec.targetLength;
+          const ids = Array.from(train.targets.subarray(start, start + spec.targetLength));
+          const key = ids.join(",");
+          const entry = counts.get(key) ?? { count: 0, ids };
+          entry.count++;
+          counts.set(key, entry);
+        }
+        let best = { count: -1, ids: [] as number[], key: "" };
+        for (const [key, entry] of counts) {
+          if (entry.count > best.count || (entry.count === best.count && key < best.key)) best = { ...entry, key };
+        }
+        const oneHot = new Float32Array(spec.targetLength * spec.outputSize);
+        best.ids.forEach((id, t) => (oneHot[t * spec.outputSize + id] = 1));
+        // Cross-entropy is left out: a one-hot "probability" makes it ~69 nats per miss, which means nothing.
+        const { crossEntropy: _unused, ...scores } = score(batch, constantOutput(spec, batch.size, oneHot));
+        return { ...scores, trainCaptionsSeen: train.size, distinctTrainCaptions: counts.size, mostFrequentCount: best.count };
+      },
+      preview(sample) {
+        const scene = scenes.get(sample);
+        const size = params.imageSize;
+        const values = "values" in sample.input ? sample.input.values : new Float32Array(0);
+        const pixels = new Uint8Array(values.length);
+        for (let i = 0; i < values.length; i++) pixels[i] = Math.round(values[i]! * 255);
+        const caption = "tokens" in sample.target ? decodeCaption(sample.target.tokens) : "";
+        return {
+          input: `${size}x${size} RGB scene with ${scene?.shapes.length ?? "?"} shape(s)`,
+          target: caption,
+          pngBase64: encodePngBase64(upscaleImage({ width: size, height: size, channels: 3, data: pixels }, 4)),
+        };
+      },
+      decodeTarget: decodeCaption,
+    };
+  },
+});
