@@ -2,18 +2,16 @@ import { z } from "zod";
 import { formatParamError } from "./task-helpers/task-params";
 import { addingTask } from "./tasks/adding";
 import { babiQaTask } from "./tasks/babi-qa";
+import { captioningTask } from "./tasks/captioning";
 import { charLmTask } from "./tasks/char-lm";
 import { copyMemoryTask } from "./tasks/copy-memory";
 import { handwritingLinesTask } from "./tasks/handwriting-lines";
+import { speechDigitsTask } from "./tasks/speech-digits";
 import { timeSeriesTask } from "./tasks/time-series";
 import { translationDatesTask, translationNumbersTask } from "./tasks/translation";
 import type { HeadKind, MetricInfo, ProblemType, TaskDefinition, TaskInstance, TaskSpec } from "./types";
 
-/**
- * Every task the platform can train on, in the order the dashboard lists them.
- * TODO(datasets part B): add `speechDigitsTask` (./tasks/speech-digits) and `captioningTask` (./tasks/captioning)
- * once those modules are committed.
- */
+/** Every task the platform can train on, in the order the dashboard lists them. */
 export const taskCatalog: TaskDefinition[] = [
   addingTask,
   copyMemoryTask,
@@ -23,6 +21,8 @@ export const taskCatalog: TaskDefinition[] = [
   translationNumbersTask,
   babiQaTask,
   handwritingLinesTask,
+  speechDigitsTask,
+  captioningTask,
 ];
 
 /** The catalog entry called `name`; throws an error listing the known names otherwise. */

@@ -3,9 +3,11 @@ export * from "./random";
 export { createTask, describeTasks, getTask, parseTaskParams, taskCatalog, type TaskDescription } from "./catalog";
 export * from "./tasks/adding";
 export * from "./tasks/babi-qa";
+export * from "./tasks/captioning";
 export * from "./tasks/char-lm";
 export * from "./tasks/copy-memory";
 export * from "./tasks/handwriting-lines";
+export * from "./tasks/speech-digits";
 export * from "./tasks/time-series";
 export * from "./tasks/translation";
 export {
