@@ -1,10 +1,11 @@
-import { hostname } from "node:os";
+import { hostname, cpus, totalmem } from "node:os";
 import { randomUUID } from "node:crypto";
-import type { Worker as BullWorker } from "bullmq";
+import path from "node:path";
+import { WaitingError, type Worker as BullWorker } from "bullmq";
 import { ArtifactRepository, EventRepository, MetricRepository, RunRepository, WorkerRepository, type Db } from "@seqlab/db";
-import { initBackend } from "@seqlab/models";
 import { createRedisConnection, createTrainingWorker, publishRunEvent } from "@seqlab/queue";
-import { trainRun } from "./train-run.handler";
+import { superviseRun, type SupervisionControl } from "./run-supervisor";
+import { TrainerProcess } from "./trainer-process";
 
 export interface WorkerConfig {
   prisma: Db;
@@ -12,25 +13,66 @@ export interface WorkerConfig {
   queues: string[];
   concurrency?: number;
   backend?: "tensorflow" | "wasm" | "cpu";
+  /** GPU this worker trains on (CUDA_VISIBLE_DEVICES of its training processes). */
+  device?: string;
+  /** Heap limit of each training process in MiB. */
+  trainerMemoryMb?: number;
   /** BullMQ key prefix; tests pass a unique one. */
   prefix?: string;
+  /** Test-only fault injection for the training processes ("throw-at-step:N", "nan-at-step:N", "hang-at-step:N", "oom-at-step:N"). */
+  fault?: string;
   log?: (message: string) => void;
 }
 
-/** How often a worker proves it is alive. Several beats fit in the 30 s after which the dashboard calls it lost. */
+/** How often a worker proves it is alive; the dashboard calls it lost after 30 s without one. */
 const HEARTBEAT_MS = 5_000;
+/** The repository root: training processes run there so `--import tsx` resolves. */
+const ROOT = path.resolve(__dirname, "../../..");
 
 export interface SeqlabWorker {
   id: string;
   backend: { backend: string; reason: string; device: string };
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs. With `handover`, running attempts checkpoint and go back to the queue for another worker;
+   * without it, they are left to finish. Resolves when no job is active.
+   */
+  close(options?: { handover?: boolean }): Promise<void>;
+  /** Process ids of the training processes running attempts now (tests kill them). */
+  trainingPids(): number[];
 }
 
-/** Starts a training worker: picks the tfjs backend, registers itself, and serves the configured queues. */
+/** A worker: registers itself, keeps a warm training process per slot, and supervises the runs it takes. */
 export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> {
   const log = config.log ?? ((m: string) => console.log(`[worker] ${m}`));
-  const backend = await initBackend(config.backend ? { prefer: config.backend } : undefined);
   const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const trainerOptions = {
+    backend: config.backend,
+    memoryMb: config.trainerMemoryMb ?? 4096,
+    cudaVisibleDevices: config.device,
+    cwd: ROOT,
+  };
+  const warm: TrainerProcess[] = [];
+  const spawnWarm = () => {
+    const p = new TrainerProcess(trainerOptions);
+    p.onOutput = (line) => log(`training process: ${line}`);
+    warm.push(p);
+    return p;
+  };
+  // The first warm process also tells us which backend this machine trains on.
+  const first = spawnWarm();
+  const ready = await first.ready;
+  const backend = { backend: ready.backend, reason: ready.reason, device: ready.device };
+  const concurrency = config.concurrency ?? 1;
+  for (let i = 1; i < concurrency; i++) spawnWarm();
+  const takeTrainer = () => {
+    let p = warm.shift();
+    while (p && !p.alive) p = warm.shift();
+    const taken = p ?? new TrainerProcess(trainerOptions);
+    busy.add(taken);
+    void taken.exited.then(() => busy.delete(taken));
+    return taken;
+  };
+
   const runs = new RunRepository(config.prisma);
   const metrics = new MetricRepository(config.prisma);
   const artifacts = new ArtifactRepository(config.prisma);
@@ -38,21 +80,25 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
   const workers = new WorkerRepository(config.prisma);
   const redis = createRedisConnection(config.redisUrl);
   const bullConnection = createRedisConnection(config.redisUrl);
-  let currentRunId: string | null = null;
+  const active = new Map<string, SupervisionControl | null>();
+  const busy = new Set<TrainerProcess>();
+  let handingOver = false;
 
   await workers.register({
     id,
     host: hostname(),
     pid: process.pid,
     backend: backend.backend,
-    device: backend.device,
-    concurrency: config.concurrency ?? 1,
+    device: backend.device === "cpu" || backend.backend !== "tensorflow" ? `${backend.device} (${cpus()[0]?.model ?? "cpu"})` : backend.device,
+    deviceMemory: BigInt(totalmem()),
+    concurrency,
     queues: config.queues,
     version: "0.1.0",
   });
   log(`worker ${id} on ${backend.backend} (${backend.reason}); queues: ${config.queues.join(", ")}`);
   const heartbeat = setInterval(() => {
-    workers.heartbeat(id, currentRunId).catch((e) => log(`heartbeat failed: ${e instanceof Error ? e.message : String(e)}`));
+    const current = [...active.keys()][0] ?? null;
+    workers.heartbeat(id, current).catch((e) => log(`heartbeat failed: ${e instanceof Error ? e.message : String(e)}`));
   }, HEARTBEAT_MS);
 
   const bullWorkers: BullWorker[] = config.queues.map((queue) =>
@@ -60,13 +106,27 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
       connection: bullConnection,
       queue,
       prefix: config.prefix,
-      concurrency: config.concurrency ?? 1,
-      handler: async (payload) => {
-        currentRunId = payload.runId;
+      concurrency,
+      handler: async (payload, job, token) => {
+        active.set(payload.runId, null);
         try {
-          await trainRun(payload, { runs, metrics, artifacts, events, redis, workerId: id, backend, log });
+          const result = await superviseRun(
+            payload,
+            { runs, metrics, artifacts, events, redis, workerId: id, backend, takeTrainer, log, fault: config.fault },
+            (control) => {
+              active.set(payload.runId, control);
+              if (handingOver) control.requestHandover();
+            },
+          );
+          if (result.kind === "crashed") throw new Error(result.reason);
+          if (result.kind === "handover") {
+            // Back to the waiting list, not failed: another worker takes it and resumes from the checkpoint.
+            await job.moveToWait(token);
+            throw new WaitingError();
+          }
         } finally {
-          currentRunId = null;
+          active.delete(payload.runId);
+          if (!handingOver && warm.length < concurrency) spawnWarm();
         }
       },
       onInvalidPayload: async (job, reason) => {
@@ -85,9 +145,15 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
   return {
     id,
     backend,
-    async close() {
-      clearInterval(heartbeat);
+    trainingPids: () => [...busy].map((p) => p.child.pid).filter((pid): pid is number => pid !== undefined),
+    async close(options = {}) {
+      if (options.handover) {
+        handingOver = true;
+        for (const control of active.values()) control?.requestHandover();
+      }
       await Promise.all(bullWorkers.map((w) => w.close()));
+      clearInterval(heartbeat);
+      for (const p of warm.splice(0)) p.kill();
       await workers.markStopped(id).catch(() => undefined);
       redis.disconnect();
       bullConnection.disconnect();

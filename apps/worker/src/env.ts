@@ -12,8 +12,12 @@ export const WorkerEnv = z.object({
   SEQLAB_BACKEND: z.enum(["tensorflow", "wasm", "cpu"]).optional(),
   /** Jobs trained at once by this process. One: a process per GPU or core is faster than sharing one. */
   SEQLAB_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
-  /** GPU index this worker is pinned to, when there are several. */
+  /** GPU index this worker is pinned to, when there are several (also settable with --device). */
   CUDA_VISIBLE_DEVICES: z.string().optional(),
+  /** Heap limit of each training process in MiB; past it the run fails as out of memory and the worker lives on. */
+  SEQLAB_TRAINER_MEMORY_MB: z.coerce.number().int().min(256).max(1_048_576).default(4096),
+  /** Test-only fault injection: "throw-at-step:N", "nan-at-step:N", "hang-at-step:N" or "oom-at-step:N". Never set it in production. */
+  SEQLAB_TEST_FAULT: z.string().regex(/^(throw|nan|hang|oom)-at-step:\d+$/).optional(),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
@@ -25,4 +29,25 @@ export function parseWorkerEnv(source: NodeJS.ProcessEnv = process.env): WorkerE
     throw new Error(`seqlab worker: invalid environment:\n${lines}`);
   }
   return result.data;
+}
+
+/** Command-line flags: `--device <gpu index>` (one worker process per GPU) and `--queues a,b`. */
+export function parseWorkerArgs(argv: string[]): { device?: string; queues?: string[] } {
+  const out: { device?: string; queues?: string[] } = {};
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    if ((flag === "--device" || flag === "--queues") && value === undefined) throw new Error(`seqlab worker: ${flag} needs a value`);
+    if (flag === "--device") {
+      if (!/^\d+(,\d+)*$/.test(value!)) throw new Error(`seqlab worker: --device must be a GPU index such as 0, got "${value}"`);
+      out.device = value;
+      i++;
+    } else if (flag === "--queues") {
+      out.queues = value!.split(",").map((q) => q.trim()).filter(Boolean);
+      i++;
+    } else if (flag !== undefined) {
+      throw new Error(`seqlab worker: unknown flag ${flag} (known: --device N, --queues a,b)`);
+    }
+  }
+  return out;
 }

@@ -1,4 +1,6 @@
 export * from "./create-worker";
-export * from "./train-run.handler";
+export * from "./run-supervisor";
+export * from "./training-loop";
+export * from "./trainer-process";
 export * from "./metric-writer";
 export * from "./env";

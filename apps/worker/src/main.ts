@@ -1,29 +1,44 @@
 import { createPrismaClient } from "@seqlab/db";
 import { createWorker } from "./create-worker";
-import { parseWorkerEnv } from "./env";
+import { parseWorkerArgs, parseWorkerEnv } from "./env";
+
+/** How long a graceful shutdown may take (checkpoint + hand-over) before the worker exits anyway. */
+const SHUTDOWN_TIMEOUT_MS = 60_000;
 
 async function main(): Promise<void> {
   const env = parseWorkerEnv();
-  // Two connections: one for the training loop's writes, one spare for heartbeats while a write is in flight.
-  const prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL, poolSize: 2 });
+  const args = parseWorkerArgs(process.argv.slice(2));
+  // The supervisor's writes and the heartbeat; training itself runs in child processes with no database access.
+  const prisma = createPrismaClient({ databaseUrl: env.DATABASE_URL, poolSize: 4 });
   const worker = await createWorker({
     prisma,
     redisUrl: env.REDIS_URL,
-    queues: env.SEQLAB_QUEUES,
+    queues: args.queues ?? env.SEQLAB_QUEUES,
     concurrency: env.SEQLAB_WORKER_CONCURRENCY,
     backend: env.SEQLAB_BACKEND,
+    device: args.device ?? env.CUDA_VISIBLE_DEVICES,
+    trainerMemoryMb: env.SEQLAB_TRAINER_MEMORY_MB,
+    fault: env.SEQLAB_TEST_FAULT,
   });
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(1);
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.log(`[worker] second ${signal}: exiting now`);
+      process.exit(1);
+    }
     stopping = true;
-    console.log(`[worker] ${signal}: finishing the current step and closing`);
-    await worker.close();
-    await prisma.$disconnect();
-    process.exit(0);
+    console.log(`[worker] ${signal}: checkpointing running work and handing it back (again to exit at once)`);
+    setTimeout(() => {
+      console.log("[worker] shutdown timed out: exiting");
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    void worker
+      .close({ handover: true })
+      .then(() => prisma.$disconnect())
+      .then(() => process.exit(0));
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 main().catch((error) => {

@@ -17,6 +17,10 @@ export const TrainingSettings = z.object({
   evalEvery: z.number().int().min(1).max(100_000).default(25).describe("Validation batch every N steps"),
   /** Save a checkpoint every N steps (and always at the end). */
   checkpointEvery: z.number().int().min(1).max(1_000_000).default(250).describe("Checkpoint every N steps (and at the end)"),
+  /** Also checkpoint when this many minutes passed since the last one, so a slow run never loses more than that. */
+  checkpointEveryMinutes: z.number().min(0.05).max(24 * 60).default(10).describe("Checkpoint at least every M minutes"),
+  /** Restarts after a crash before the run is failed (Determined's max_restarts; 3 like its default of 5, but cheaper runs). */
+  maxRestarts: z.number().int().min(0).max(100).default(3).describe("Restarts after a crash before the run fails"),
   /** Compute training accuracy and the task metric every N steps (each costs one forward pass). */
   trainMetricsEvery: z.number().int().min(1).max(100_000).default(1).describe("Training accuracy/metric every N steps (one forward pass each)"),
 });

@@ -26,7 +26,7 @@ export class TrainingQueue {
   }
 
   /** Enqueues a job by catalog name; the payload is validated before it reaches Redis. */
-  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts: { jobId: string; priority?: number }): Promise<Job> {
+  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts: { jobId: string; priority?: number; attempts?: number }): Promise<Job> {
     const parsed = parseJobPayload(name, payload);
     if (!parsed.ok) throw new Error(parsed.reason);
     const def = jobCatalog[name];
@@ -34,8 +34,23 @@ export class TrainingQueue {
       ...def.options,
       jobId: opts.jobId,
       priority: toBullPriority(opts.priority ?? 0),
+      ...(opts.attempts !== undefined ? { attempts: opts.attempts } : {}),
     };
     return this.queue.add(name, parsed.payload, jobOptions);
+  }
+
+  /** Ids of waiting jobs in the order workers will take them (next first). */
+  async waitingOrder(): Promise<string[]> {
+    const jobs = await this.queue.getJobs(["prioritized", "wait"], 0, -1, true);
+    return jobs.map((j) => j?.id).filter((id): id is string => typeof id === "string");
+  }
+
+  /** Changes a waiting job's priority (seqlab scale); false when it is not waiting any more. */
+  async changePriority(jobId: string, priority: number): Promise<boolean> {
+    const job = await this.queue.getJob(jobId);
+    if (!job || !["waiting", "prioritized"].includes(await job.getState())) return false;
+    await job.changePriority({ priority: toBullPriority(priority) });
+    return true;
   }
 
   async close(): Promise<void> {
@@ -44,7 +59,7 @@ export class TrainingQueue {
 }
 
 /** What a handler gets: the validated payload and the BullMQ job (for lock token, progress, attempts). */
-export type TrainingJobHandler = (payload: JobPayload<"run.train">, job: Job) => Promise<void>;
+export type TrainingJobHandler = (payload: JobPayload<"run.train">, job: Job, token: string | undefined) => Promise<void>;
 
 export interface TrainingWorkerOptions extends TrainingQueueOptions {
   handler: TrainingJobHandler;
@@ -58,7 +73,7 @@ export interface TrainingWorkerOptions extends TrainingQueueOptions {
 export function createTrainingWorker(options: TrainingWorkerOptions): Worker {
   return new Worker(
     trainingQueueName(options.queue),
-    async (job) => {
+    async (job, token) => {
       if (job.name !== "run.train") throw new UnrecoverableError(`unknown job name "${job.name}"; this worker handles run.train`);
       const parsed = parseJobPayload("run.train", job.data);
       if (!parsed.ok) {
@@ -66,14 +81,18 @@ export function createTrainingWorker(options: TrainingWorkerOptions): Worker {
         await options.onInvalidPayload?.(job, parsed.reason);
         throw new UnrecoverableError(parsed.reason);
       }
-      await options.handler(parsed.payload, job);
+      await options.handler(parsed.payload, job, token);
     },
     {
       connection: options.connection,
       prefix: options.prefix ?? "bull",
       concurrency: options.concurrency ?? 1,
-      // Training steps can hold the event loop for a while; a 60 s lock with renewal every 30 s gives slack.
-      lockDuration: 60_000,
+      // Training runs in a child process, so this event loop is free to renew locks on time: a short lock
+      // lets a crashed worker's job be taken over within lockDuration + stalledInterval (about 15 s).
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      // Stalls are crashes of whole workers; the run's own attempt count (in the database) decides when to give up.
+      maxStalledCount: 1000,
       ...options.workerOptions,
     },
   );

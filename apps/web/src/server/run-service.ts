@@ -83,7 +83,9 @@ export class RunService {
       queueName: request.queue,
     });
     try {
-      await this.deps.queueFor(request.queue).enqueue("run.train", { runId: run.id, config }, { jobId: run.id, priority: request.priority });
+      // One delivery per allowed attempt plus one, so the attempt after the last restart can mark the run failed.
+      const attempts = config.training.maxRestarts + 2;
+      await this.deps.queueFor(request.queue).enqueue("run.train", { runId: run.id, config }, { jobId: run.id, priority: request.priority, attempts });
     } catch (error) {
       await this.deps.runs.deleteRun(run.id);
       throw error;

@@ -61,7 +61,8 @@ export class RunRepository {
         seed: input.config.seed,
         priority: input.priority,
         queueName: input.queueName,
-        maxAttempts: input.maxAttempts ?? 3,
+        // One first attempt plus the configured restarts.
+        maxAttempts: input.maxAttempts ?? 1 + input.config.training.maxRestarts,
       },
       select: summarySelect,
     });
@@ -124,17 +125,28 @@ export class RunRepository {
   }
 
   /**
-   * Claims the run for a new attempt. Returns null when the run is finished, cancelled or out of attempts,
-   * so a redelivered job is a no-op. The conditional update makes two workers racing for one run safe:
-   * only one sees its attempt number.
+   * Claims the run for a new attempt. Returns null when the run is finished or cancelled, when another attempt won
+   * the race, or when the restart limit is reached (the run is then failed here, so it never stays RUNNING with
+   * nobody training it). The conditional update makes two workers racing for one run safe: only one gets its number.
    */
   async startAttempt(
     runId: string,
     info: { workerId?: string | null; backend: string; device: string },
   ): Promise<{ attempt: number } | null> {
-    const run = await this.db.run.findUnique({ where: { id: runId }, select: { status: true, attempt: true, maxAttempts: true } });
+    const run = await this.db.run.findUnique({ where: { id: runId }, select: { status: true, attempt: true, maxAttempts: true, errorReason: true } });
     if (!run || (run.status !== "QUEUED" && run.status !== "RUNNING")) return null;
-    if (run.attempt >= run.maxAttempts) return null;
+    if (run.attempt >= run.maxAttempts) {
+      await this.db.run.updateMany({
+        where: { id: runId, attempt: run.attempt, status: { in: ["QUEUED", "RUNNING"] } },
+        data: {
+          status: "FAILED",
+          finishedAt: new Date(),
+          workerId: null,
+          errorReason: `restart limit reached: ${run.attempt} attempts${run.errorReason ? ` (last: ${run.errorReason})` : ""}`,
+        },
+      });
+      return null;
+    }
     const next = run.attempt + 1;
     const { count } = await this.db.run.updateMany({
       where: { id: runId, attempt: run.attempt, status: { in: ["QUEUED", "RUNNING"] } },
@@ -145,10 +157,32 @@ export class RunRepository {
         device: info.device,
         workerId: info.workerId ?? null,
         startedAt: run.attempt === 0 ? new Date() : undefined,
-        errorReason: null,
       },
     });
     return count === 1 ? { attempt: next } : null;
+  }
+
+  /** Notes why an attempt crashed (shown until the next attempt ends), without ending the run. */
+  async recordCrash(runId: string, attempt: number, reason: string): Promise<void> {
+    await this.db.run.updateMany({ where: { id: runId, attempt, status: "RUNNING" }, data: { errorReason: reason, workerId: null } });
+  }
+
+  /**
+   * Puts a running run back in the queue after a graceful hand-over (worker shutting down). A hand-over is not a
+   * crash, so it gives back the attempt it used: the restart limit counts failures only.
+   */
+  async handBack(runId: string, attempt: number): Promise<boolean> {
+    const { count } = await this.db.run.updateMany({
+      where: { id: runId, attempt, status: "RUNNING" },
+      data: { status: "QUEUED", workerId: null, maxAttempts: { increment: 1 } },
+    });
+    return count === 1;
+  }
+
+  /** Changes a waiting run's priority; false when it is no longer waiting. */
+  async setPriority(runId: string, priority: number): Promise<boolean> {
+    const { count } = await this.db.run.updateMany({ where: { id: runId, status: "QUEUED" }, data: { priority } });
+    return count === 1;
   }
 
   /** Records the latest step and loss for the runs list; ignored if another attempt now owns the run. */

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { MetricPoint, jobCatalog } from "@seqlab/contracts";
+
+/** Raw bytes (checkpoints) as they arrive through advanced IPC serialization. */
+const Bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, "must be a Uint8Array");
+
+/**
+ * Messages between a worker (parent) and its training process (child) over Node's IPC channel
+ * (advanced serialization, so checkpoint bytes travel as Uint8Array). Both sides parse what they receive:
+ * a process boundary is a boundary like any other.
+ */
+export const ParentMessage = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("start"),
+    runId: z.string(),
+    attempt: z.number().int().min(1),
+    config: jobCatalog["run.train"].payload.shape.config,
+    /** Bytes of the checkpoint to resume from; absent for a fresh start. */
+    checkpoint: Bytes.optional(),
+    /** Test-only fault injection (see env SEQLAB_TEST_FAULT). */
+    fault: z.string().optional(),
+  }),
+  /** Stop at the next step boundary: "cancel" ends the run, "handover" checkpoints first so another worker resumes. */
+  z.object({ type: z.literal("stop"), reason: z.enum(["cancel", "handover", "superseded"]) }),
+]);
+export type ParentMessage = z.infer<typeof ParentMessage>;
+
+export const ChildMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ready"), backend: z.string(), reason: z.string(), device: z.string() }),
+  z.object({ type: z.literal("log"), level: z.enum(["info", "warn", "error"]), message: z.string() }),
+  z.object({ type: z.literal("metrics"), points: z.array(MetricPoint), step: z.number().int(), loss: z.number() }),
+  z.object({ type: z.literal("checkpoint"), step: z.number().int(), bytes: Bytes, stepMs: z.number(), saveMs: z.number() }),
+  z.object({
+    type: z.literal("done"),
+    outcome: z.enum(["succeeded", "failed", "diverged", "cancelled", "handover", "superseded"]),
+    step: z.number().int(),
+    loss: z.number().nullable(),
+    error: z.string().optional(),
+    /** A config error (bad hyperparameter, model that does not fit): retrying cannot help. */
+    configError: z.boolean().optional(),
+  }),
+]);
+export type ChildMessage = z.infer<typeof ChildMessage>;

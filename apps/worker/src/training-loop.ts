@@ -1,0 +1,157 @@
+import type { MetricPoint, ResolvedRunConfig } from "@seqlab/contracts";
+import { createTask, type TaskInstance } from "@seqlab/datasets";
+import { createTrainer, getModelDefinition, loadTrainer, type Trainer } from "@seqlab/models";
+import type { ChildMessage } from "./trainer-protocol";
+
+/** A config that cannot be trained (unknown model, bad hyperparameter, model that does not fit the task). */
+export class RunConfigError extends Error {}
+
+export type StopReason = "cancel" | "handover" | "superseded";
+
+export interface TrainingLoopOptions {
+  runId: string;
+  attempt: number;
+  config: ResolvedRunConfig;
+  checkpoint?: Uint8Array;
+  emit: (message: ChildMessage) => void;
+  /** Polled between steps. */
+  stopRequested: () => StopReason | null;
+  /** Test-only fault injection: "throw-at-step:N" | "nan-at-step:N" | "hang-at-step:N" | "oom-at-step:N". */
+  fault?: string;
+  now?: () => number;
+}
+
+function metricKey(prefix: string, name: string): string {
+  return `${prefix}/${name.replace(/[^A-Za-z0-9_.\/-]/g, "_")}`;
+}
+
+function taskMetricPoints(prefix: string, values: Record<string, number>, step: number, wallTime: number): MetricPoint[] {
+  return Object.entries(values)
+    .filter(([, v]) => Number.isFinite(v))
+    .map(([k, v]) => ({ key: metricKey(prefix, k), step, value: v, wallTime }));
+}
+
+function parseFault(fault: string | undefined): { kind: string; step: number } | null {
+  const match = /^(throw|nan|hang|oom)-at-step:(\d+)$/.exec(fault ?? "");
+  return match ? { kind: match[1]!, step: Number(match[2]) } : null;
+}
+
+/**
+ * The training loop of one attempt, with no database or queue in sight: it builds (or resumes) the trainer,
+ * trains step by step and reports everything through `emit`. Batches are a pure function of (seed, step) and the
+ * trainer's dropout stream of (seed, step), so resuming from a checkpoint replays the exact same computation.
+ */
+export async function runTrainingLoop(options: TrainingLoopOptions): Promise<void> {
+  const { config, emit } = options;
+  const now = options.now ?? Date.now;
+  const fault = parseFault(options.fault);
+  const log = (message: string, level: "info" | "warn" | "error" = "info") => emit({ type: "log", level, message });
+  let trainer: Trainer | null = null;
+  let step = 0;
+  let lastLoss: number | null = null;
+  const done = (outcome: Extract<ChildMessage, { type: "done" }>["outcome"], error?: string, configError?: boolean) =>
+    emit({ type: "done", outcome, step, loss: lastLoss, ...(error ? { error } : {}), ...(configError ? { configError } : {}) });
+
+  try {
+    let task: TaskInstance;
+    try {
+      task = createTask(config.dataset, config.datasetParams, config.seed);
+      const model = getModelDefinition(config.model);
+      if (!model.heads.some((h) => task.spec.heads.includes(h))) {
+        throw new Error(`model "${config.model}" (heads: ${model.heads.join(", ")}) does not fit dataset "${config.dataset}" (heads: ${task.spec.heads.join(", ")})`);
+      }
+    } catch (error) {
+      throw new RunConfigError(error instanceof Error ? error.message : String(error));
+    }
+    if (options.checkpoint) {
+      trainer = (await loadTrainer(options.checkpoint)).trainer;
+      log(`resumed from checkpoint at step ${trainer.step}`);
+    } else {
+      try {
+        trainer = await createTrainer({
+          model: config.model,
+          hyperparameters: config.modelHyperparameters,
+          io: task.spec,
+          optimizer: { name: config.training.optimizer, learningRate: config.training.learningRate, clipNorm: config.training.clipNorm },
+          seed: config.seed,
+        });
+      } catch (error) {
+        throw new RunConfigError(error instanceof Error ? error.message : String(error));
+      }
+      log(`model ${config.model} built: ${trainer.parameterCount} parameters`);
+    }
+
+    const { steps, batchSize, evalEvery, checkpointEvery, checkpointEveryMinutes, trainMetricsEvery } = config.training;
+    const train = task.split("train");
+    const validation = task.split("validation");
+    const validationBatches = Math.max(1, Math.floor(validation.size / batchSize));
+    let lastCheckpointAt = now();
+    let stepMsTotal = 0;
+    let stepsTimed = 0;
+    const checkpoint = async () => {
+      const started = now();
+      const bytes = await trainer!.saveCheckpoint({ runId: options.runId, attempt: options.attempt });
+      emit({ type: "checkpoint", step: trainer!.step, bytes, stepMs: stepsTimed ? stepMsTotal / stepsTimed : 0, saveMs: now() - started });
+      lastCheckpointAt = now();
+    };
+
+    step = trainer.step;
+    while (step < steps) {
+      const stop = options.stopRequested();
+      if (stop) {
+        if (stop === "handover") await checkpoint();
+        log(stop === "cancel" ? `cancelled at step ${step}` : stop === "handover" ? `handing the run back at step ${step}` : `another attempt owns the run; stopping at step ${step}`, "warn");
+        done(stop === "cancel" ? "cancelled" : stop);
+        return;
+      }
+      if (fault && step + 1 === fault.step) {
+        if (fault.kind === "throw") throw new Error(`injected training fault at step ${fault.step}`);
+        if (fault.kind === "hang") await new Promise(() => undefined);
+        if (fault.kind === "oom") {
+          // Fills the heap until V8 gives up, as a model too big for its memory limit would.
+          const hog: number[][] = [];
+          for (;;) hog.push(new Array(1_000_000).fill(step));
+        }
+      }
+      const batch = train.batch(step, batchSize);
+      const started = now();
+      let { loss } = await trainer.trainStep(batch);
+      stepMsTotal += now() - started;
+      stepsTimed += 1;
+      if (fault?.kind === "nan" && trainer.step === fault.step) loss = Number.NaN;
+      step = trainer.step;
+      const wallTime = now();
+      if (!Number.isFinite(loss)) {
+        log(`loss became ${loss} at step ${step}: stopping the run as diverged`, "error");
+        done("diverged", `loss was ${loss} at step ${step}`);
+        return;
+      }
+      lastLoss = loss;
+      const points: MetricPoint[] = [{ key: "loss", step, value: loss, wallTime }];
+      if (step % trainMetricsEvery === 0) {
+        const output = await trainer.predict(batch);
+        points.push(...taskMetricPoints("train", task.metrics(batch, output), step, wallTime));
+      }
+      if (step % evalEvery === 0 || step === steps) {
+        const vb = validation.batch(Math.floor(step / evalEvery) % validationBatches, batchSize);
+        const { loss: valLoss, output } = await trainer.evaluate(vb);
+        points.push({ key: "val/loss", step, value: valLoss, wallTime });
+        points.push(...taskMetricPoints("val", task.metrics(vb, output), step, wallTime));
+      }
+      emit({ type: "metrics", points, step, loss });
+      if (step < steps && (step % checkpointEvery === 0 || now() - lastCheckpointAt >= checkpointEveryMinutes * 60_000)) await checkpoint();
+      // Lets IPC messages (stop requests) in between steps.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await checkpoint();
+    log(`finished ${steps} steps, final loss ${lastLoss?.toPrecision(5)}`);
+    done("succeeded");
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const configError = error instanceof RunConfigError;
+    log(configError ? `invalid run config: ${message}` : `training failed: ${message}`, "error");
+    done("failed", configError ? `invalid run config: ${message}` : message, configError);
+  } finally {
+    trainer?.dispose();
+  }
+}
