@@ -3,6 +3,10 @@ import { addCanvasClipped, createGrayCanvas, type GrayCanvas } from "../../rende
 import { strokePolyline } from "../../render/stroke-rasterizer";
 import { HERSHEY_BASELINE, hersheyGlyph, type HersheyFont } from "./hershey-glyphs";
 
+// Module-scope copies of Math members: inside vm contexts (Jest) every global lookup goes through an
+// interceptor, which made these hot loops several times slower.
+const { PI, floor, max, min, sin } = Math;
+
 /** How a line of text is drawn; every range is sampled per line (fonts per distinct character). */
 export interface LineStyle {
   /** Image height in pixels; also the width of one character cell (EMNIST's 28x28 cells). */
@@ -47,7 +51,7 @@ const BASELINE_WANDER = 0.8;
 
 /** FSDL's cell pitch for an overlap: `cell - int(overlap * cell)`. */
 export function cellPitch(cell: number, overlap: number): number {
-  return cell - Math.floor(overlap * cell);
+  return cell - floor(overlap * cell);
 }
 
 /**
@@ -72,16 +76,16 @@ function drawGlyphTile(
   // Shear about the glyph's vertical middle, so slanted glyphs stay centred in their cells.
   const middleY = baseline - ((HERSHEY_BASELINE - (glyph.minY + glyph.maxY) / 2) * s);
   const amplitude = style.jitter * px;
-  const phaseX = rng.uniform(0, 2 * Math.PI);
-  const phaseY = rng.uniform(0, 2 * Math.PI);
-  const k = (2 * Math.PI) / JITTER_WAVELENGTH;
+  const phaseX = rng.uniform(0, 2 * PI);
+  const phaseY = rng.uniform(0, 2 * PI);
+  const k = (2 * PI) / JITTER_WAVELENGTH;
   for (const stroke of glyph.strokes) {
     const points = new Float32Array(stroke.length);
     for (let i = 0; i < stroke.length; i += 2) {
       const u = stroke[i]!;
       const v = stroke[i + 1]!;
-      const y = baseline + (v - HERSHEY_BASELINE) * s + amplitude * Math.sin(k * u + phaseY);
-      points[i] = h + (u - centreX) * s + line.shear * (middleY - y) + amplitude * Math.sin(k * v + phaseX);
+      const y = baseline + (v - HERSHEY_BASELINE) * s + amplitude * sin(k * u + phaseY);
+      points[i] = h + (u - centreX) * s + line.shear * (middleY - y) + amplitude * sin(k * v + phaseX);
       points[i + 1] = y;
     }
     strokePolyline(tile, points, line.strokeWidth);
@@ -102,7 +106,7 @@ export function renderLine(rng: Rng, text: string, style: LineStyle, minimumPitc
   const h = style.height;
   const image = createGrayCanvas(style.width, h);
   const overlap = rng.uniform(0, style.maxOverlap);
-  const pitch = Math.min(h, Math.max(cellPitch(h, overlap), minimumPitch));
+  const pitch = min(h, max(cellPitch(h, overlap), minimumPitch));
   const line = {
     scale: rng.uniform(style.minScale, style.maxScale),
     shear: rng.uniform(-style.maxSlant / 2, style.maxSlant),
@@ -119,7 +123,7 @@ export function renderLine(rng: Rng, text: string, style: LineStyle, minimumPitc
       tile = drawGlyphTile(charRng, char, charRng.pick(style.fonts), style, line);
       tiles.set(char, tile);
     }
-    if (tile) addCanvasClipped(image, tile, i * pitch - Math.floor(h / 2), 0);
+    if (tile) addCanvasClipped(image, tile, i * pitch - floor(h / 2), 0);
   });
   return { image, pitch, extent: chars.length === 0 ? 0 : (chars.length - 1) * pitch + h };
 }

@@ -1,3 +1,7 @@
+// Module-scope copies of Math members: inside vm contexts (Jest) every global lookup goes through an
+// interceptor, which made these hot loops several times slower.
+const { PI, cos, floor, log, log10, sin } = Math;
+
 /** Frame and hop of the short-time analysis, in samples at 8 kHz: 32 ms windows every 16 ms. */
 export const FRAME_SIZE = 256;
 export const HOP_SIZE = 128;
@@ -20,9 +24,9 @@ export function fft(re: Float64Array, im: Float64Array): void {
     }
   }
   for (let size = 2; size <= n; size <<= 1) {
-    const angle = (-2 * Math.PI) / size;
-    const wr = Math.cos(angle);
-    const wi = Math.sin(angle);
+    const angle = (-2 * PI) / size;
+    const wr = cos(angle);
+    const wi = sin(angle);
     for (let start = 0; start < n; start += size) {
       let cr = 1;
       let ci = 0;
@@ -44,7 +48,7 @@ export function fft(re: Float64Array, im: Float64Array): void {
 }
 
 function hzToMel(hz: number): number {
-  return 2595 * Math.log10(1 + hz / 700);
+  return 2595 * log10(1 + hz / 700);
 }
 
 function melToHz(mel: number): number {
@@ -75,7 +79,7 @@ export function melFilterbank(bins: number, sampleRate: number, lowHz = 60, high
 }
 
 /** The (periodic) Hann window, computed once. */
-const HANN = Float64Array.from({ length: FRAME_SIZE }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / FRAME_SIZE));
+const HANN = Float64Array.from({ length: FRAME_SIZE }, (_, i) => 0.5 - 0.5 * cos((2 * PI * i) / FRAME_SIZE));
 
 /** Floor added to mel energies before the logarithm: -80 dB below a full-scale sine, the quietest we care about. */
 const ENERGY_FLOOR = 1e-8;
@@ -85,7 +89,7 @@ const ENERGY_FLOOR = 1e-8;
  * by FFT, triangular mel filters, natural log. Returns [frames, bins] row-major and the frame count.
  */
 export function logMelSpectrogram(audio: Float32Array, filters: readonly Float64Array[]): { values: Float32Array; frames: number } {
-  const frames = audio.length < FRAME_SIZE ? 0 : Math.floor((audio.length - FRAME_SIZE) / HOP_SIZE) + 1;
+  const frames = audio.length < FRAME_SIZE ? 0 : floor((audio.length - FRAME_SIZE) / HOP_SIZE) + 1;
   const bins = filters.length;
   const values = new Float32Array(frames * bins);
   const re = new Float64Array(FRAME_SIZE);
@@ -111,7 +115,7 @@ export function logMelSpectrogram(audio: Float32Array, filters: readonly Float64
       const { first, last } = runs[m]!;
       let energy = 0;
       for (let k = first; k <= last; k++) energy += w[k]! * power[k]!;
-      values[t * bins + m] = Math.log(energy + ENERGY_FLOOR);
+      values[t * bins + m] = log(energy + ENERGY_FLOOR);
     }
   }
   return { values, frames };
