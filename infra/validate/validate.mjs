@@ -1,0 +1,207 @@
+// Offline checks of infra/ for a machine without a Docker engine or a cluster:
+//   cd infra/validate && npm ci && npm run check
+// 1. every YAML file parses;
+// 2. compose files are loaded the way Docker Compose loads them (YAML merge keys, ${VAR:-default}
+//    interpolation, `extends` from another file, map merge, int casts), validated against the compose-spec
+//    schema (compose-spec.json, vendored from compose-spec/compose-go, Apache-2.0), and checked for the
+//    properties the README promises;
+// 3. Kubernetes manifests (rendered with `kubectl kustomize` when kubectl is installed) validate against the
+//    kubernetes-models JSON schemas, and their cross-references resolve;
+// 4. Dockerfiles pass dockerfile-utils' validation.
+// Ends with "N passed, N failed"; exits 1 on any failure.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import Ajv2020 from "ajv/dist/2020.js";
+import { load, loadAll } from "js-yaml";
+import { validate as lintDockerfile } from "dockerfile-utils";
+import { ConfigMap, Namespace, Secret, Service } from "kubernetes-models/v1";
+import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
+import { Job } from "kubernetes-models/batch/v1";
+import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1";
+
+const infra = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+let passed = 0;
+let failed = 0;
+function check(name, fn) {
+  try {
+    fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    failed++;
+    console.log(`FAIL ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+const read = (file) => fs.readFileSync(path.join(infra, file), "utf8");
+function walk(dir) {
+  return fs.readdirSync(path.join(infra, dir), { withFileTypes: true }).flatMap((e) => {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === "node_modules" || e.name === "validate" ? [] : walk(rel);
+    return [rel];
+  });
+}
+
+// 1. YAML syntax
+for (const file of walk(".").filter((f) => /\.ya?ml$/.test(f))) check(`YAML parses: ${file}`, () => loadAll(read(file)));
+
+// 2. Compose
+const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+function interpolate(value, env) {
+  if (Array.isArray(value)) return value.map((v) => interpolate(v, env));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env)]));
+  if (typeof value !== "string") return value;
+  return value.replace(VAR, (_, braced, fallback, bare) => {
+    const name = braced ?? bare;
+    if (env[name]) return env[name];
+    if (fallback !== undefined) return fallback;
+    throw new Error(`\${${name}} has no default and is not set: compose would refuse the file`);
+  });
+}
+const loadCompose = (file, env) => interpolate(load(read(file)), env);
+/** Compose's merge: maps key by key, sequences appended, scalars replaced. */
+function merge(base, over) {
+  if (Array.isArray(base) && Array.isArray(over)) return [...base, ...over];
+  if (base && over && typeof base === "object" && typeof over === "object" && !Array.isArray(base) && !Array.isArray(over)) {
+    const out = structuredClone(base);
+    for (const [k, v] of Object.entries(over)) out[k] = k in base ? merge(base[k], v) : structuredClone(v);
+    return out;
+  }
+  return structuredClone(over);
+}
+function project(files, env) {
+  let model = {};
+  for (const file of files) {
+    const doc = loadCompose(file, env);
+    for (const [name, svc] of Object.entries(doc.services ?? {})) {
+      if (!svc.extends) continue;
+      const source = svc.extends.file
+        ? loadCompose(path.join(path.dirname(file), svc.extends.file), env).services[svc.extends.service]
+        : doc.services[svc.extends.service];
+      const { extends: _, ...rest } = svc;
+      doc.services[name] = merge(source, rest);
+    }
+    model = merge(model, doc);
+  }
+  for (const svc of Object.values(model.services)) if (svc.deploy?.replicas !== undefined) svc.deploy.replicas = Number(svc.deploy.replicas);
+  return model;
+}
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+const composeSchema = ajv.compile(JSON.parse(read("validate/compose-spec.json")));
+function validCompose(model, profiles) {
+  if (!composeSchema(model)) throw new Error(ajv.errorsText(composeSchema.errors));
+  const active = Object.keys(model.services).filter((n) => !model.services[n].profiles || model.services[n].profiles.some((p) => profiles.includes(p)));
+  for (const name of active) {
+    const svc = model.services[name];
+    for (const dep of Object.keys(svc.depends_on ?? {})) assert(active.includes(dep), `${name} depends on ${dep}, not active`);
+    for (const v of svc.volumes ?? []) {
+      const source = typeof v === "string" ? v.split(":")[0] : v.source;
+      assert(/^[./]/.test(source) || source in (model.volumes ?? {}), `${name}: volume ${source} not declared`);
+    }
+    if (svc.build) assert(fs.existsSync(path.join(infra, svc.build.context, svc.build.dockerfile)), `${name}: Dockerfile missing`);
+    const backend = svc.environment?.SEQLAB_BACKEND;
+    assert([undefined, null, "tensorflow", "wasm", "cpu"].includes(backend), `${name}: SEQLAB_BACKEND ${backend}`);
+  }
+  return active;
+}
+check("compose.yaml loads with no variable set and matches the compose schema", () => validCompose(project(["compose.yaml"], {}), []));
+check("`up redis` needs nothing else: no build, no depends_on, no profile, loopback port", () => {
+  const redis = project(["compose.yaml"], {}).services.redis;
+  assert(!redis.build && !redis.depends_on && !redis.profiles, "redis has a build, dependency or profile");
+  assert(redis.ports.some((p) => p.startsWith("127.0.0.1:6379:")), "redis not on 127.0.0.1:6379");
+});
+check("web and workers wait for migrate to succeed and Redis to be healthy", () => {
+  const { services } = project(["compose.yaml"], {});
+  for (const name of ["web", "worker", "worker-gpu"]) {
+    assert(services[name].depends_on.migrate.condition === "service_completed_successfully", `${name}: migrate`);
+    assert(services[name].depends_on.redis.condition === "service_healthy", `${name}: redis`);
+  }
+  assert(services.migrate.depends_on.postgres.condition === "service_healthy", "migrate: postgres");
+});
+check("compose variables reach the services; SEQLAB_BACKEND stays unset for CPU workers", () => {
+  const env = { SEQLAB_CPU_WORKERS: "4", SEQLAB_GPU_ID: "2", POSTGRES_PASSWORD: "s3cret" };
+  const model = project(["compose.yaml"], env);
+  validCompose(model, ["gpu"]);
+  assert(model.services.worker.deploy.replicas === 4, "replicas");
+  assert(model.services["worker-gpu"].environment.CUDA_VISIBLE_DEVICES === "2", "CUDA_VISIBLE_DEVICES");
+  assert(model.services.web.environment.DATABASE_URL.includes("s3cret@postgres:5432"), "DATABASE_URL");
+  assert(model.services.worker.environment.SEQLAB_BACKEND === null, "SEQLAB_BACKEND must be null (pass-through)");
+});
+check("compose.multi-gpu.yaml: one worker per GPU, each with its own CUDA_VISIBLE_DEVICES", () => {
+  const model = project(["compose.yaml", "compose.multi-gpu.yaml"], {});
+  validCompose(model, ["gpu"]);
+  for (let i = 0; i < 4; i++) {
+    const svc = model.services[i === 0 ? "worker-gpu" : `worker-gpu-${i}`];
+    assert(svc.environment.CUDA_VISIBLE_DEVICES === String(i), `GPU ${i}: ${svc.environment.CUDA_VISIBLE_DEVICES}`);
+    assert(svc.deploy.resources.reservations.devices.length === 1, `GPU ${i}: one reservation`);
+    assert(svc.profiles.includes("gpu") && svc.stop_grace_period === "120s" && svc.environment.SEQLAB_BACKEND === "tensorflow", `GPU ${i}: inherited settings`);
+  }
+});
+
+// 3. Kubernetes
+const models = { Namespace, ConfigMap, Secret, Service, Deployment, StatefulSet, Job, ScaledObject };
+let rendered = null;
+try {
+  rendered = execFileSync("kubectl", ["kustomize", path.join(infra, "k8s")], { encoding: "utf8" });
+} catch {
+  console.log("skip kubectl kustomize (kubectl not installed): validating the kustomization's files directly");
+}
+const objects = [
+  ...loadAll(rendered ?? load(read("k8s/kustomization.yaml")).resources.map((f) => read(`k8s/${f}`)).join("\n---\n")),
+  ...loadAll(read("k8s/secret.example.yaml")),
+  ...loadAll(read("k8s/optional/keda-worker-gpu.yaml")),
+].filter(Boolean);
+for (const o of objects) check(`k8s schema: ${o.kind}/${o.metadata.name}`, () => new models[o.kind](o).validate());
+const secretKeys = new Set(Object.keys(objects.find((o) => o.kind === "Secret").stringData));
+const configMaps = new Set(objects.filter((o) => o.kind === "ConfigMap").map((o) => o.metadata.name));
+const services = objects.filter((o) => o.kind === "Service");
+for (const o of objects.filter((o) => o.spec?.template)) {
+  check(`k8s references resolve: ${o.kind}/${o.metadata.name}`, () => {
+    const pod = o.spec.template;
+    for (const [k, v] of Object.entries(o.spec.selector?.matchLabels ?? {})) assert(pod.metadata.labels?.[k] === v, `selector ${k}=${v} not on the pod`);
+    for (const c of pod.spec.containers) {
+      const ports = new Set((c.ports ?? []).map((p) => p.name));
+      for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+        const port = c[probe]?.httpGet?.port ?? c[probe]?.tcpSocket?.port;
+        if (typeof port === "string") assert(ports.has(port), `${probe} port ${port} undefined`);
+      }
+      for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) assert(secretKeys.has(e.valueFrom.secretKeyRef.key), `secret key ${e.valueFrom.secretKeyRef.key}`);
+      for (const e of c.envFrom ?? []) if (e.configMapRef) assert(configMaps.has(e.configMapRef.name), `ConfigMap ${e.configMapRef.name}`);
+      for (const m of c.volumeMounts ?? []) {
+        const declared = (pod.spec.volumes ?? []).some((v) => v.name === m.name) || (o.spec.volumeClaimTemplates ?? []).some((v) => v.metadata.name === m.name);
+        assert(declared, `volume ${m.name} undeclared`);
+      }
+    }
+    if (o.kind === "StatefulSet") assert(services.some((s) => s.metadata.name === o.spec.serviceName), `no Service ${o.spec.serviceName}`);
+  });
+}
+check("k8s Services select a pod with the target port; Secret URLs name Services", () => {
+  for (const s of services) {
+    const target = objects.find((o) => o.spec?.template && Object.entries(s.spec.selector).every(([k, v]) => o.spec.template.metadata.labels?.[k] === v));
+    assert(target, `Service ${s.metadata.name} selects nothing`);
+    const ports = new Set(target.spec.template.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name)));
+    for (const p of s.spec.ports) if (typeof p.targetPort === "string") assert(ports.has(p.targetPort), `${s.metadata.name}: targetPort ${p.targetPort}`);
+  }
+  const secret = objects.find((o) => o.kind === "Secret").stringData;
+  for (const key of ["DATABASE_URL", "REDIS_URL"]) assert(services.some((s) => s.metadata.name === new URL(secret[key]).hostname), `${key} host`);
+});
+check("workers' grace period outlasts the worker's own 60 s shutdown bound", () => {
+  for (const o of objects.filter((o) => o.kind === "Deployment" && o.metadata.name.startsWith("seqlab-worker"))) {
+    assert(o.spec.template.spec.terminationGracePeriodSeconds > 60, `${o.metadata.name}`);
+  }
+});
+
+// 4. Dockerfiles
+for (const file of walk(".").filter((f) => f.endsWith(".Dockerfile"))) {
+  check(`Dockerfile lint: ${file}`, () => {
+    const problems = lintDockerfile(read(file)).filter((d) => d.severity === 1);
+    assert(problems.length === 0, problems.map((d) => `line ${d.range.start.line + 1}: ${d.message}`).join("; "));
+  });
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
