@@ -46,7 +46,10 @@ WORKDIR /app
 FROM cuda-node AS build
 # Only for node-pre-gyp's fallback: tfjs-node-gpu's install script downloads a prebuilt binding and compiles
 # it from source when none matches. Building in the runtime base keeps the binding on the runtime's glibc.
-RUN apt-get update \
+# Only Ubuntu's own packages are needed: drop NVIDIA's apt sources first, whose signing key was rotated in 2022
+# and which break `apt-get update` in images built before that (and in mirrors of them).
+RUN rm -f /etc/apt/sources.list.d/cuda*.list /etc/apt/sources.list.d/nvidia-ml*.list \
+ && apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 # Fail here, not on the first GPU job, if the base image lacks the libraries libtensorflow 2.9.1 loads.
