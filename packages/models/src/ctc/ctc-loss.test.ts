@@ -212,6 +212,11 @@ describe("ctcLoss gradient, batching and reductions", () => {
     const inputLengths = [8, 5, 6];
     const labelLengths = [3, 2, 5];
     const batched = lossAndGrad(logits, labels, inputLengths, labelLengths);
+    // Rows of a padded Int32Array batch (the trainer's targets) work as label rows; padding past the length is ignored.
+    const flat = Int32Array.from(labels.flat());
+    const typedRows = [0, 1, 2].map((b) => flat.subarray(b * 5, b * 5 + 5));
+    const typed = tf.tidy(() => ctcLoss(tf.tensor3d(logits), typedRows, inputLengths, labelLengths, { reduction: "none" }).dataSync());
+    expect(Array.from(typed)).toEqual(Array.from(batched.loss));
     for (let b = 0; b < 3; b++) {
       const T_b = inputLengths[b] as number;
       const alone = lossAndGrad([(logits[b] as number[][]).slice(0, T_b)], [labels[b] as number[]], [T_b], [labelLengths[b] as number]);

@@ -42,7 +42,7 @@ interface SampleState {
 /** Checks every argument and names the one that is wrong; returns the validated sizes. */
 function validate(
   logits: tf.Tensor,
-  labels: readonly (readonly number[])[],
+  labels: readonly ArrayLike<number>[],
   inputLengths: ArrayLike<number>,
   labelLengths: ArrayLike<number>,
   blank: number,
@@ -67,7 +67,7 @@ function validate(
   for (let b = 0; b < batch; b++) {
     const T = inputLengths[b] as number;
     const L = labelLengths[b] as number;
-    const row = labels[b] as readonly number[];
+    const row = labels[b] as ArrayLike<number>;
     if (!Number.isInteger(T) || T < 0 || T > time) {
       throw new Error(`ctcLoss: inputLengths[${b}] = ${T} must be an integer in [0, ${time}] (the logits' time steps)`);
     }
@@ -127,7 +127,7 @@ function windowHigh(S: number, t: number): number {
 }
 
 /** Forward (alpha) recursion in log space for one sample. `lp` is its [T, C] log-softmax. */
-function forwardSample(lp: Float64Array, T: number, C: number, label: readonly number[], L: number, blank: number): SampleState {
+function forwardSample(lp: Float64Array, T: number, C: number, label: ArrayLike<number>, L: number, blank: number): SampleState {
   const S = 2 * L + 1;
   const ext = new Int32Array(S);
   const skip = new Uint8Array(S);
@@ -242,7 +242,8 @@ function backwardSample(
  *
  * @param logits [batch, time, classes] unnormalised scores; log-softmax is applied inside (as TF2's
  *   `tf.nn.ctc_loss`; PyTorch expects log-probabilities, which log-softmax leaves unchanged).
- * @param labels one row of class ids per sample; only the first `labelLengths[b]` entries are read.
+ * @param labels one row of class ids per sample (arrays or typed-array views, e.g. `targets.subarray(...)` of a
+ *   padded batch); only the first `labelLengths[b]` entries are read, so padding may hold anything.
  * @param inputLengths real time steps per sample (<= time); logits beyond them get exactly zero gradient.
  * @param labelLengths label length per sample.
  * @param options blank (default 0), reduction (default "mean"), zeroInfinity (default false).
@@ -259,7 +260,7 @@ function backwardSample(
  */
 export function ctcLoss(
   logits: tf.Tensor3D,
-  labels: readonly (readonly number[])[],
+  labels: readonly ArrayLike<number>[],
   inputLengths: ArrayLike<number>,
   labelLengths: ArrayLike<number>,
   options: CtcLossOptions = {},
@@ -281,7 +282,7 @@ export function ctcLoss(
       const probs = new Float64Array(lp.length);
       logSoftmaxRows(data, b * time * classes, T, classes, lp, probs);
       softmaxes.push(probs);
-      const st = forwardSample(lp, T, classes, labels[b] as readonly number[], labelLengths[b] as number, blank);
+      const st = forwardSample(lp, T, classes, labels[b] as ArrayLike<number>, labelLengths[b] as number, blank);
       states.push(st);
       logProbs.push(lp);
       const loss = -st.logLikelihood;

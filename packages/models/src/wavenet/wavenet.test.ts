@@ -68,6 +68,7 @@ describe("WaveNetHyperparameters", () => {
     expect(bad.error?.issues[0]?.path).toEqual(["dilations"]);
     expect(WaveNetHyperparameters.safeParse({ kernelSize: 0 }).success).toBe(false);
     expect(() => buildWaveNet({ dilations: [4, 2] }, aligned(2, 8, 3))).toThrow(/strictly increasing/);
+    expect(() => buildWaveNet({}, { ...aligned(2, 1, 3), problemType: "one-to-many", heads: ["generation"] })).toThrow(/one-to-many/);
   });
 });
 

@@ -67,6 +67,10 @@ interface Layer {
  */
 export function buildWaveNet(hp: unknown, io: ModelIO, options: BuildOptions = {}): WaveNetModel {
   const h = WaveNetHyperparameters.parse(hp ?? {});
+  if (io.problemType === "one-to-many") throw new Error("buildWaveNet: one-to-many (generation) tasks need a decoder; use seq2seq");
+  if (io.problemType === "many-to-many-unaligned" && !io.heads.includes("ctc")) {
+    throw new Error("buildWaveNet: unaligned tasks are only supported with the ctc head (one output per input step)");
+  }
   const R = h.residualChannels;
   const S = h.skipChannels;
   const k = h.kernelSize;
