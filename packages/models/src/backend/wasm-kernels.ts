@@ -6,7 +6,8 @@ import * as tf from "@tensorflow/tfjs";
  *   gradient otherwise runs a scalar loop at 1.3-2.2 GFLOP/s. We materialise transposes with the wasm `Transpose`
  *   kernel and fold a batched left operand times a shared right operand into one [1, batch*rows, k] product.
  * - `Slice`: the stock kernel copies the whole input out of the wasm heap for every slice (64 full copies to
- *   unstack 64 time steps); ours copies only the selected part.
+ *   unstack 64 time steps); ours copies only the selected part. `Unpack` and `SplitV` call the stock slice
+ *   directly, so they are re-registered on top of ours.
  * - `UnsortedSegmentSum` (the gradient of `gather`) is missing on wasm: we delegate to the cpu kernel.
  */
 
@@ -22,15 +23,16 @@ interface WasmBackendLike {
 
 type KernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => tf.TensorInfo | tf.TensorInfo[];
 
-let originals: { batchMatMul: tf.KernelConfig; slice: tf.KernelConfig; addedSegmentSum: boolean } | null = null;
+/** Stock kernels replaced by `installWasmKernelFixes`, kept so that `uninstallWasmKernelFixes` can put them back. */
+let originals: { replaced: tf.KernelConfig[]; addedSegmentSum: boolean } | null = null;
 
 /** Re-registers BatchMatMul and Slice and adds UnsortedSegmentSum on the wasm backend. Idempotent; call after `setBackend("wasm")`. */
 export function installWasmKernelFixes(): void {
   if (originals) return;
   const original = tf.getKernel("BatchMatMul", "wasm");
-  const originalSlice = tf.getKernel("Slice", "wasm");
   const transposeKernel = tf.getKernel("Transpose", "wasm");
-  if (!original || !originalSlice || !transposeKernel) throw new Error("wasm kernels BatchMatMul/Slice/Transpose are not registered");
+  const replaced = ["BatchMatMul", "Slice", "Unpack", "SplitV"].map((name) => tf.getKernel(name, "wasm"));
+  if (!original || !transposeKernel || replaced.some((k) => !k)) throw new Error("wasm kernels BatchMatMul/Slice/Unpack/SplitV/Transpose are not registered");
   const originalMatMul = original.kernelFunc as unknown as KernelFunc;
   const transpose = transposeKernel.kernelFunc as unknown as KernelFunc;
 
@@ -42,8 +44,13 @@ export function installWasmKernelFixes(): void {
       fastBatchMatMul(args, originalMatMul, transpose)) as unknown as tf.KernelFunc,
   });
 
+  // Unpack and SplitV call the stock slice function directly, not through the registry: replace them too.
   tf.unregisterKernel("Slice", "wasm");
   tf.registerKernel({ kernelName: "Slice", backendName: "wasm", kernelFunc: sliceCopyingOnlyPart as unknown as tf.KernelFunc });
+  tf.unregisterKernel("Unpack", "wasm");
+  tf.registerKernel({ kernelName: "Unpack", backendName: "wasm", kernelFunc: unpackWithPartialSlices as unknown as tf.KernelFunc });
+  tf.unregisterKernel("SplitV", "wasm");
+  tf.registerKernel({ kernelName: "SplitV", backendName: "wasm", kernelFunc: splitWithPartialSlices as unknown as tf.KernelFunc });
 
   const addedSegmentSum = !tf.getKernel("UnsortedSegmentSum", "wasm");
   if (addedSegmentSum) {
@@ -53,16 +60,16 @@ export function installWasmKernelFixes(): void {
       kernelFunc: unsortedSegmentSumViaCpu as unknown as tf.KernelFunc,
     });
   }
-  originals = { batchMatMul: original, slice: originalSlice, addedSegmentSum };
+  originals = { replaced: replaced as tf.KernelConfig[], addedSegmentSum };
 }
 
 /** Puts the stock wasm kernels back (benchmarks compare against stock tfjs with it). */
 export function uninstallWasmKernelFixes(): void {
   if (!originals) return;
-  tf.unregisterKernel("BatchMatMul", "wasm");
-  tf.registerKernel(originals.batchMatMul);
-  tf.unregisterKernel("Slice", "wasm");
-  tf.registerKernel(originals.slice);
+  for (const kernel of originals.replaced) {
+    tf.unregisterKernel(kernel.kernelName, "wasm");
+    tf.registerKernel(kernel);
+  }
   if (originals.addedSegmentSum) tf.unregisterKernel("UnsortedSegmentSum", "wasm");
   originals = null;
 }
@@ -115,7 +122,40 @@ function fastBatchMatMul(
   return out;
 }
 
-function sliceCopyingOnlyPart(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+function unpackWithPartialSlices(args: KernelArgs): tf.TensorInfo[] {
+  const value = args.inputs.value as tf.TensorInfo;
+  const rank = value.shape.length;
+  let axis = args.attrs?.axis as number;
+  if (axis < 0) axis += rank;
+  const outShape = value.shape.filter((_, i) => i !== axis);
+  const size = value.shape.slice();
+  size[axis] = 1;
+  return Array.from({ length: value.shape[axis] as number }, (_, i) => {
+    const begin = new Array<number>(rank).fill(0);
+    begin[axis] = i;
+    const part = sliceCopyingOnlyPart({ inputs: { x: value }, backend: args.backend, attrs: { begin, size } });
+    // A fresh buffer owned by this output: dropping the unit axis is only a shape change.
+    return { dataId: part.dataId, dtype: part.dtype, shape: outShape };
+  });
+}
+
+function splitWithPartialSlices(args: KernelArgs): tf.TensorInfo[] {
+  const x = args.inputs.x as tf.TensorInfo;
+  const axis = tf.util.parseAxisParam(args.attrs?.axis as number, x.shape)[0] as number;
+  const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, args.attrs?.numOrSizeSplits as number | number[], axis);
+  const begin = new Array<number>(x.shape.length).fill(0);
+  return sizes.map((s) => {
+    const size = x.shape.slice();
+    size[axis] = s;
+    const part = sliceCopyingOnlyPart({ inputs: { x }, backend: args.backend, attrs: { begin: begin.slice(), size } });
+    begin[axis] = (begin[axis] as number) + s;
+    return part;
+  });
+}
+
+function sliceCopyingOnlyPart(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const x = args.inputs.x as tf.TensorInfo;
   const [begin, size] = tf.slice_util.parseSliceParams(

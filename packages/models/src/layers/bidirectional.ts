@@ -15,9 +15,9 @@ export interface BidirectionalArgs {
 }
 
 /**
- * Two cells over the sequence in opposite directions. The backward cell runs a plain forward recurrence on the
- * time-reversed input (padding then comes first and, with a mask, leaves its state at zero) and its outputs are
- * reversed back, so output step t of both halves refers to input step t.
+ * Two cells over the sequence in opposite directions. The backward cell reads steps T-1 down to 0, which equals a
+ * forward recurrence on the time-reversed input with its outputs reversed back (tested), so output step t of both
+ * halves refers to input step t; with a mask, trailing padding is read first and leaves its state at zero.
  * Differs from tfjs-layers' Bidirectional: the merged "last" state is the forward state after the last real step
  * and the backward state after reading back to step 0, as in PyTorch's h_n, not the backward output at step T-1.
  */
@@ -45,10 +45,10 @@ export class Bidirectional extends tf.serialization.Serializable {
     return [...this.forward.weights, ...this.backward.weights];
   }
 
-  /** Runs both directions on time-major x [T, B, I]; `final` holds the single merged state [B, units]. */
-  run(x: tf.Tensor3D, mask: tf.Tensor3D | null = null): SequenceResult {
-    const fwd = runSequence(this.forward, x, { mask });
-    const bwd = this.runBackward(x, mask);
+  /** Runs both directions on time-major x [T, B, I]; `final` holds the single merged h [B, units]. */
+  run(x: tf.Tensor3D, mask: tf.Tensor3D | null = null, fused = true): SequenceResult {
+    const fwd = runSequence(this.forward, x, { mask, fused });
+    const bwd = this.runBackward(x, mask, fused);
     return {
       outputs: this.combine(fwd.outputs, bwd.outputs, 2) as tf.Tensor3D,
       final: [this.combine(fwd.final[0] as tf.Tensor2D, bwd.final[0] as tf.Tensor2D, 1) as tf.Tensor2D],
@@ -56,9 +56,8 @@ export class Bidirectional extends tf.serialization.Serializable {
   }
 
   /** The backward half alone: outputs aligned with the input steps, final state after reaching step 0. */
-  runBackward(x: tf.Tensor3D, mask: tf.Tensor3D | null = null): SequenceResult {
-    const reversed = runSequence(this.backward, tf.reverse(x, 0), { mask: mask ? tf.reverse(mask, 0) : null });
-    return { outputs: tf.reverse(reversed.outputs, 0), final: reversed.final };
+  runBackward(x: tf.Tensor3D, mask: tf.Tensor3D | null = null, fused = true): SequenceResult {
+    return runSequence(this.backward, x, { mask, fused, reverse: true });
   }
 
   private combine(a: tf.Tensor, b: tf.Tensor, axis: number): tf.Tensor {

@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { glorotUniform, orthogonalBlocks } from "../initializers";
 import { Random } from "../random";
-import type { NamedVariable, RecurrentActivation, RecurrentCell } from "./recurrent-cell";
-import { gateActivation } from "./recurrent-cell";
+import type { NamedVariable, RecurrentActivation, RecurrentCell, SequenceResult } from "./recurrent-cell";
+import { gateActivation, lastStep } from "./recurrent-cell";
+import { gruSequence } from "./fused-recurrence";
 import { checkSize } from "./simple-rnn-cell";
 import { makeVariable } from "./weights";
 
@@ -84,6 +85,11 @@ export class GruCell extends tf.serialization.Serializable implements RecurrentC
     const n = tf.tanh(tf.add(tf.slice(projected, [0, 2 * units], [batch, units]), tf.mul(r, tf.slice(hp, [0, 2 * units], [batch, units]))));
     // (1 - z) n + z h written as n + z (h - n): one op fewer per step.
     return [tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D];
+  }
+
+  runProjected(projected: tf.Tensor3D, mask: tf.Tensor3D | null, initialState: tf.Tensor2D[], reverse = false): SequenceResult {
+    const outputs = gruSequence(projected, this.recurrentKernel as tf.Tensor2D, this.recurrentBias as tf.Tensor1D, initialState[0] as tf.Tensor2D, mask, this.recurrentActivation, reverse);
+    return { outputs, final: [lastStep(outputs, reverse)] };
   }
 
   getConfig(): tf.serialization.ConfigDict {

@@ -250,3 +250,41 @@ describe("initialisers and layer arguments", () => {
     expect(tf.serialization.SerializationMap.getMap().classNameMap[LstmCell.className]).toBeDefined();
   });
 });
+
+describe("fused whole-sequence ops equal the step-by-step autodiff path", () => {
+  test.each([
+    ["rnn", () => new SimpleRnnCell({ units: H, inputSize: I, seed: 21 })],
+    ["lstm", () => new LstmCell({ units: H, inputSize: I, seed: 22 })],
+    ["lstm hardSigmoid", () => new LstmCell({ units: H, inputSize: I, seed: 22, recurrentActivation: "hardSigmoid" })],
+    ["gru", () => new GruCell({ units: H, inputSize: I, seed: 23 })],
+    ["gru hardSigmoid", () => new GruCell({ units: H, inputSize: I, seed: 23, recurrentActivation: "hardSigmoid" })],
+  ])("%s: outputs, final states and every gradient (weights, inputs, initial state); masked, reversed", (_name, make) => {
+    const cell = make();
+    const x = tf.tensor3d(randomArray(T * B * I, 31), [T, B, I]);
+    const readout = tf.tensor3d(randomArray(T * B * H, 32), [T, B, H]);
+    const finalReadout = tf.tensor2d(randomArray(B * H, 33), [B, H]);
+    const initial = Array.from({ length: cell.stateCount }, (_, k) => tf.tensor2d(randomArray(B * H, 40 + k, 0.5), [B, H]));
+    const mask = tf.tensor3d(Float32Array.from({ length: T * B }, (_, k) => (k % B === 0 && Math.floor(k / B) >= 2 ? 0 : 1)), [T, B, 1]);
+    for (const [m, reverse] of [[null, false], [mask, false], [null, true], [mask, true]] as const) {
+      const run = (fused: boolean) => {
+        const f = (xIn: tf.Tensor, ...states: tf.Tensor[]) => {
+          const r = runSequence(cell, xIn as tf.Tensor3D, { mask: m, initialState: states as tf.Tensor2D[], fused, reverse });
+          // Every final state enters the loss, so the c output of the fused LSTM is exercised too.
+          const finals = r.final.map((s) => tf.sum(tf.mul(s, finalReadout)));
+          return tf.addN([tf.sum(tf.mul(r.outputs, readout)), ...finals]) as tf.Scalar;
+        };
+        const { value, grads } = tf.variableGrads(() => f(x, ...initial), cell.weights.map((w) => w.variable));
+        const inputGrads = tf.grads(f)([x, ...initial]);
+        return { loss: value.dataSync()[0] as number, weights: cell.weights.map((w) => grads[w.variable.name]!.dataSync()), inputs: inputGrads.map((g) => g.dataSync()) };
+      };
+      const fused = run(true);
+      const reference = run(false);
+      expect(fused.loss).toBeCloseTo(reference.loss, 4);
+      // Same maths, different summation order (one big dU matMul vs T small ones): 1e-5 absolute.
+      [...fused.weights, ...fused.inputs].forEach((g, k) => {
+        const ref = [...reference.weights, ...reference.inputs][k]!;
+        g.forEach((v, i) => expect(Math.abs(v - (ref[i] as number))).toBeLessThan(1e-5));
+      });
+    }
+  });
+});

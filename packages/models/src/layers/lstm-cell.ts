@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { glorotUniform, orthogonalBlocks } from "../initializers";
 import { Random } from "../random";
-import type { NamedVariable, RecurrentActivation, RecurrentCell } from "./recurrent-cell";
-import { gateActivation } from "./recurrent-cell";
+import type { NamedVariable, RecurrentActivation, RecurrentCell, SequenceResult } from "./recurrent-cell";
+import { gateActivation, lastStep } from "./recurrent-cell";
+import { lstmSequence } from "./fused-recurrence";
 import { checkSize } from "./simple-rnn-cell";
 import { makeVariable } from "./weights";
 
@@ -87,6 +88,14 @@ export class LstmCell extends tf.serialization.Serializable implements Recurrent
     const cNext = tf.add(tf.mul(f, c), tf.mul(i, candidate)) as tf.Tensor2D;
     const hNext = tf.mul(o, tf.tanh(cNext)) as tf.Tensor2D;
     return [hNext, cNext];
+  }
+
+  runProjected(projected: tf.Tensor3D, mask: tf.Tensor3D | null, initialState: tf.Tensor2D[], reverse = false): SequenceResult {
+    const [h0, c0] = initialState as [tf.Tensor2D, tf.Tensor2D];
+    // The fused op returns [h | c] per step so that the final cell state (a seq2seq decoder's start) has a gradient.
+    const both = lstmSequence(projected, this.recurrentKernel as tf.Tensor2D, h0, c0, mask, this.recurrentActivation, reverse);
+    const [outputs, cells] = tf.split(both, 2, 2) as [tf.Tensor3D, tf.Tensor3D];
+    return { outputs, final: [lastStep(outputs, reverse), lastStep(cells, reverse)] };
   }
 
   getConfig(): tf.serialization.ConfigDict {

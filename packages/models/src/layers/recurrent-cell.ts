@@ -27,12 +27,23 @@ export interface RecurrentCell {
   projectInputs(x: tf.Tensor2D): tf.Tensor2D;
   /** One step from a projected input [B, projectionSize] and the previous state. */
   step(projected: tf.Tensor2D, state: tf.Tensor2D[]): tf.Tensor2D[];
+  /**
+   * The whole recurrence over projected inputs [T, B, projectionSize] as one op with hand-written BPTT
+   * (fused-recurrence.ts): h at every step [T, B, units]. Optional: cells without it run step by step.
+   */
+  runProjected?(projected: tf.Tensor3D, mask: tf.Tensor3D | null, initialState: tf.Tensor2D[], reverse?: boolean): SequenceResult;
 }
 
 /** Applies the gate nonlinearity. */
 export function gateActivation(x: tf.Tensor2D, kind: RecurrentActivation): tf.Tensor2D {
   if (kind === "sigmoid") return tf.sigmoid(x);
   return tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1) as tf.Tensor2D;
+}
+
+/** The last processed step of a time-major sequence [T, B, F] as [B, F]: step T-1, or step 0 when reversed. */
+export function lastStep(sequence: tf.Tensor3D, reverse = false): tf.Tensor2D {
+  const [steps, batch, features] = sequence.shape;
+  return tf.reshape(tf.slice(sequence, [reverse ? 0 : steps - 1, 0, 0], [1, batch, features]), [batch, features]) as tf.Tensor2D;
 }
 
 /** Zero initial state for a batch. */
@@ -43,7 +54,7 @@ export function zeroState(cell: RecurrentCell, batch: number): tf.Tensor2D[] {
 export interface SequenceResult {
   /** Output h at every step, time-major [T, B, units]. */
   outputs: tf.Tensor3D;
-  /** State after the last step (for padded samples: after their last real step). */
+  /** State after the last step (for padded samples: after their last real step); final[0] is h. */
   final: tf.Tensor2D[];
 }
 
@@ -55,10 +66,28 @@ export interface SequenceResult {
 export function runSequence(
   cell: RecurrentCell,
   x: tf.Tensor3D,
-  options: { mask?: tf.Tensor3D | null; initialState?: tf.Tensor2D[] } = {},
+  options: {
+    mask?: tf.Tensor3D | null;
+    initialState?: tf.Tensor2D[];
+    /** Use the cell's fused whole-sequence op when it has one. Default true; false gives the step-by-step autodiff path. */
+    fused?: boolean;
+    /** Read the sequence right to left (outputs stay indexed by input step; `final` is the state after step 0). Default false. */
+    reverse?: boolean;
+  } = {},
 ): SequenceResult {
   const [steps, batch, features] = x.shape;
-  const projected = tf.reshape(cell.projectInputs(tf.reshape(x, [steps * batch, features])), [steps, batch, cell.projectionSize]);
+  const projected = tf.reshape(cell.projectInputs(tf.reshape(x, [steps * batch, features])), [steps, batch, cell.projectionSize]) as tf.Tensor3D;
+  if ((options.fused ?? true) && cell.runProjected) {
+    return cell.runProjected(projected, options.mask ?? null, options.initialState ?? zeroState(cell, batch), options.reverse ?? false);
+  }
+  if (options.reverse) {
+    const reversed = runSequence(cell, tf.reverse(x, 0), {
+      mask: options.mask ? tf.reverse(options.mask, 0) : null,
+      ...(options.initialState ? { initialState: options.initialState } : {}),
+      fused: false,
+    });
+    return { outputs: tf.reverse(reversed.outputs, 0), final: reversed.final };
+  }
   // Time-major, so each step is one contiguous slice of the projection.
   const perStep = tf.unstack(projected, 0) as tf.Tensor2D[];
   const masks = options.mask ? (tf.unstack(options.mask, 0) as tf.Tensor2D[]) : null;

@@ -1,8 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { glorotUniform, orthogonal } from "../initializers";
 import { Random } from "../random";
-import type { NamedVariable, RecurrentCell } from "./recurrent-cell";
-import { zeroState } from "./recurrent-cell";
+import type { NamedVariable, RecurrentCell, SequenceResult } from "./recurrent-cell";
+import { lastStep, zeroState } from "./recurrent-cell";
+import { simpleRnnSequence } from "./fused-recurrence";
 import { makeVariable } from "./weights";
 
 export interface SimpleRnnCellArgs {
@@ -59,6 +60,11 @@ export class SimpleRnnCell extends tf.serialization.Serializable implements Recu
   step(projected: tf.Tensor2D, state: tf.Tensor2D[]): tf.Tensor2D[] {
     const h = state[0] as tf.Tensor2D;
     return [tf.tanh(tf.add(projected, tf.matMul(h, this.recurrentKernel as tf.Tensor2D))) as tf.Tensor2D];
+  }
+
+  runProjected(projected: tf.Tensor3D, mask: tf.Tensor3D | null, initialState: tf.Tensor2D[], reverse = false): SequenceResult {
+    const outputs = simpleRnnSequence(projected, this.recurrentKernel as tf.Tensor2D, initialState[0] as tf.Tensor2D, mask, reverse);
+    return { outputs, final: [lastStep(outputs, reverse)] };
   }
 
   /** Zero state for a batch. */

@@ -110,9 +110,11 @@ export function buildSeq2Seq(hp: unknown, io: ModelIO, options: BuildOptions = {
   const encoder = makeCell(h.cell, H, io.inputFeatures, seed, "encoder");
   const decoder = makeCell(h.cell, H, E + H, seed + 1, "decoder");
   const w = new WeightFactory(seed);
+  // U(-sqrt(3/E), sqrt(3/E)) has variance 1/E: embedded vectors start with unit expected squared norm.
   const embedding = w.uniform("decoder/embedding", [V, E], Math.sqrt(3 / E)) as tf.Variable<tf.Rank.R2>;
   const keyKernel = kind === "bahdanau" ? w.glorot("attention/key_kernel", H, h.attentionSize) : kind === "luong-general" ? w.glorot("attention/general_kernel", H, H) : null;
   const queryKernel = kind === "bahdanau" ? w.glorot("attention/query_kernel", H, h.attentionSize) : null;
+  // PyTorch's default for a vector of fan-in A: U(-1/sqrt(A), 1/sqrt(A)).
   const v = kind === "bahdanau" ? (w.uniform("attention/v", [h.attentionSize], 1 / Math.sqrt(h.attentionSize)) as tf.Variable<tf.Rank.R1>) : null;
   const combine = kind === "bahdanau" ? null : w.glorot("attention/combine_kernel", 2 * H, H);
   const outKernel = w.glorot("output/kernel", kind === "bahdanau" ? 2 * H : H, V);
