@@ -79,7 +79,9 @@ export function floatsToBytes(values: ArrayLike<number>, low = 0, high = 1, inve
 
 /** Upscales an image by an integer factor (nearest neighbour) so tiny previews are visible on the dashboard. */
 export function upscaleImage(image: PngImage, factor: number): PngImage {
-  if (!Number.isInteger(factor) || factor < 1) throw new Error(`upscaleImage: factor must be a positive integer, got ${factor}`);
+  if (!Number.isInteger(factor) || factor < 1) {
+    throw new Error(`upscaleImage: factor must be a positive integer, got ${factor}`);
+  }
   const { width, height, channels, data } = image;
   const w = width * factor;
   const h = height * factor;

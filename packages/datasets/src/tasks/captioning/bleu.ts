@@ -48,5 +48,9 @@ export function bleu1(candidates: readonly (readonly number[])[], references: re
     if (candidate.length === reference.length && candidate.every((t, j) => t === reference[j])) exact++;
   });
   const n = Math.max(candidates.length, 1);
-  return { bleu1: bleuFrom(matches, candidateLength, referenceLength), sentenceBleu1: sentenceSum / n, exactMatch: exact / n };
+  return {
+    bleu1: bleuFrom(matches, candidateLength, referenceLength),
+    sentenceBleu1: sentenceSum / n,
+    exactMatch: exact / n,
+  };
 }

@@ -15,7 +15,14 @@ import {
 import type { Rng } from "../../random";
 import type { Batch, ModelOutput, SplitName, TaskSpec } from "../../types";
 import { bleu1 } from "./bleu";
-import { CAPTION_END, CAPTION_PAD, CAPTION_START, CAPTION_VOCABULARY, decodeCaption, encodeCaption } from "./caption-vocabulary";
+import {
+  CAPTION_END,
+  CAPTION_PAD,
+  CAPTION_START,
+  CAPTION_VOCABULARY,
+  decodeCaption,
+  encodeCaption,
+} from "./caption-vocabulary";
 import { drawScene, longestCaption, sceneKey, type Scene } from "./scene";
 import { renderScene } from "./scene-renderer";
 
@@ -34,7 +41,11 @@ export const CaptioningParams = z
   })
   .superRefine((p, ctx) => {
     if (p.minShapes > p.maxShapes) {
-      ctx.addIssue({ code: "custom", path: ["minShapes"], message: `minShapes (${p.minShapes}) must be at most maxShapes (${p.maxShapes})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["minShapes"],
+        message: `minShapes (${p.minShapes}) must be at most maxShapes (${p.maxShapes})`,
+      });
     }
   });
 /** Parameters of the captioning task. */
@@ -175,7 +186,12 @@ export const captioningTask = defineTask({
         best.ids.forEach((id, t) => (oneHot[t * spec.outputSize + id] = 1));
         // Cross-entropy is left out: a one-hot "probability" makes it ~69 nats per miss, which means nothing.
         const { crossEntropy: _unused, ...scores } = score(batch, constantOutput(spec, batch.size, oneHot));
-        return { ...scores, trainCaptionsSeen: train.size, distinctTrainCaptions: counts.size, mostFrequentCount: best.count };
+        return {
+          ...scores,
+          trainCaptionsSeen: train.size,
+          distinctTrainCaptions: counts.size,
+          mostFrequentCount: best.count,
+        };
       },
       preview(sample) {
         const scene = scenes.get(sample);

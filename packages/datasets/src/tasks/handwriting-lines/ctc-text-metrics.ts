@@ -62,7 +62,10 @@ export interface CharacterErrorRates {
  * Both CERs and exact match over pairs of (prediction, reference). A pair of empty sequences counts as CER 0;
  * an empty reference set gives zeros.
  */
-export function characterErrorRates(predictions: readonly ArrayLike<number>[], references: readonly ArrayLike<number>[]): CharacterErrorRates {
+export function characterErrorRates(
+  predictions: readonly ArrayLike<number>[],
+  references: readonly ArrayLike<number>[],
+): CharacterErrorRates {
   if (predictions.length !== references.length) {
     throw new Error(`characterErrorRates: ${predictions.length} predictions for ${references.length} references`);
   }
@@ -113,7 +116,8 @@ export function ctcCharacterErrorRates(spec: TaskSpec, batch: Batch, output: Mod
   // CTC outputs have the model's own number of steps, so only the batch and class axes are checked.
   if (size !== batch.size || classes !== spec.outputSize || output.values.length !== size * steps * classes) {
     throw new Error(
-      `model output shape [${output.shape.join(", ")}] does not match [batch ${batch.size}, steps, outputSize ${spec.outputSize}]`,
+      `model output shape [${output.shape.join(", ")}] does not match ` +
+        `[batch ${batch.size}, steps, outputSize ${spec.outputSize}]`,
     );
   }
   const predictions: number[][] = [];
@@ -128,7 +132,11 @@ export function ctcCharacterErrorRates(spec: TaskSpec, batch: Batch, output: Mod
  * repeated to their mean length (ties go to the lower id; `fallback` if train is empty). `cer`, `corpusCer` and
  * `accuracy` are those of whichever has the lower per-sample CER; both are also reported by name.
  */
-export function trivialCerBaselines(trainLabels: readonly number[][], labels: readonly number[][], fallback: number): Record<string, number> {
+export function trivialCerBaselines(
+  trainLabels: readonly number[][],
+  labels: readonly number[][],
+  fallback: number,
+): Record<string, number> {
   const counts = new Map<number, number>();
   let totalLength = 0;
   for (const label of trainLabels) {

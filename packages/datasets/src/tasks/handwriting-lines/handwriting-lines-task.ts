@@ -100,10 +100,18 @@ export const HandwritingLinesParams = z
   })
   .superRefine((p, ctx) => {
     if (p.maxTextLength > p.maxLength) {
-      ctx.addIssue({ code: "custom", path: ["maxTextLength"], message: `maxTextLength (${p.maxTextLength}) must be at most maxLength (${p.maxLength})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxTextLength"],
+        message: `maxTextLength (${p.maxTextLength}) must be at most maxLength (${p.maxLength})`,
+      });
     }
     if (p.minScale > p.maxScale) {
-      ctx.addIssue({ code: "custom", path: ["minScale"], message: `minScale (${p.minScale}) must be at most maxScale (${p.maxScale})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["minScale"],
+        message: `minScale (${p.minScale}) must be at most maxScale (${p.maxScale})`,
+      });
     }
     if (p.minStrokeWidth > p.maxStrokeWidth) {
       ctx.addIssue({
@@ -126,7 +134,9 @@ export const HandwritingLinesParams = z
       ctx.addIssue({
         code: "custom",
         path: ["outputStepsHint"],
-        message: `outputStepsHint (${p.outputStepsHint}) leaves only ${fullSteps} steps for a ${p.maxTextLength}-character text`,
+        message:
+          `outputStepsHint (${p.outputStepsHint}) leaves only ${fullSteps} steps ` +
+          `for a ${p.maxTextLength}-character text`,
       });
     }
   });
@@ -185,7 +195,11 @@ export function minimumPitchFor(label: readonly number[], cell: number, width: n
 }
 
 /** A text for `split` whose label fits the output steps at some overlap, and the pitch that makes it fit. */
-function drawFeasibleText(rng: Rng, split: SplitName, params: HandwritingLinesParams): { text: string; label: number[]; minimumPitch: number } {
+function drawFeasibleText(
+  rng: Rng,
+  split: SplitName,
+  params: HandwritingLinesParams,
+): { text: string; label: number[]; minimumPitch: number } {
   const width = params.maxLength * params.imageHeight;
   // Validation and test own 10% of texts each, so about 10 draws; 10,000 only trips on a broken configuration.
   for (let attempt = 0; attempt < 10_000; attempt++) {
@@ -213,8 +227,8 @@ export const handwritingLinesTask = defineTask({
   title: "Handwriting lines (EMNIST-lines style, CTC)",
   description:
     "Read a synthetic handwritten line of up to 30 characters (FSDL lab 3 recipe, Hershey fonts with random slant, " +
-    "scale, stroke width and wobble). Inputs are pixel columns (896 steps x 28 features); a CNN should downsample " +
-    "in time to about 55 steps before a CTC head. Predicting the empty string scores CER 1.0.",
+    "scale, stroke width and wobble). Inputs are pixel columns (896 steps x 28 features at the defaults); a CNN " +
+    "should downsample in time to about 55 steps before a CTC head. Predicting the empty string scores CER 1.0.",
   problemType: "many-to-many-unaligned",
   params: HandwritingLinesParams,
   metric: {

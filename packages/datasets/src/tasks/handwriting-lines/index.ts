@@ -1,12 +1,10 @@
-export { handwritingLinesTask, HandwritingLinesParams, lineFonts, minimumPitchFor, stepsCovering, textExtent } from "./handwriting-lines-task";
+export { HandwritingLinesParams, handwritingLinesTask, minimumPitchFor } from "./handwriting-lines-task";
 export {
-  batchLabels,
   characterErrorRates,
   ctcCharacterErrorRates,
   ctcGreedyDecode,
   editDistance,
   minimumInputSteps,
-  trivialCerBaselines,
   type CharacterErrorRates,
 } from "./ctc-text-metrics";
 export { LINE_BLANK, LINE_CLASSES, LINE_END, LINE_PAD, LINE_START, decodeLineText, encodeLineText } from "./line-classes";

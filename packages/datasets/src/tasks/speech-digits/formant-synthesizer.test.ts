@@ -15,9 +15,11 @@ function meanSpectrum(audio: Float32Array): number[] {
   return mean;
 }
 
+/** The mel band whose triangle weighs the FFT bin of `hz` most. */
 function bandOf(hz: number): number {
+  const bin = Math.round((hz * 256) / SAMPLE_RATE);
   let best = 0;
-  for (let m = 0; m < filters.length; m++) if (filters[m]![Math.round((hz * 256) / SAMPLE_RATE)]! > filters[best]![Math.round((hz * 256) / SAMPLE_RATE)]!) best = m;
+  for (let m = 0; m < filters.length; m++) if (filters[m]![bin]! > filters[best]![bin]!) best = m;
   return best;
 }
 

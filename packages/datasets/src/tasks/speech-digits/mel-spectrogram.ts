@@ -71,7 +71,9 @@ export function melFilterbank(bins: number, sampleRate: number, lowHz = 60, high
     const weights = new Float64Array(spectrumBins);
     for (let k = 0; k < spectrumBins; k++) {
       const hz = (k * sampleRate) / FRAME_SIZE;
-      if (hz > left && hz < right) weights[k] = hz <= centre ? (hz - left) / (centre - left) : (right - hz) / (right - centre);
+      if (hz > left && hz < right) {
+        weights[k] = hz <= centre ? (hz - left) / (centre - left) : (right - hz) / (right - centre);
+      }
     }
     filters.push(weights);
   }
@@ -88,7 +90,10 @@ const ENERGY_FLOOR = 1e-8;
  * Log-mel spectrogram of `audio`: Hann-windowed frames of `FRAME_SIZE` every `HOP_SIZE` samples, power spectrum
  * by FFT, triangular mel filters, natural log. Returns [frames, bins] row-major and the frame count.
  */
-export function logMelSpectrogram(audio: Float32Array, filters: readonly Float64Array[]): { values: Float32Array; frames: number } {
+export function logMelSpectrogram(
+  audio: Float32Array,
+  filters: readonly Float64Array[],
+): { values: Float32Array; frames: number } {
   const frames = audio.length < FRAME_SIZE ? 0 : floor((audio.length - FRAME_SIZE) / HOP_SIZE) + 1;
   const bins = filters.length;
   const values = new Float32Array(frames * bins);

@@ -65,10 +65,18 @@ export const SpeechDigitsParams = z
   })
   .superRefine((p, ctx) => {
     if (p.minDigits > p.maxDigits) {
-      ctx.addIssue({ code: "custom", path: ["minDigits"], message: `minDigits (${p.minDigits}) must be at most maxDigits (${p.maxDigits})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["minDigits"],
+        message: `minDigits (${p.minDigits}) must be at most maxDigits (${p.maxDigits})`,
+      });
     }
     if (p.minSnrDb > p.maxSnrDb) {
-      ctx.addIssue({ code: "custom", path: ["minSnrDb"], message: `minSnrDb (${p.minSnrDb}) must be at most maxSnrDb (${p.maxSnrDb})` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["minSnrDb"],
+        message: `minSnrDb (${p.minSnrDb}) must be at most maxSnrDb (${p.maxSnrDb})`,
+      });
     }
   });
 /** Parameters of the speech-digits task. */
@@ -153,7 +161,8 @@ export const speechDigitsTask = defineTask({
   name: "speech-digits",
   title: "Spoken digits (synthetic speech, CTC)",
   description:
-    "Transcribe synthetic spoken digit strings from log-mel spectrogram frames (20 features every 16 ms) with CTC. " +
+    "Transcribe synthetic spoken digit strings (1-5 digits at the defaults) from log-mel frames (20 features every " +
+    "16 ms) with CTC. " +
     "Speakers differ in pitch, vocal-tract length and tempo; test speakers are unseen. Predicting nothing scores CER 1.",
   problemType: "many-to-many-unaligned",
   params: SpeechDigitsParams,
