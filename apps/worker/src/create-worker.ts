@@ -112,7 +112,7 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
         try {
           const result = await superviseRun(
             payload,
-            { runs, metrics, artifacts, events, redis, workerId: id, backend, takeTrainer, log, fault: config.fault },
+            { runs, metrics, artifacts, events, redis, workerId: id, backend, takeTrainer, log, fault: config.fault, gpuIndex: config.device },
             (control) => {
               active.set(payload.runId, control);
               if (handingOver) control.requestHandover();

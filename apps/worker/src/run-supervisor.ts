@@ -19,6 +19,8 @@ export interface SupervisorDeps {
   /** A training process that is ready (warm) or about to be. */
   takeTrainer: () => TrainerProcess;
   log: (message: string) => void;
+  /** GPU index the training process uses, for nvidia-smi queries. */
+  gpuIndex?: string;
   /** Test-only fault injection passed to the training process. */
   fault?: string;
   /** How often cancellation and ownership are read from the database. 250 ms keeps cancel well inside 2 s. */
@@ -168,7 +170,7 @@ export async function superviseRun(
       () => undefined, // Database unreachable: keep training; the next poll will know.
     );
   }, deps.controlPollMs ?? 250);
-  const sampler = new SystemMetricsSampler(trainer.child.pid ?? 0);
+  const sampler = new SystemMetricsSampler(trainer.child.pid ?? 0, deps.gpuIndex);
   const systemTimer = setInterval(() => {
     void sampler.sample().then((values) => {
       const wallTime = Date.now();
@@ -207,6 +209,7 @@ export async function superviseRun(
   // `done` is assigned in a message callback, which control-flow analysis cannot see.
   const result = done as Extract<ChildMessage, { type: "done" }> | null;
   if (result) {
+    step = Math.max(step, result.step);
     if (result.outcome in TERMINAL) {
       await finish(TERMINAL[result.outcome]!, result.error ?? null);
       return { kind: "finished" };

@@ -26,9 +26,11 @@ async function processRssMb(pid: number): Promise<number | null> {
   }
 }
 
-function nvidiaSmi(): Promise<{ utilization: number; memoryMb: number } | null> {
+function nvidiaSmi(gpuIndex: string | undefined): Promise<{ utilization: number; memoryMb: number } | null> {
+  // With several GPUs visible, ask for the one this worker trains on, not whichever nvidia-smi lists first.
+  const select = gpuIndex !== undefined ? ["-i", gpuIndex.split(",")[0]!] : [];
   return new Promise((resolve) => {
-    execFile("nvidia-smi", ["--query-gpu=utilization.gpu,memory.used", "--format=csv,noheader,nounits"], { timeout: 5_000 }, (error, stdout) => {
+    execFile("nvidia-smi", [...select, "--query-gpu=utilization.gpu,memory.used", "--format=csv,noheader,nounits"], { timeout: 5_000 }, (error, stdout) => {
       if (error) return resolve(null);
       const [first] = stdout.trim().split("\n");
       const [util, mem] = (first ?? "").split(",").map((v) => Number(v.trim()));
@@ -46,7 +48,10 @@ export class SystemMetricsSampler {
   private lastAt = 0;
   private hasGpu: boolean | null = null;
 
-  constructor(private readonly pid: number) {}
+  constructor(
+    private readonly pid: number,
+    private readonly gpuIndex?: string,
+  ) {}
 
   async sample(): Promise<Record<string, number>> {
     const values: Record<string, number> = {};
@@ -61,7 +66,7 @@ export class SystemMetricsSampler {
     if (rss !== null) values["system/memory_mb"] = rss;
     values["system/host_memory_percent"] = (100 * (os.totalmem() - os.freemem())) / os.totalmem();
     if (this.hasGpu !== false) {
-      const gpu = await nvidiaSmi();
+      const gpu = await nvidiaSmi(this.gpuIndex);
       this.hasGpu = gpu !== null;
       if (gpu) {
         values["system/gpu_utilization_percent"] = gpu.utilization;

@@ -1,0 +1,157 @@
+import { createTestDatabase, RunRepository, type TestDatabase } from "@seqlab/db";
+import type { Redis } from "ioredis";
+import type { TrainingQueue } from "@seqlab/queue";
+import { createWorker, type SeqlabWorker } from "../src/create-worker";
+import { REDIS_URL, launch, series, smallConfig, testQueue, waitForStatus, waitForStep } from "./harness";
+
+jest.setTimeout(240_000);
+
+describe("fault tolerance with in-process workers and real training processes (cpu)", () => {
+  let db: TestDatabase;
+  let prefix: string;
+  let queue: TrainingQueue;
+  let connection: Redis;
+  const workers: SeqlabWorker[] = [];
+  const start = async (fault?: string, trainerMemoryMb?: number) => {
+    const w = await createWorker({ prisma: db.prisma, redisUrl: REDIS_URL, queues: ["default"], prefix, backend: "cpu", log: () => undefined, fault, trainerMemoryMb });
+    workers.push(w);
+    return w;
+  };
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    ({ prefix, queue, connection } = testQueue());
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.close()));
+    await queue.queue.obliterate({ force: true });
+    await queue.close();
+    connection.disconnect();
+    await db.drop();
+  });
+
+  it("resumes after kill -9 of the training process and ends exactly as an uninterrupted run", async () => {
+    const config = smallConfig({ steps: 80, batchSize: 32, checkpointEvery: 10 });
+    const worker = await start();
+    const clean = await launch(db.prisma, queue, config, "clean");
+    await waitForStatus(db.prisma, clean, ["SUCCEEDED"]);
+
+    const crashed = await launch(db.prisma, queue, config, "crashed");
+    await waitForStep(db.prisma, crashed, 25);
+    const [pid] = worker.trainingPids();
+    expect(pid).toBeDefined();
+    process.kill(pid!, "SIGKILL");
+    const detail = await waitForStatus(db.prisma, crashed, ["SUCCEEDED", "FAILED"]);
+    expect(detail.status).toBe("SUCCEEDED");
+    expect(detail.attempt).toBe(2);
+    expect(detail.events.some((e) => /crashed: training process killed by SIGKILL/.test(e.message))).toBe(true);
+    expect(detail.events.some((e) => /resumed from checkpoint at step [1-9]\d/.test(e.message))).toBe(true);
+
+    const a = await series(db.prisma, clean);
+    const b = await series(db.prisma, crashed);
+    // Every step exactly once, and every value (loss, validation loss, train MSE) bit-identical.
+    expect(b.loss!.map(([s]) => s)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    expect(b).toEqual(a);
+    const cleanDetail = await new RunRepository(db.prisma).getRunDetail(clean);
+    expect(detail.finalLoss).toBe(cleanDetail!.finalLoss);
+  });
+
+  it("stops a diverged run with the step it diverged at", async () => {
+    await start("nan-at-step:7");
+    const id = await launch(db.prisma, queue, smallConfig({ steps: 30 }));
+    const detail = await waitForStatus(db.prisma, id, ["DIVERGED", "FAILED", "SUCCEEDED"]);
+    expect(detail.status).toBe("DIVERGED");
+    expect(detail.errorReason).toBe("loss was NaN at step 7");
+    expect(detail.lastStep).toBe(7);
+  });
+
+  it("fails a run whose training throws, and the worker takes the next job", async () => {
+    await start("throw-at-step:3");
+    const bad = await launch(db.prisma, queue, smallConfig({ steps: 10 }));
+    const detail = await waitForStatus(db.prisma, bad, ["FAILED", "SUCCEEDED"]);
+    expect(detail.status).toBe("FAILED");
+    expect(detail.errorReason).toBe("injected training fault at step 3");
+    expect(detail.attempt).toBe(1);
+    // Same worker, next job: the fault is at step 3, so a 2-step run succeeds.
+    const next = await launch(db.prisma, queue, smallConfig({ steps: 2 }));
+    expect((await waitForStatus(db.prisma, next, ["FAILED", "SUCCEEDED"])).status).toBe("SUCCEEDED");
+  });
+
+  it("fails a run that runs out of memory with the reason, and the worker lives on", async () => {
+    await start("oom-at-step:2", 256);
+    const id = await launch(db.prisma, queue, smallConfig({ steps: 10 }));
+    const detail = await waitForStatus(db.prisma, id, ["FAILED", "SUCCEEDED"]);
+    expect(detail.status).toBe("FAILED");
+    expect(detail.errorReason).toMatch(/^out of memory: the training process/);
+    const next = await launch(db.prisma, queue, smallConfig({ steps: 1 }));
+    expect((await waitForStatus(db.prisma, next, ["FAILED", "SUCCEEDED"])).status).toBe("SUCCEEDED");
+  });
+
+  it("cancels a running run within 2 seconds and frees the slot", async () => {
+    await start();
+    const id = await launch(db.prisma, queue, smallConfig({ steps: 100_000 }));
+    await waitForStep(db.prisma, id, 3);
+    const requested = Date.now();
+    expect(await new RunRepository(db.prisma).requestCancel(id)).toBe("requested");
+    const detail = await waitForStatus(db.prisma, id, ["CANCELLED", "FAILED", "SUCCEEDED"], 10_000);
+    const latency = Date.now() - requested;
+    expect(detail.status).toBe("CANCELLED");
+    expect(latency).toBeLessThan(2_000);
+    const next = await launch(db.prisma, queue, smallConfig({ steps: 2 }));
+    expect((await waitForStatus(db.prisma, next, ["FAILED", "SUCCEEDED"])).status).toBe("SUCCEEDED");
+  });
+
+  it("kills a run stuck inside a step when it is cancelled", async () => {
+    await start("hang-at-step:3");
+    const id = await launch(db.prisma, queue, smallConfig({ steps: 10 }));
+    await waitForStep(db.prisma, id, 2);
+    const requested = Date.now();
+    await new RunRepository(db.prisma).requestCancel(id);
+    expect((await waitForStatus(db.prisma, id, ["CANCELLED", "FAILED"], 10_000)).status).toBe("CANCELLED");
+    expect(Date.now() - requested).toBeLessThan(2_500);
+  });
+
+  it("cancels a waiting run at once, and no worker ever trains it", async () => {
+    const id = await launch(db.prisma, queue, smallConfig({ steps: 5 }));
+    expect(await new RunRepository(db.prisma).requestCancel(id)).toBe("cancelled");
+    await start();
+    await new Promise((r) => setTimeout(r, 1_500));
+    const detail = await new RunRepository(db.prisma).getRunDetail(id);
+    expect(detail).toMatchObject({ status: "CANCELLED", attempt: 0 });
+  });
+
+  it("hands a run over on graceful shutdown; a second worker resumes it and the result is unchanged", async () => {
+    const config = smallConfig({ steps: 80, batchSize: 32, checkpointEvery: 1000 });
+    const first = await start();
+    const clean = await launch(db.prisma, queue, config, "clean");
+    await waitForStatus(db.prisma, clean, ["SUCCEEDED"]);
+    const moved = await launch(db.prisma, queue, config, "moved");
+    await waitForStep(db.prisma, moved, 20);
+    await first.close({ handover: true });
+    const mid = await new RunRepository(db.prisma).getRunDetail(moved);
+    expect(mid).toMatchObject({ status: "QUEUED", attempt: 1 });
+    expect(mid!.artifacts.some((a) => a.kind === "checkpoint" && (a.step ?? 0) >= 20)).toBe(true);
+    await start();
+    const detail = await waitForStatus(db.prisma, moved, ["SUCCEEDED", "FAILED"]);
+    expect(detail).toMatchObject({ status: "SUCCEEDED", attempt: 2, maxAttempts: 5 });
+    expect(await series(db.prisma, moved)).toEqual(await series(db.prisma, clean));
+  });
+
+  it("gives up after the restart limit", async () => {
+    const worker = await start();
+    const id = await launch(db.prisma, queue, smallConfig({ steps: 100_000, maxRestarts: 1 }));
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const status = await new RunRepository(db.prisma).getStatus(id);
+        if (status?.attempt === attempt && worker.trainingPids().length === 1) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await waitForStep(db.prisma, id, 1);
+      process.kill(worker.trainingPids()[0]!, "SIGKILL");
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const detail = await waitForStatus(db.prisma, id, ["FAILED"], 60_000);
+    expect(detail.errorReason).toMatch(/^restart limit reached: 2 attempts \(last: training process killed by SIGKILL/);
+  });
+});
