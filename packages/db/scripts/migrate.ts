@@ -3,14 +3,15 @@
  *
  *   tsx scripts/migrate.ts create <name>          new migration from schema.prisma (no database needed)
  *   tsx scripts/migrate.ts deploy [target]         apply pending migrations
- *   tsx scripts/migrate.ts status [target]         drift check (+ pending migrations when a target is given)
+ *   tsx scripts/migrate.ts status [target]         drift check (+ pending migrations and database drift when a
+ *                                                  target is given)
  *
  * target: --url <postgres://...> (default: $DATABASE_URL), --schema <name>, or --pglite <dataDir>.
  * Exit codes: 0 ok, 1 error, 2 drift or pending migrations (status).
  */
 import { PGlite } from "@electric-sql/pglite";
 import type { MigrationTarget } from "../src/migrate";
-import { applyMigrations, checkDrift, createMigration, migrationStatus } from "../src/migrate";
+import { applyMigrations, checkDatabaseDrift, checkDrift, createMigration, migrationStatus } from "../src/migrate";
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -68,6 +69,14 @@ async function main(): Promise<number> {
           const s = await migrationStatus(t.target);
           console.log(JSON.stringify(s, null, 2));
           if (s.pendingMigrationNames.length || s.failedMigrationNames.length || s.unknownMigrationNames.length) code = 2;
+          // Database drift compares against the default schema; a per-test --schema would always differ.
+          if (!("schema" in t.target && t.target.schema)) {
+            const databaseDrift = await checkDatabaseDrift(t.target);
+            if (databaseDrift) {
+              console.log(databaseDrift);
+              code = 2;
+            }
+          }
         } finally {
           await t.close();
         }

@@ -8,6 +8,7 @@ import {
   DEFAULT_SCHEMA_PATH,
   applyMigrationFiles,
   applyMigrations,
+  checkDatabaseDrift,
   checkDrift,
   createMigration,
   diffSchemaAgainstMigrations,
@@ -173,6 +174,39 @@ describe("applyMigrations on PGlite", () => {
         `SELECT migration_name, finished_at FROM _prisma_migrations WHERE migration_name = '29990101000000_broken'`,
       );
       expect(rows.rows).toEqual([{ migration_name: "29990101000000_broken", finished_at: null }]);
+    } finally {
+      await pglite.close();
+    }
+  });
+});
+
+describe("checkDatabaseDrift", () => {
+  it("sees a hand-made change on PostgreSQL 15 (reads pg_catalog through the adapter-pg type shim)", async () => {
+    const database = `seqlab_drift_${Math.random().toString(16).slice(2, 10)}`;
+    await admin.query(`CREATE DATABASE "${database}"`);
+    const url = new URL(DATABASE_URL);
+    url.pathname = `/${database}`;
+    const databaseUrl = url.toString();
+    try {
+      await applyMigrations({ databaseUrl });
+      expect(await checkDatabaseDrift({ databaseUrl })).toBeNull();
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      await client.query(`ALTER TABLE "Worker" ADD COLUMN "sneaky" INT`);
+      await client.end();
+      expect(await checkDatabaseDrift({ databaseUrl })).toMatch(/Drift detected[\s\S]*Worker/);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    }
+  });
+
+  it("sees a hand-made change on PGlite", async () => {
+    const pglite = await PGlite.create();
+    try {
+      await applyMigrations({ pglite });
+      expect(await checkDatabaseDrift({ pglite })).toBeNull();
+      await pglite.exec(`ALTER TABLE "Worker" ADD COLUMN "sneaky" INT`);
+      expect(await checkDatabaseDrift({ pglite })).toMatch(/Drift detected[\s\S]*Worker/);
     } finally {
       await pglite.close();
     }

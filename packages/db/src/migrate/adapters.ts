@@ -5,7 +5,7 @@ import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
-/** pg_catalog types the schema engine reads that adapter-pg cannot decode, mapped to text / text[]. */
+/** pg_catalog types the schema engine reads that adapter-pg cannot decode (19 it can), mapped to text / text[]. */
 const CATALOG_TYPE_AS_TEXT: Readonly<Record<number, number>> = {
   18: 25, // "char"
   19: 25, // name
@@ -14,31 +14,48 @@ const CATALOG_TYPE_AS_TEXT: Readonly<Record<number, number>> = {
 };
 
 type QueryFn = (...args: unknown[]) => unknown;
+type QueryCallback = (error: Error | null, result?: pg.QueryResult) => void;
+type TypeParsers = { getTypeParser: (oid: number, format?: string) => unknown };
+
+function reportCatalogTypesAsText(result: pg.QueryResult | undefined): void {
+  for (const field of result?.fields ?? []) {
+    field.dataTypeID = CATALOG_TYPE_AS_TEXT[field.dataTypeID] ?? field.dataTypeID;
+  }
+}
 
 /**
- * Shim for prisma/orm#27403: adapter-pg throws `UnsupportedNativeDataType` on pg_catalog `name` and `"char"`
- * columns (oids 19, 18 and their arrays 1003, 1002), which the schema engine selects when it introspects.
- * Every query of this client reports them as text / text[] and parses them as such.
+ * Shim for prisma/orm#27403: adapter-pg throws `UnsupportedNativeDataType` on pg_catalog `"char"` columns
+ * (oid 18, and the arrays of `"char"` and `name`, 1002 and 1003), which the schema engine selects when it
+ * introspects a live database (`migrate dev`-style diagnostics). Every query of this client reports them as
+ * text / text[] and parses them as such. pg-pool calls `client.query` callback-style, adapter-pg's
+ * transactions promise-style: both are covered.
  */
 function decodeCatalogTypesAsText(client: pg.PoolClient): void {
   const query = client.query.bind(client) as QueryFn;
   const patched: QueryFn = (config, ...rest) => {
-    if (typeof config !== "object" || config === null || rest.some((arg) => typeof arg === "function")) {
+    if (typeof config !== "object" || config === null || typeof (config as { submit?: unknown }).submit === "function") {
       return query(config, ...rest);
     }
-    const cfg = config as pg.QueryConfig & { types?: { getTypeParser: (oid: number, format?: string) => unknown } };
-    const types = cfg.types ?? pg.types;
+    const types = (config as { types?: TypeParsers }).types ?? pg.types;
     const withTextTypes = {
-      ...cfg,
+      ...(config as object),
       types: {
         getTypeParser: (oid: number, format?: string) =>
           types.getTypeParser(CATALOG_TYPE_AS_TEXT[oid] ?? oid, format as "text"),
       },
     };
+    const callbackAt = rest.findIndex((arg) => typeof arg === "function");
+    if (callbackAt >= 0) {
+      const callback = rest[callbackAt] as QueryCallback;
+      const args = [...rest];
+      args[callbackAt] = (error: Error | null, result?: pg.QueryResult) => {
+        if (!error) reportCatalogTypesAsText(result);
+        callback(error, result);
+      };
+      return query(withTextTypes, ...args);
+    }
     return (query(withTextTypes, ...rest) as Promise<pg.QueryResult>).then((result) => {
-      for (const field of result.fields ?? []) {
-        field.dataTypeID = CATALOG_TYPE_AS_TEXT[field.dataTypeID] ?? field.dataTypeID;
-      }
+      reportCatalogTypesAsText(result);
       return result;
     });
   };
@@ -94,38 +111,20 @@ async function connectPglite(db: PGlite): Promise<SqlDriverAdapter> {
   return awaitPgliteScripts(adapter, db);
 }
 
-/** An idle in-memory PGlite kept for the next shadow database: starting one costs seconds, resetting it little. */
-let spareShadow: PGlite | undefined;
-
-/** Drops everything a replay created, so the instance is as fresh as a new one. */
-async function resetShadow(db: PGlite): Promise<void> {
-  const schemas = await db.query<{ nspname: string }>(
-    `SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'`,
-  );
-  const drops = schemas.rows.map((r) => `DROP SCHEMA "${r.nspname.replaceAll('"', '""')}" CASCADE;`).join("\n");
-  await db.exec(`${drops}\nCREATE SCHEMA public;`);
-}
-
 /**
- * A shadow database for the engine (replaying migrations to diff them): an in-memory PGlite, reset and kept
- * for the next shadow when the engine disposes it. Used for every target, PostgreSQL included, so no server is
- * needed to create migrations and adapter-pg's shadow teardown, which drops the database while its own pool is
- * still connected, is never reached.
+ * A shadow database for the engine (replaying migrations to diff them): a fresh in-memory PGlite, closed when
+ * the engine disposes it. Used for every target, PostgreSQL included, so no server is needed to create
+ * migrations and adapter-pg's shadow teardown, which drops the database while its own pool is still connected,
+ * is never reached. (Keeping the instance for the next diff would save its start-up, but the wasm postgres
+ * leaves a 10 s timer armed after the engine's statements, which holds the process open.)
  */
 async function connectPgliteShadow(): Promise<SqlDriverAdapter> {
-  const shadow = spareShadow ?? (await PGlite.create());
-  spareShadow = undefined;
+  const shadow = await PGlite.create();
   const adapter = await connectPglite(shadow);
   const dispose = adapter.dispose.bind(adapter);
   adapter.dispose = async () => {
     await dispose();
-    try {
-      await resetShadow(shadow);
-      if (spareShadow) await shadow.close();
-      else spareShadow = shadow;
-    } catch {
-      await shadow.close().catch(() => undefined);
-    }
+    await shadow.close();
   };
   return adapter;
 }

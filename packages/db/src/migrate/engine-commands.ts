@@ -171,3 +171,19 @@ export async function migrationStatus(
     };
   });
 }
+
+/**
+ * Database drift: whether the live database's schema differs from what the committed migrations produce
+ * (someone altered it by hand). Returns the engine's human-readable summary, or `null` when they agree.
+ * Compares against the migrations replayed into the default schema, so use it on a database whose tables live
+ * in `public` (the embedded PGlite, a dedicated database), not on a per-test schema.
+ */
+export async function checkDatabaseDrift(
+  target: MigrationTarget & Pick<MigrationSources, "migrationsDir">,
+): Promise<string | null> {
+  const migrationsList = await readMigrationsList(target.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  return withEngine(migrationAdapterFactory(target), async (engine) => {
+    const { action } = await engine.devDiagnostic({ migrationsList, filters: NO_FILTERS });
+    return action.tag === "reset" ? action.reason : null;
+  });
+}

@@ -5,6 +5,7 @@
 export type { MigrationTarget } from "./adapters";
 export {
   applyMigrations,
+  checkDatabaseDrift,
   checkDrift,
   createMigration,
   diffSchemaAgainstMigrations,
