@@ -1,8 +1,12 @@
 import { z } from "zod";
-import type { HeadKind, ModelDefinition, ModelIO } from "./types";
-import { RecurrentNetwork, type CellKind } from "./training/recurrent-network";
-import type { NamedVariable } from "./layers/recurrent-cell";
 import type * as tf from "@tensorflow/tfjs";
+import { buildLineRecognizer, LineRecognizerHyperparameters } from "./ctc";
+import type { NamedVariable } from "./layers/recurrent-cell";
+import { buildSeq2Seq, Seq2SeqHyperparameters } from "./seq2seq";
+import { RecurrentNetwork, type CellKind } from "./training/recurrent-network";
+import type { HeadKind, ModelDefinition, ModelIO } from "./types";
+import { buildWaveNet, WaveNetHyperparameters } from "./wavenet";
+import type { SequenceModel } from "./wavenet";
 
 /** Tensors of one batch as every model consumes them (built by the trainer). */
 export interface PreparedInputs {
@@ -12,6 +16,10 @@ export interface PreparedInputs {
   stepMask: tf.Tensor3D | null;
   /** Teacher-forcing decoder inputs (one-hot start token then targets shifted right) [B, L, outputSize]. */
   decoderInputs?: tf.Tensor3D;
+  /** Real input length per sample. */
+  inputLengths: Int32Array;
+  /** Class targets [B * L] (classes tasks only): teacher forcing for ./seq2seq. */
+  targetIds?: Int32Array;
 }
 
 /** What the trainer needs from a built model: its weights and a forward pass producing [B, L, outputSize]. */
@@ -21,7 +29,26 @@ export interface TrainableModel {
   forward(batch: PreparedInputs, dropoutKey: string | null): tf.Tensor3D;
   /** One-to-many models only. */
   sample?(conditioning: Float32Array, batch: number, temperature: number, steps: number, seed: number): Int32Array;
+  /** Output steps that carry data for the given input lengths (CTC input lengths); default: the input lengths. */
+  outputLengths?(inputLengths: Int32Array): Int32Array;
   dispose(): void;
+}
+
+/** Wraps a builder result of the sibling folders (./wavenet's model contract) as a TrainableModel. */
+function fromSequenceModel(model: SequenceModel & { outputLengths?(lengths: ArrayLike<number>): Int32Array }): TrainableModel {
+  const weights = model.variables.map((variable, i) => ({ name: model.variableNames[i] ?? `weight${i}`, variable }));
+  return {
+    weights,
+    forward(batch, dropoutKey) {
+      return model.forward(batch.inputs, {
+        training: dropoutKey !== null,
+        inputLengths: batch.inputLengths,
+        ...(batch.targetIds ? { targets: batch.targetIds } : {}),
+      });
+    },
+    ...(model.outputLengths ? { outputLengths: (lengths: Int32Array) => (model.outputLengths as (l: ArrayLike<number>) => Int32Array)(lengths) } : {}),
+    dispose: () => model.dispose(),
+  };
 }
 
 /** A catalog entry plus its builder (kept out of `ModelDefinition` so the dashboard can import definitions only). */
@@ -52,8 +79,8 @@ const lstmSchema = z.strictObject({ ...common, ...gated, ...lstmOnly });
 const gruSchema = z.strictObject({ ...common, ...gated });
 const bilstmSchema = z.strictObject({ ...common, ...gated, ...lstmOnly, merge: z.enum(["concat", "sum"]).default("concat") });
 
-const causalHeads: HeadKind[] = ["classification", "regression", "forecast", "tagging", "generation"];
-const bidirectionalHeads: HeadKind[] = ["classification", "regression", "forecast", "tagging"];
+const causalHeads: HeadKind[] = ["classification", "regression", "forecast", "tagging", "ctc", "generation"];
+const bidirectionalHeads: HeadKind[] = ["classification", "regression", "forecast", "tagging", "ctc"];
 
 function recurrentEntry(
   name: string,
@@ -112,6 +139,30 @@ const entries: ModelEntry[] = [
     bilstmSchema,
     bidirectionalHeads,
   ),
+  {
+    name: "wavenet",
+    title: "WaveNet (dilated causal convolutions)",
+    description: "Stack of gated, dilated causal convolutions with residual and skip connections; no recurrence, so all steps train in parallel.",
+    heads: ["classification", "regression", "forecast", "tagging", "ctc"],
+    hyperparameters: WaveNetHyperparameters,
+    build: (h, io, _head, seed) => fromSequenceModel(buildWaveNet(h, io, { seed })),
+  },
+  {
+    name: "seq2seq-attention",
+    title: "Encoder-decoder with attention",
+    description: "Recurrent encoder and decoder with Bahdanau or Luong attention, trained with teacher forcing.",
+    heads: ["seq2seq"],
+    hyperparameters: Seq2SeqHyperparameters,
+    build: (h, io, _head, seed) => fromSequenceModel(buildSeq2Seq(h, io, { seed })),
+  },
+  {
+    name: "cnn-bilstm-ctc",
+    title: "CNN + BiLSTM + CTC line recogniser",
+    description: "Column convolution and sliding windows feeding a bidirectional LSTM, trained with CTC (FSDL's LineCNNLSTM).",
+    heads: ["ctc"],
+    hyperparameters: LineRecognizerHyperparameters,
+    build: (h, io, _head, seed) => fromSequenceModel(buildLineRecognizer(h, io, { seed })),
+  },
 ];
 
 /** Every model the platform offers (definitions plus builders). */

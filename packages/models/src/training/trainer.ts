@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { getModelDefinition, parseHyperparameters, type PreparedInputs, type TrainableModel } from "../catalog";
 import { decodeCheckpoint, encodeCheckpoint, readCheckpointMeta, type CheckpointTensor } from "../checkpoint";
+import { ctcLoss } from "../ctc";
 import { hashString } from "../random";
 import type { CheckpointMeta, HeadKind, ModelIO, ModelOutput, OptimizerConfig, SequenceTrainer, StepResult, TrainerOptions, TrainingBatch } from "../types";
 import { maskedMeanSquaredError, maskedSoftmaxCrossEntropy, oneHotValues } from "./losses";
@@ -12,6 +13,9 @@ interface PreparedBatch extends PreparedInputs {
   targets: tf.Tensor3D;
   /** [B, L] */
   targetMask: tf.Tensor2D;
+  /** CTC labels: each sample's first targetLengths[b] target ids. */
+  labels: number[][];
+  targetLengths: Int32Array;
 }
 
 /** Builds a trainer for a catalog model: validates hyperparameters, picks the head, initialises weights from the seed. */
@@ -166,7 +170,12 @@ class RecurrentTrainer implements SequenceTrainer {
   }
 
   private loss(batch: PreparedBatch, output: tf.Tensor3D): tf.Scalar {
-    if (this.head === "ctc") throw new Error("the ctc head needs ./ctc's ctcLoss, which this build does not include");
+    if (this.head === "ctc") {
+      // PyTorch semantics ("mean": per-sample loss / label length, averaged). zeroInfinity: one infeasible sample
+      // (label longer than the output allows) must not turn the whole batch's loss and gradients into NaN.
+      const lengths = this.network.outputLengths ? this.network.outputLengths(batch.inputLengths) : batch.inputLengths;
+      return ctcLoss(output, batch.labels, lengths, batch.targetLengths, { blank: this.io.blank ?? 0, reduction: "mean", zeroInfinity: true }) as tf.Scalar;
+    }
     if (this.io.outputKind === "regression") return maskedMeanSquaredError(output, batch.targets, batch.targetMask);
     return maskedSoftmaxCrossEntropy(output, batch.targets, batch.targetMask);
   }
@@ -187,14 +196,20 @@ class RecurrentTrainer implements SequenceTrainer {
     }
     let targets: tf.Tensor3D;
     let decoderInputs: tf.Tensor3D | undefined;
+    let targetIds: Int32Array | undefined;
+    const labels: number[][] = [];
     if (io.outputKind === "regression") {
       expectLength("targets", batch.targets.length, b * l * io.outputSize);
       targets = tf.tensor3d(Float32Array.from(batch.targets), [b, l, io.outputSize]);
     } else {
       expectLength("targets", batch.targets.length, b * l);
       const ids = Int32Array.from(batch.targets);
+      targetIds = ids;
       targets = tf.tensor3d(oneHotValues(ids, io.outputSize), [b, l, io.outputSize]);
-      if (this.head === "generation" || this.head === "seq2seq") {
+      if (this.head === "ctc") {
+        for (let s = 0; s < b; s++) labels.push(Array.from(ids.subarray(s * l, s * l + (batch.targetLengths[s] as number))));
+      }
+      if (this.head === "generation") {
         const start = io.specialTokens?.start ?? 0;
         const shifted = new Int32Array(b * l);
         for (let s = 0; s < b; s++) {
@@ -209,6 +224,10 @@ class RecurrentTrainer implements SequenceTrainer {
       stepMask,
       targets,
       targetMask: tf.tensor2d(batch.targetMask, [b, l]),
+      inputLengths: batch.inputLengths,
+      labels,
+      targetLengths: batch.targetLengths,
+      ...(targetIds ? { targetIds } : {}),
       ...(decoderInputs ? { decoderInputs } : {}),
     };
   }
