@@ -6,14 +6,44 @@ const { PI, cos, floor, log, log10, sin } = Math;
 export const FRAME_SIZE = 256;
 export const HOP_SIZE = 128;
 
-/** In-place iterative radix-2 FFT of (re, im); length must be a power of two. */
+/** Bit-reversal permutation and twiddle factors for one FFT length, computed once per length. */
+interface FftTables {
+  reversed: Uint32Array;
+  cosines: Float64Array;
+  sines: Float64Array;
+}
+
+const FFT_TABLES = new Map<number, FftTables>();
+
+function fftTables(n: number): FftTables {
+  let tables = FFT_TABLES.get(n);
+  if (!tables) {
+    const reversed = new Uint32Array(n);
+    const bits = Math.round(Math.log2(n));
+    for (let i = 0; i < n; i++) {
+      let r = 0;
+      for (let b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+      reversed[i] = r;
+    }
+    const cosines = new Float64Array(n / 2);
+    const sines = new Float64Array(n / 2);
+    for (let k = 0; k < n / 2; k++) {
+      cosines[k] = cos((-2 * PI * k) / n);
+      sines[k] = sin((-2 * PI * k) / n);
+    }
+    tables = { reversed, cosines, sines };
+    FFT_TABLES.set(n, tables);
+  }
+  return tables;
+}
+
+/** In-place iterative radix-2 FFT of (re, im) with table twiddles; length must be a power of two. */
 export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
-  if ((n & (n - 1)) !== 0 || im.length !== n) throw new Error(`fft: length must be a power of two, got ${n}`);
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
+  if (n === 0 || (n & (n - 1)) !== 0 || im.length !== n) throw new Error(`fft: length must be a power of two, got ${n}`);
+  const { reversed, cosines, sines } = fftTables(n);
+  for (let i = 0; i < n; i++) {
+    const j = reversed[i]!;
     if (i < j) {
       const r = re[i]!;
       re[i] = re[j]!;
@@ -24,24 +54,20 @@ export function fft(re: Float64Array, im: Float64Array): void {
     }
   }
   for (let size = 2; size <= n; size <<= 1) {
-    const angle = (-2 * PI) / size;
-    const wr = cos(angle);
-    const wi = sin(angle);
+    const half = size >> 1;
+    const stride = n / size;
     for (let start = 0; start < n; start += size) {
-      let cr = 1;
-      let ci = 0;
-      for (let k = 0; k < size / 2; k++) {
+      for (let k = 0; k < half; k++) {
+        const cr = cosines[k * stride]!;
+        const ci = sines[k * stride]!;
         const a = start + k;
-        const b = a + size / 2;
+        const b = a + half;
         const tr = re[b]! * cr - im[b]! * ci;
         const ti = re[b]! * ci + im[b]! * cr;
         re[b] = re[a]! - tr;
         im[b] = im[a]! - ti;
         re[a] = re[a]! + tr;
         im[a] = im[a]! + ti;
-        const next = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = next;
       }
     }
   }
@@ -108,13 +134,8 @@ export function logMelSpectrogram(
     while (last > first && w[last] === 0) last--;
     return { first, last };
   });
-  for (let t = 0; t < frames; t++) {
-    for (let i = 0; i < FRAME_SIZE; i++) {
-      re[i] = audio[t * HOP_SIZE + i]! * HANN[i]!;
-      im[i] = 0;
-    }
-    fft(re, im);
-    for (let k = 0; k < power.length; k++) power[k] = (re[k]! * re[k]! + im[k]! * im[k]!) / FRAME_SIZE;
+  const n = FRAME_SIZE;
+  const melOf = (t: number, power: Float64Array) => {
     for (let m = 0; m < bins; m++) {
       const w = filters[m]!;
       const { first, last } = runs[m]!;
@@ -122,6 +143,28 @@ export function logMelSpectrogram(
       for (let k = first; k <= last; k++) energy += w[k]! * power[k]!;
       values[t * bins + m] = log(energy + ENERGY_FLOOR);
     }
+  };
+  const powerB = new Float64Array(n / 2 + 1);
+  // Two real frames per complex FFT (frame t as the real part, t + 1 as the imaginary part), separated again by
+  // conjugate symmetry: X1[k] = (Z[k] + conj Z[n-k]) / 2, X2[k] = (Z[k] - conj Z[n-k]) / 2i. Halves the FFTs.
+  for (let t = 0; t < frames; t += 2) {
+    const paired = t + 1 < frames;
+    for (let i = 0; i < n; i++) {
+      re[i] = audio[t * HOP_SIZE + i]! * HANN[i]!;
+      im[i] = paired ? audio[(t + 1) * HOP_SIZE + i]! * HANN[i]! : 0;
+    }
+    fft(re, im);
+    for (let k = 0; k <= n / 2; k++) {
+      const nk = (n - k) % n;
+      const sumRe = re[k]! + re[nk]!;
+      const diffIm = im[k]! - im[nk]!;
+      const sumIm = im[k]! + im[nk]!;
+      const diffRe = re[k]! - re[nk]!;
+      power[k] = (sumRe * sumRe + diffIm * diffIm) / (4 * n);
+      powerB[k] = (sumIm * sumIm + diffRe * diffRe) / (4 * n);
+    }
+    melOf(t, power);
+    if (paired) melOf(t + 1, powerB);
   }
   return { values, frames };
 }
