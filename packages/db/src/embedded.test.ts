@@ -17,7 +17,8 @@ let server: EmbeddedPostgres;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "seqlab-embedded-"));
-  server = await startEmbeddedPostgres({ dataDir, port: 0 });
+  // 5 s: far above the gaps inside the fixture's transactions, short enough for the idle test below.
+  server = await startEmbeddedPostgres({ dataDir, port: 0, idleInTransactionTimeoutMs: 5_000 });
 });
 
 afterAll(async () => {
@@ -50,6 +51,22 @@ describe("startEmbeddedPostgres", () => {
     await a.end();
     expect((await bCount).rows[0]).toEqual({ n: 0 });
     await b.end();
+  });
+
+  it("rolls back and disconnects a client idle in a transaction, so the others are not blocked forever", async () => {
+    const idle = new pg.Client({ connectionString: server.url });
+    const idleError = new Promise<Error>((resolve) => idle.on("error", resolve));
+    await idle.connect();
+    await idle.query("BEGIN");
+    await idle.query(`INSERT INTO "Team" (id, slug, name) VALUES ('t-idle', 'idle', 'x')`);
+    const other = new pg.Client({ connectionString: server.url });
+    await other.connect();
+    const started = Date.now();
+    expect((await other.query(`SELECT count(*)::int AS n FROM "Team" WHERE slug = 'idle'`)).rows[0]).toEqual({ n: 0 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
+    expect(await idleError).toBeInstanceOf(Error);
+    await other.end();
+    await idle.end().catch(() => undefined);
   });
 
   it("serves two processes with pooled Prisma clients concurrently without deadlock or lost queries", async () => {

@@ -13,6 +13,8 @@ export interface EmbeddedPostgresOptions {
   migrate?: boolean;
   /** Folder of committed migrations. Default: prisma/migrations at the repository root. */
   migrationsDir?: string;
+  /** Roll back and disconnect a client idle inside a transaction this long. Default: 60 000 ms. */
+  idleInTransactionTimeoutMs?: number;
 }
 
 /** A running embedded PostgreSQL. */
@@ -46,7 +48,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
               ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
             })
           ).appliedMigrationNames;
-    const server = new PgliteWireServer({ db, host: "127.0.0.1", port: options.port ?? 0 });
+    const server = new PgliteWireServer({
+      db,
+      host: "127.0.0.1",
+      port: options.port ?? 0,
+      ...(options.idleInTransactionTimeoutMs !== undefined
+        ? { idleInTransactionTimeoutMs: options.idleInTransactionTimeoutMs }
+        : {}),
+    });
     const port = await server.start();
     let stopped: Promise<void> | undefined;
     return {

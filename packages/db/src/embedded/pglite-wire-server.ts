@@ -15,6 +15,12 @@ export interface PgliteWireServerOptions {
   host?: string;
   /** TCP port; 0 picks a free one. Default: 0. */
   port?: number;
+  /**
+   * A client idle this long inside a transaction is rolled back and disconnected, because while it holds a
+   * transaction nobody else can run (PostgreSQL's idle_in_transaction_session_timeout, made mandatory).
+   * Default: 60 000 ms, well above Prisma's 5 s interactive-transaction timeout.
+   */
+  idleInTransactionTimeoutMs?: number;
 }
 
 /** One client connection's protocol state. */
@@ -29,7 +35,12 @@ interface Connection {
   work: Promise<void>;
   /** The backend is inside a transaction this connection opened. */
   inTransaction: boolean;
+  /** Armed while the connection sits idle inside its transaction. */
+  idleTimer: NodeJS.Timeout | undefined;
   closed: boolean;
+  /** Settles once the connection is closed and whatever it left open is rolled back. */
+  finished: Promise<void>;
+  markFinished: () => void;
 }
 
 /**
@@ -49,6 +60,7 @@ export class PgliteWireServer {
   private readonly db: PGlite;
   private readonly host: string;
   private readonly requestedPort: number;
+  private readonly idleInTransactionTimeoutMs: number;
   private server: Server | undefined;
   private readonly connections = new Set<Connection>();
   /** The connection allowed to run now (its batch, or its whole open transaction). */
@@ -61,6 +73,7 @@ export class PgliteWireServer {
     this.db = options.db;
     this.host = options.host ?? "127.0.0.1";
     this.requestedPort = options.port ?? 0;
+    this.idleInTransactionTimeoutMs = options.idleInTransactionTimeoutMs ?? 60_000;
   }
 
   /** Starts listening; resolves with the bound port. */
@@ -90,13 +103,18 @@ export class PgliteWireServer {
     const server = this.server;
     this.server = undefined;
     const closing = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
-    for (const conn of this.connections) conn.socket.destroy();
-    await Promise.all([...this.connections].map((c) => c.work));
+    const open = [...this.connections];
+    for (const conn of open) conn.socket.destroy();
+    await Promise.all(open.map((c) => c.finished));
     await closing;
   }
 
   private accept(socket: Socket): void {
     socket.setNoDelay(true);
+    let markFinished = () => {};
+    const finished = new Promise<void>((resolve) => {
+      markFinished = resolve;
+    });
     const conn: Connection = {
       socket,
       buffer: Buffer.alloc(0),
@@ -104,7 +122,10 @@ export class PgliteWireServer {
       pending: [],
       work: Promise.resolve(),
       inTransaction: false,
+      idleTimer: undefined,
       closed: false,
+      finished,
+      markFinished,
     };
     this.connections.add(conn);
     socket.on("data", (chunk) => {
@@ -116,6 +137,7 @@ export class PgliteWireServer {
       conn.closed = true;
       this.connections.delete(conn);
       this.enqueue(conn, () => this.abandon(conn));
+      void conn.work.then(conn.markFinished);
     };
     socket.on("close", close);
     socket.on("error", close);
@@ -196,6 +218,7 @@ export class PgliteWireServer {
 
   /** Runs one unit exclusively; keeps the database for this connection while its transaction is open. */
   private async run(conn: Connection, batch: Buffer[], endsUnit: boolean): Promise<void> {
+    clearTimeout(conn.idleTimer);
     await this.acquire(conn);
     try {
       // The whole unit goes to the backend in one call (PGlite's wire loop handles several messages), 5x faster
@@ -211,11 +234,18 @@ export class PgliteWireServer {
       if (!conn.closed) conn.socket.write(reply);
     } finally {
       if (endsUnit && !conn.inTransaction) this.release(conn);
+      if (conn.inTransaction) {
+        conn.idleTimer = setTimeout(() => {
+          conn.socket.destroy(new Error("idle in transaction too long: rolled back"));
+        }, this.idleInTransactionTimeoutMs);
+        conn.idleTimer.unref();
+      }
     }
   }
 
   /** A connection went away: roll back what it left open and let the others run. */
   private async abandon(conn: Connection): Promise<void> {
+    clearTimeout(conn.idleTimer);
     if (this.owner !== conn) return;
     try {
       if (conn.inTransaction || conn.pending.length) {
