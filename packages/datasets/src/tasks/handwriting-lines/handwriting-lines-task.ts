@@ -278,12 +278,9 @@ export const handwritingLinesTask = defineTask({
       sample(rng, _index, split): Sample {
         const { label, text, minimumPitch } = drawFeasibleText(rng.split("text"), split, params);
         if (labelsOnly) return { input: { values: new Float32Array(0), steps: 0 }, target: { tokens: label } };
-        const { image } = renderLine(rng.split("render"), text, style, minimumPitch);
-        // Transpose the row-major image into pixel columns: step x holds column x, top to bottom.
-        const values = new Float32Array(width * height);
-        for (let y = 0; y < height; y++) {
-          for (let x = 0; x < width; x++) values[x * height + y] = image.data[y * width + x]!;
-        }
+        const { columns } = renderLine(rng.split("render"), text, style, minimumPitch);
+        // Already one row per pixel column, top to bottom: the input layout.
+        const values = columns.data;
         return { input: { values, steps: width }, target: { tokens: label } };
       },
       metrics: (batch, output) => {

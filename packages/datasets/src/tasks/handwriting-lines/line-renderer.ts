@@ -31,7 +31,11 @@ export interface LineStyle {
 
 /** A rendered line and the layout facts the task needs to check CTC feasibility. */
 export interface RenderedLine {
-  image: GrayCanvas;
+  /**
+   * The line transposed: row x of this canvas is pixel column x of the line, top to bottom ([width, height]
+   * row-major), which is exactly the task's input layout, so samples need no transposing copy.
+   */
+  columns: GrayCanvas;
   /** Horizontal distance between neighbouring character cells, in pixels. */
   pitch: number;
   /** Pixels from the left edge to the end of the last character cell. */
@@ -56,7 +60,8 @@ export function cellPitch(cell: number, overlap: number): number {
 
 /**
  * Draws one character into a tile two cells wide, its ink box centred on the tile's centre (EMNIST glyphs are
- * centred in their cells) and its baseline at the line's baseline.
+ * centred in their cells) and its baseline at the line's baseline. The tile is stored transposed (x and y swapped
+ * as the points are stroked), which rasterizes exactly the transposed image: pixel centres map onto each other.
  */
 function drawGlyphTile(
   rng: Rng,
@@ -69,7 +74,7 @@ function drawGlyphTile(
   if (!glyph) return null;
   const h = style.height;
   const px = h / 28;
-  const tile = createGrayCanvas(2 * h, h);
+  const tile = createGrayCanvas(h, 2 * h);
   const s = (h / FONT_UNITS_PER_HEIGHT) * line.scale * (1 + rng.uniform(-CHAR_SCALE_SPREAD, CHAR_SCALE_SPREAD));
   const baseline = BASELINE_FRACTION * h + rng.uniform(-BASELINE_WANDER, BASELINE_WANDER) * px;
   const centreX = (glyph.minX + glyph.maxX) / 2;
@@ -85,8 +90,8 @@ function drawGlyphTile(
       const u = stroke[i]!;
       const v = stroke[i + 1]!;
       const y = baseline + (v - HERSHEY_BASELINE) * s + amplitude * sin(k * u + phaseY);
-      points[i] = h + (u - centreX) * s + line.shear * (middleY - y) + amplitude * sin(k * v + phaseX);
-      points[i + 1] = y;
+      points[i] = y;
+      points[i + 1] = h + (u - centreX) * s + line.shear * (middleY - y) + amplitude * sin(k * v + phaseX);
     }
     strokePolyline(tile, points, line.strokeWidth);
   }
@@ -104,7 +109,7 @@ function drawGlyphTile(
  */
 export function renderLine(rng: Rng, text: string, style: LineStyle, minimumPitch = 0): RenderedLine {
   const h = style.height;
-  const image = createGrayCanvas(style.width, h);
+  const columns = createGrayCanvas(h, style.width);
   const overlap = rng.uniform(0, style.maxOverlap);
   const pitch = min(h, max(cellPitch(h, overlap), minimumPitch));
   const line = {
@@ -123,7 +128,7 @@ export function renderLine(rng: Rng, text: string, style: LineStyle, minimumPitc
       tile = drawGlyphTile(charRng, char, charRng.pick(style.fonts), style, line);
       tiles.set(char, tile);
     }
-    if (tile) addCanvasClipped(image, tile, i * pitch - floor(h / 2), 0);
+    if (tile) addCanvasClipped(columns, tile, 0, i * pitch - floor(h / 2));
   });
-  return { image, pitch, extent: chars.length === 0 ? 0 : (chars.length - 1) * pitch + h };
+  return { columns, pitch, extent: chars.length === 0 ? 0 : (chars.length - 1) * pitch + h };
 }
