@@ -36,17 +36,19 @@ export interface MigrationFile {
  * folder with a migration.sql.
  */
 export async function readMigrationFiles(migrationsDir = DEFAULT_MIGRATIONS_DIR): Promise<MigrationFile[]> {
-  if (!existsSync(migrationsDir)) return [];
-  const entries = await readdir(migrationsDir, { withFileTypes: true });
+  // turbopackIgnore: the web app bundles client.ts (which imports this for createTestDatabase); without the hint
+  // Next traces these runtime paths and ships the whole repository with the server build.
+  if (!existsSync(/* turbopackIgnore: true */ migrationsDir)) return [];
+  const entries = await readdir(/* turbopackIgnore: true */ migrationsDir, { withFileTypes: true });
   const names = entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort((a, b) => a.localeCompare(b));
   const files: MigrationFile[] = [];
   for (const name of names) {
-    const file = path.join(migrationsDir, name, "migration.sql");
-    if (!existsSync(file)) continue;
-    const sql = await readFile(file, "utf8");
+    const file = path.join(/* turbopackIgnore: true */ migrationsDir, name, "migration.sql");
+    if (!existsSync(/* turbopackIgnore: true */ file)) continue;
+    const sql = await readFile(/* turbopackIgnore: true */ file, "utf8");
     files.push({ name, sql, checksum: createHash("sha256").update(sql, "utf8").digest("hex") });
   }
   return files;
@@ -54,8 +56,10 @@ export async function readMigrationFiles(migrationsDir = DEFAULT_MIGRATIONS_DIR)
 
 /** The committed migrations in the shape the wasm engine takes (what Prisma's CLI builds from the folder). */
 export async function readMigrationsList(migrationsDir = DEFAULT_MIGRATIONS_DIR): Promise<MigrationList> {
-  const lockPath = path.join(migrationsDir, MIGRATION_LOCK_FILE);
-  const lockContent = existsSync(lockPath) ? await readFile(lockPath, "utf8") : null;
+  const lockPath = path.join(/* turbopackIgnore: true */ migrationsDir, MIGRATION_LOCK_FILE);
+  const lockContent = existsSync(/* turbopackIgnore: true */ lockPath)
+    ? await readFile(/* turbopackIgnore: true */ lockPath, "utf8")
+    : null;
   const files = await readMigrationFiles(migrationsDir);
   return {
     baseDir: migrationsDir,
