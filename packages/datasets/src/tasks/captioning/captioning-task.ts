@@ -25,6 +25,7 @@ import {
 } from "./caption-vocabulary";
 import { drawScene, longestCaption, sceneKey, type Scene } from "./scene";
 import { renderScene } from "./scene-renderer";
+import { requireAtMost } from "../handwriting-lines/ordered-params";
 
 /** Parameters of the captioning task. */
 export const CaptioningParams = z
@@ -40,13 +41,7 @@ export const CaptioningParams = z
     ...splitSizeParams({ train: 10_000, validation: 1000, test: 1000 }),
   })
   .superRefine((p, ctx) => {
-    if (p.minShapes > p.maxShapes) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["minShapes"],
-        message: `minShapes (${p.minShapes}) must be at most maxShapes (${p.maxShapes})`,
-      });
-    }
+    requireAtMost(ctx, p, "minShapes", "maxShapes");
   });
 /** Parameters of the captioning task. */
 export type CaptioningParams = z.infer<typeof CaptioningParams>;

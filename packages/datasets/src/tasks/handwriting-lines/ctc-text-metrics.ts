@@ -1,4 +1,5 @@
-import type { Batch, ModelOutput, TaskSpec } from "../../types";
+import { BASELINE_SAMPLE_LIMIT, type SampleSource } from "../../task-helpers";
+import type { Batch, ModelOutput, SplitName, TaskSpec } from "../../types";
 
 /**
  * Greedy CTC decoding of one sample's per-step class scores: argmax per step, collapse repeats, drop blanks.
@@ -167,4 +168,18 @@ export function trivialCerBaselines(
     repeatedCharId: mostFrequent,
     repeatedCharLength: repeatLength,
   };
+}
+
+/**
+ * Token labels of the first min(`limit`, size) samples of `split`, as baselines score them. Tasks that can skip
+ * their input rendering for this (they only need labels) switch that on around the call.
+ */
+export function splitLabels(source: SampleSource, split: SplitName, limit = BASELINE_SAMPLE_LIMIT): number[][] {
+  const labels: number[][] = [];
+  const n = Math.min(limit, source.size(split));
+  for (let i = 0; i < n; i++) {
+    const target = source.sample(split, i).target;
+    if ("tokens" in target) labels.push([...target.tokens]);
+  }
+  return labels;
 }

@@ -2,7 +2,6 @@ import { z } from "zod";
 import type { Rng } from "../../random";
 import { encodePngBase64, floatsToBytes } from "../../render/png-encoder";
 import {
-  BASELINE_SAMPLE_LIMIT,
   defineTask,
   intParam,
   numberParam,
@@ -10,14 +9,14 @@ import {
   splitSizeParams,
   splitSizes,
   type Sample,
-  type SampleSource,
 } from "../../task-helpers";
 import type { SplitName, TaskSpec } from "../../types";
-import { ctcCharacterErrorRates, minimumInputSteps, trivialCerBaselines } from "./ctc-text-metrics";
+import { ctcCharacterErrorRates, minimumInputSteps, splitLabels, trivialCerBaselines } from "./ctc-text-metrics";
 import { CURSIVE_FONTS, HERSHEY_FONTS, PRINT_FONTS, type HersheyFont } from "./hershey-glyphs";
 import { LINE_BLANK, LINE_CLASSES, decodeLineText, encodeLineText } from "./line-classes";
 import { renderLine, type LineStyle } from "./line-renderer";
 import { drawLineText } from "./line-text";
+import { requireAtMost } from "./ordered-params";
 
 /** Parameters of the handwriting-lines task (FSDL lab 3's "EMNIST lines", drawn with Hershey fonts). */
 export const HandwritingLinesParams = z
@@ -99,27 +98,9 @@ export const HandwritingLinesParams = z
     ...splitSizeParams({ train: 10_000, validation: 2000, test: 2000 }),
   })
   .superRefine((p, ctx) => {
-    if (p.maxTextLength > p.maxLength) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["maxTextLength"],
-        message: `maxTextLength (${p.maxTextLength}) must be at most maxLength (${p.maxLength})`,
-      });
-    }
-    if (p.minScale > p.maxScale) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["minScale"],
-        message: `minScale (${p.minScale}) must be at most maxScale (${p.maxScale})`,
-      });
-    }
-    if (p.minStrokeWidth > p.maxStrokeWidth) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["minStrokeWidth"],
-        message: `minStrokeWidth (${p.minStrokeWidth}) must be at most maxStrokeWidth (${p.maxStrokeWidth})`,
-      });
-    }
+    requireAtMost(ctx, p, "maxTextLength", "maxLength");
+    requireAtMost(ctx, p, "minScale", "maxScale");
+    requireAtMost(ctx, p, "minStrokeWidth", "maxStrokeWidth");
     if (lineFonts(p).length === 0) {
       ctx.addIssue({ code: "custom", path: ["fonts"], message: "fonts lists only script faces, but cursive is false" });
     }
@@ -258,20 +239,6 @@ export const handwritingLinesTask = defineTask({
     // Baselines need labels only; while this is set, `sample` skips rendering (4,000 lines cost seconds).
     // Safe because `baseline` is synchronous and the flag is reset before it returns.
     let labelsOnly = false;
-    const labelsOf = (split: SplitName, source: SampleSource): number[][] => {
-      const labels: number[][] = [];
-      const n = Math.min(BASELINE_SAMPLE_LIMIT, source.size(split));
-      labelsOnly = true;
-      try {
-        for (let i = 0; i < n; i++) {
-          const target = source.sample(split, i).target;
-          if ("tokens" in target) labels.push([...target.tokens]);
-        }
-      } finally {
-        labelsOnly = false;
-      }
-      return labels;
-    };
     return {
       spec,
       sizes: splitSizes(params),
@@ -288,7 +255,12 @@ export const handwritingLinesTask = defineTask({
         return { cer, corpusCer, accuracy };
       },
       baseline(split, source) {
-        return trivialCerBaselines(labelsOf("train", source), labelsOf(split, source), LINE_CLASSES.indexOf(" "));
+        labelsOnly = true;
+        try {
+          return trivialCerBaselines(splitLabels(source, "train"), splitLabels(source, split), LINE_CLASSES.indexOf(" "));
+        } finally {
+          labelsOnly = false;
+        }
       },
       preview(sample) {
         const values = "values" in sample.input ? sample.input.values : new Float32Array(0);

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { createRng, type Rng } from "../../random";
 import { encodePngBase64, floatsToBytes, upscaleImage } from "../../render/png-encoder";
 import {
-  BASELINE_SAMPLE_LIMIT,
   defineTask,
   drawForSplit,
   intParam,
@@ -10,14 +9,14 @@ import {
   splitSizeParams,
   splitSizes,
   type Sample,
-  type SampleSource,
 } from "../../task-helpers";
 import type { SplitName, TaskSpec } from "../../types";
-import { ctcCharacterErrorRates, trivialCerBaselines } from "../handwriting-lines/ctc-text-metrics";
+import { ctcCharacterErrorRates, splitLabels, trivialCerBaselines } from "../handwriting-lines/ctc-text-metrics";
 import { DIGIT_PRONUNCIATIONS, DIGIT_WORDS, LONGEST_DIGIT_MS, PHONEMES } from "./digit-phonemes";
 import { SAMPLE_RATE, synthesize, type Segment, type Voice } from "./formant-synthesizer";
 import { FRAME_SIZE, HOP_SIZE, logMelSpectrogram, melFilterbank } from "./mel-spectrogram";
 import { roughGaussian } from "./rough-gaussian";
+import { requireAtMost } from "../handwriting-lines/ordered-params";
 
 /** Class id of the CTC blank; digit d is class d + 1. */
 export const SPEECH_BLANK = 0;
@@ -64,20 +63,8 @@ export const SpeechDigitsParams = z
     ...splitSizeParams({ train: 10_000, validation: 1000, test: 1000 }),
   })
   .superRefine((p, ctx) => {
-    if (p.minDigits > p.maxDigits) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["minDigits"],
-        message: `minDigits (${p.minDigits}) must be at most maxDigits (${p.maxDigits})`,
-      });
-    }
-    if (p.minSnrDb > p.maxSnrDb) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["minSnrDb"],
-        message: `minSnrDb (${p.minSnrDb}) must be at most maxSnrDb (${p.maxSnrDb})`,
-      });
-    }
+    requireAtMost(ctx, p, "minDigits", "maxDigits");
+    requireAtMost(ctx, p, "minSnrDb", "maxSnrDb");
   });
 /** Parameters of the speech-digits task. */
 export type SpeechDigitsParams = z.infer<typeof SpeechDigitsParams>;
@@ -181,19 +168,6 @@ export const speechDigitsTask = defineTask({
     let labelsOnly = false;
     // The speaker of each sample, for previews (the dashboard shows who speaks); weak, so batches free it.
     const speakers = new WeakMap<Sample, number>();
-    const labelsOf = (split: SplitName, source: SampleSource): number[][] => {
-      const labels: number[][] = [];
-      labelsOnly = true;
-      try {
-        for (let i = 0; i < Math.min(BASELINE_SAMPLE_LIMIT, source.size(split)); i++) {
-          const target = source.sample(split, i).target;
-          if ("tokens" in target) labels.push([...target.tokens]);
-        }
-      } finally {
-        labelsOnly = false;
-      }
-      return labels;
-    };
     return {
       spec,
       sizes: splitSizes(params),
@@ -230,7 +204,12 @@ export const speechDigitsTask = defineTask({
         return { cer, corpusCer, accuracy };
       },
       baseline(split, source) {
-        return trivialCerBaselines(labelsOf("train", source), labelsOf(split, source), 1);
+        labelsOnly = true;
+        try {
+          return trivialCerBaselines(splitLabels(source, "train"), splitLabels(source, split), 1);
+        } finally {
+          labelsOnly = false;
+        }
       },
       preview(sample) {
         const values = "values" in sample.input ? sample.input.values : new Float32Array(0);
