@@ -92,8 +92,8 @@ export const HandwritingLinesParams = z
       min: 1,
       max: 4096,
       description:
-        "Output steps the model produces over the full line width (FSDL's LineCNN: 55 for 896 px); every sample's " +
-        "label is guaranteed to fit the steps that cover its ink",
+        "Output steps the model produces over the full line width (FSDL's LineCNN: 55 for 896 px); every label " +
+        "fits the steps that reach its last character's centre (lines with many repeats get less overlap)",
     }),
     ...splitSizeParams({ train: 10_000, validation: 2000, test: 2000 }),
   })
