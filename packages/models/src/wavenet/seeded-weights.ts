@@ -22,7 +22,7 @@ export class WeightFactory {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  /** Glorot-uniform [fanIn, fanOut] kernel for `x @ W`; `fanInOverride` for im2col kernels (k taps x channels). */
+  /** Glorot-uniform [fanIn, fanOut] kernel for `x @ W` (im2col kernels: fanIn = taps x channels), times `scale` (default 1). */
   glorot(name: string, fanIn: number, fanOut: number, scale = 1): tf.Variable {
     const limit = scale * Math.sqrt(6 / (fanIn + fanOut));
     const data = new Float32Array(fanIn * fanOut);
