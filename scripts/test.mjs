@@ -59,7 +59,7 @@ async function main() {
 
   const results = path.join(tmp, "jest-results.json");
   fs.rmSync(results, { force: true });
-  const jest = spawnSync("npx", ["jest", "--json", `--outputFile=${results}`, "--maxWorkers=2", ...process.argv.slice(2)], { stdio: "inherit", cwd: root, env });
+  const jest = spawnSync("npx", ["jest", "--json", `--outputFile=${results}`, "--maxWorkers=2", "--forceExit", ...process.argv.slice(2)], { stdio: "inherit", cwd: root, env });
   let passed = 0;
   let failed = 0;
   let skipped = 0;

@@ -14,6 +14,8 @@ export const WorkerEnv = z.object({
   SEQLAB_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
   /** GPU index this worker is pinned to, when there are several (also settable with --device). */
   CUDA_VISIBLE_DEVICES: z.string().optional(),
+  /** BullMQ key prefix: several seqlab installs (or test suites) can share one Redis under different prefixes. */
+  SEQLAB_QUEUE_PREFIX: z.string().min(1).default("bull"),
   /** Heap limit of each training process in MiB; past it the run fails as out of memory and the worker lives on. */
   SEQLAB_TRAINER_MEMORY_MB: z.coerce.number().int().min(256).max(1_048_576).default(4096),
   /** Test-only fault injection: "throw-at-step:N", "nan-at-step:N", "hang-at-step:N" or "oom-at-step:N". Never set it in production. */

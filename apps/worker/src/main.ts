@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     device: args.device ?? env.CUDA_VISIBLE_DEVICES,
     trainerMemoryMb: env.SEQLAB_TRAINER_MEMORY_MB,
     fault: env.SEQLAB_TEST_FAULT,
+    prefix: env.SEQLAB_QUEUE_PREFIX,
   });
   let stopping = false;
   const stop = (signal: string) => {

@@ -44,6 +44,20 @@ export const RunEventDto = z.object({
 });
 export type RunEventDto = z.infer<typeof RunEventDto>;
 
+/** One attempt at training a run: the first start, then each restart after a crash or hand-over. */
+export const RunAttempt = z.object({
+  attempt: z.number().int(),
+  worker: z.string().nullable(),
+  backend: z.string().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  /** "succeeded", "failed", "crashed", "handed back", ...; null while it runs. */
+  outcome: z.string().nullable(),
+  /** Step it reached when it ended. */
+  step: z.number().int().nullable(),
+});
+export type RunAttempt = z.infer<typeof RunAttempt>;
+
 /** Everything the run page shows. */
 export const RunDetail = RunSummary.extend({
   config: ResolvedRunConfig,
@@ -56,5 +70,8 @@ export const RunDetail = RunSummary.extend({
   device: z.string().nullable(),
   artifacts: z.array(ArtifactSummary),
   events: z.array(RunEventDto),
+  attempts: z.array(RunAttempt),
+  /** 1-based place in its queue while QUEUED (1 = next), null otherwise. */
+  queuePosition: z.number().int().nullable(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;

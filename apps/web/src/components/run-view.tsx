@@ -65,8 +65,8 @@ export function RunView({ initialRun }: { initialRun: RunDetail }) {
         setStatus(event.status);
         if (event.errorReason !== undefined) setErrorReason(event.errorReason ?? null);
         if (event.attempt !== undefined) setAttempt(event.attempt);
-        if (TERMINAL.includes(event.status)) {
-          // Artifacts and the final log are written by now: refresh the details once.
+        {
+          // A new attempt, a hand-over or the end: refresh details (attempts, artifacts, queue position).
           void fetch(`/api/runs/${initialRun.id}`).then((r) => r.json()).then((j: { run?: RunDetail }) => {
             if (j.run) {
               setRun(j.run);
@@ -110,7 +110,7 @@ export function RunView({ initialRun }: { initialRun: RunDetail }) {
           <dt>Attempt</dt><dd>{attempt} of {run.maxAttempts}</dd>
           <dt>Backend</dt><dd>{run.backend ?? "-"} {run.device ? `(${run.device})` : ""}</dd>
           <dt>Seed</dt><dd>{run.seed}</dd>
-          <dt>Queue</dt><dd>{run.queueName} (priority {run.priority})</dd>
+          <dt>Queue</dt><dd>{run.queueName} (priority {run.priority}){status === "QUEUED" && run.queuePosition ? `, position ${run.queuePosition}` : ""}</dd>
           <dt>Live</dt><dd>{connected ? "connected" : "reconnecting..."}</dd>
         </dl>
       </div>
@@ -119,6 +119,27 @@ export function RunView({ initialRun }: { initialRun: RunDetail }) {
         <div className="charts">
           {charts.map((c) => <MetricChart key={c.title} title={c.title} series={c.series} />)}
         </div>
+      )}
+      {run.attempts.length > 0 && (
+        <>
+          <h2>Attempts</h2>
+          <table className="grid" data-testid="attempts">
+            <thead><tr><th>#</th><th>Worker</th><th>Backend</th><th>Started</th><th>Ended</th><th>Outcome</th><th>Step</th></tr></thead>
+            <tbody>
+              {run.attempts.map((a) => (
+                <tr key={a.attempt}>
+                  <td className="num">{a.attempt}</td>
+                  <td>{a.worker ?? "-"}</td>
+                  <td>{a.backend ?? "-"}</td>
+                  <td>{new Date(a.startedAt).toLocaleTimeString()}</td>
+                  <td>{a.endedAt ? new Date(a.endedAt).toLocaleTimeString() : "-"}</td>
+                  <td>{a.outcome ?? "running"}</td>
+                  <td className="num">{a.step ?? "-"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
       <div className="row">
         <div className="col">

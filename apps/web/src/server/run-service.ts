@@ -1,4 +1,4 @@
-import { LaunchRunRequest, formatIssues, type ResolvedRunConfig, type RunSummary } from "@seqlab/contracts";
+import { LaunchRunRequest, type ResolvedRunConfig, type RunDetail, type RunSummary } from "@seqlab/contracts";
 import { getTask } from "@seqlab/datasets";
 import { getModelDefinition } from "@seqlab/models";
 import type { ProjectRepository, RunRepository } from "@seqlab/db";
@@ -91,6 +91,28 @@ export class RunService {
       throw error;
     }
     return run;
+  }
+
+  /** A run's details with its live queue position (1 = next) while it waits. */
+  async detail(runId: string): Promise<RunDetail | null> {
+    const run = await this.deps.runs.getRunDetail(runId);
+    if (!run || run.status !== "QUEUED") return run;
+    const order = await this.deps.queueFor(run.queueName).waitingOrder();
+    const index = order.indexOf(runId);
+    return { ...run, queuePosition: index >= 0 ? index + 1 : null };
+  }
+
+  /** Waiting runs of a queue in the order workers will take them. */
+  async waiting(queue: string): Promise<string[]> {
+    return this.deps.queueFor(queue).waitingOrder();
+  }
+
+  /** Changes a waiting run's priority in the database and in its queue; false once it is no longer waiting. */
+  async changePriority(runId: string, priority: number): Promise<boolean> {
+    const run = await this.deps.runs.getRunDetail(runId);
+    if (!run || run.status !== "QUEUED") return false;
+    if (!(await this.deps.runs.setPriority(runId, priority))) return false;
+    return this.deps.queueFor(run.queueName).changePriority(runId, priority);
   }
 
   /** Cancels a queued run at once (and drops its job) or asks a running one to stop. */

@@ -1,4 +1,4 @@
-import type { ResolvedRunConfig, RunDetail, RunStatus, RunSummary } from "@seqlab/contracts";
+import type { ResolvedRunConfig, RunAttempt, RunDetail, RunStatus, RunSummary } from "@seqlab/contracts";
 import { ResolvedRunConfig as ResolvedRunConfigSchema } from "@seqlab/contracts";
 import type { Prisma } from "../generated/prisma/client";
 import type { Db } from "./types";
@@ -44,6 +44,33 @@ function toSummary(row: SummaryRow): RunSummary {
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
   };
+}
+
+/** Rebuilds the attempt history from the supervisor's lifecycle events (data.kind attempt-start / attempt-end). */
+function attemptsFromEvents(events: { attempt: number; createdAt: Date; data: unknown }[]): RunAttempt[] {
+  const byAttempt = new Map<number, RunAttempt>();
+  for (const e of events) {
+    const data = (e.data ?? {}) as Record<string, unknown>;
+    if (data.kind === "attempt-start") {
+      byAttempt.set(e.attempt, {
+        attempt: e.attempt,
+        worker: typeof data.worker === "string" ? data.worker : null,
+        backend: typeof data.backend === "string" ? data.backend : null,
+        startedAt: e.createdAt.toISOString(),
+        endedAt: null,
+        outcome: null,
+        step: null,
+      });
+    } else if (data.kind === "attempt-end") {
+      const a = byAttempt.get(e.attempt);
+      if (a) {
+        a.endedAt = e.createdAt.toISOString();
+        a.outcome = typeof data.outcome === "string" ? data.outcome : null;
+        a.step = typeof data.step === "number" ? data.step : null;
+      }
+    }
+  }
+  return [...byAttempt.values()].sort((a, b) => a.attempt - b.attempt);
 }
 
 /** Runs: creation, the attempt protocol that makes at-least-once delivery harmless, and DTOs for the API. */
@@ -101,7 +128,7 @@ export class RunRepository {
           select: { id: true, kind: true, name: true, size: true, sha256: true, step: true, createdAt: true },
           orderBy: { createdAt: "asc" },
         },
-        events: { select: { id: true, level: true, message: true, attempt: true, createdAt: true }, orderBy: { id: "asc" }, take: 500 },
+        events: { select: { id: true, level: true, message: true, attempt: true, createdAt: true, data: true }, orderBy: { id: "asc" }, take: 2000 },
       },
     });
     if (!row) return null;
@@ -116,7 +143,9 @@ export class RunRepository {
       backend: row.backend,
       device: row.device,
       artifacts: row.artifacts.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
-      events: row.events.map((e) => ({ ...e, id: e.id.toString(), createdAt: e.createdAt.toISOString() })),
+      events: row.events.map((e) => ({ id: e.id.toString(), level: e.level, message: e.message, attempt: e.attempt, createdAt: e.createdAt.toISOString() })),
+      attempts: attemptsFromEvents(row.events),
+      queuePosition: null,
     };
   }
 

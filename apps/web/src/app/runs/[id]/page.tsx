@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const run = await services().runs.getRunDetail(id);
+  const run = await services().runService.detail(id);
   if (!run) notFound();
   return <RunView initialRun={run} />;
 }
