@@ -26,6 +26,8 @@ const WARMUP = 1;
 
 interface Row {
   model: string;
+  /** Set for models without a tf.layers equivalent that trains on this backend. */
+  note?: string;
   ours: number;
   layersStock?: number;
   layersFixed?: number;
@@ -69,9 +71,10 @@ async function best(reps: number, fn: () => Promise<void>): Promise<number> {
   return min;
 }
 
-async function timeOurs(model: string, batch: TrainingBatch, reps: number): Promise<number> {
-  const io: ModelIO = { problemType: "many-to-many-aligned", inputFeatures: I, inputLength: T, outputKind: "classes", outputSize: C, targetLength: T, heads: ["tagging"] };
-  const trainer = await createTrainer({ model, hyperparameters: { units: H }, io, optimizer: { name: "adam", learningRate: 1e-3, clipNorm: 0 }, seed: 1 });
+const taggingIo: ModelIO = { problemType: "many-to-many-aligned", inputFeatures: I, inputLength: T, outputKind: "classes", outputSize: C, targetLength: T, heads: ["tagging"] };
+
+async function timeOurs(model: string, batch: TrainingBatch, reps: number, hyperparameters: Record<string, unknown> = { units: H }, io: ModelIO = taggingIo): Promise<number> {
+  const trainer = await createTrainer({ model, hyperparameters, io, optimizer: { name: "adam", learningRate: 1e-3, clipNorm: 0 }, seed: 1 });
   const ms = await best(reps, async () => {
     await trainer.trainStep(batch);
   });
@@ -138,15 +141,35 @@ async function runOne(backend: "wasm" | "cpu"): Promise<void> {
     }
     rows.push(row);
   }
+  // Sibling folders' models through the same catalog and trainer. No tf.layers baseline: dilated conv1d has no
+  // gradient in tfjs and tfjs has no attention layer (notes/tfjs.md). FLOPs per step: input map I->R, per layer a
+  // 2-tap gated conv 2R->2R and a residual+skip map R->R+S, head S->S->C, at R = S = 128 (wavenet.ts); seq2seq
+  // counts its encoder and decoder LSTM matMuls only (attention excluded), so its GFLOP/s is a lower bound.
+  const R = H;
+  const wavenetForward = 2 * B * T * (I * R + 4 * (2 * R * 2 * R + R * 2 * R) + R * R + R * C);
+  rows.push({
+    model: "wavenet (4 dilated layers, 128 ch)",
+    ours: await timeOurs("wavenet", batch, reps, { residualChannels: R, skipChannels: R, kernelSize: 2, dilations: [1, 2, 4, 8] }),
+    flops: 3 * wavenetForward,
+    note: "no tf.layers equivalent",
+  });
+  const seq2seqIo: ModelIO = { ...taggingIo, problemType: "many-to-many-unaligned", heads: ["seq2seq"], specialTokens: { start: 1, end: 2, pad: 0 } };
+  rows.push({
+    model: "seq2seq-attention (LSTM 128, bahdanau)",
+    ours: await timeOurs("seq2seq-attention", batch, reps, { cell: "lstm", hiddenSize: H, embeddingSize: 32, attention: "bahdanau", attentionSize: 64 }, seq2seqIo),
+    flops: 3 * (2 * B * T * 4 * H * (I + H) + 2 * B * T * 4 * H * (32 + 2 * H)),
+    note: "no tf.layers equivalent",
+  });
   const f = (ms: number | undefined) => (ms === undefined ? "-" : ms.toFixed(0));
   const ratio = (theirs: number | undefined, ours: number) => (theirs === undefined ? "-" : `${(theirs / ours).toFixed(2)}x`);
+  const cell = (r: Row, ms: number | undefined) => (r.note && ms === undefined ? r.note : f(ms));
   console.log(`\n### ${backend}: ${choice.device}; tf.matMul 1024x1024 peak ${peak.toFixed(1)} GFLOP/s (best of ${reps} reps)\n`);
   console.log("| model | ours ms/step | ours GFLOP/s | % of matMul peak | tf.layers stock ms | ratio stock/ours | tf.layers + fixes ms | ratio fixed/ours |");
   console.log("|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
     const gflops = r.flops / r.ours / 1e6;
     console.log(
-      `| ${r.model} | ${f(r.ours)} | ${gflops.toFixed(2)} | ${((100 * gflops) / peak).toFixed(1)}% | ${f(r.layersStock)} | ${ratio(r.layersStock, r.ours)} | ${f(r.layersFixed)} | ${ratio(r.layersFixed, r.ours)} |`,
+      `| ${r.model} | ${f(r.ours)} | ${gflops.toFixed(2)} | ${((100 * gflops) / peak).toFixed(1)}% | ${cell(r, r.layersStock)} | ${ratio(r.layersStock, r.ours)} | ${backend === "wasm" ? cell(r, r.layersFixed) : "-"} | ${ratio(r.layersFixed, r.ours)} |`,
     );
   }
 }

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { LstmCell } from "../layers/lstm-cell";
 import { runSequence } from "../layers/recurrent-cell";
 import { Random } from "../random";
+import { installCpuKernelFixes, uninstallCpuKernelFixes } from "./cpu-kernels";
 import { initBackend } from "./init-backend";
 
 function values(n: number, seed: number): Float32Array {
@@ -72,6 +73,7 @@ describe("initBackend", () => {
     wasmResults = workload();
     // Switching backends is safe here: every wasm tensor is disposed and the results are plain arrays.
     await tf.setBackend("cpu");
+    uninstallCpuKernelFixes();
     const cpuResults = workload();
     expect(Object.keys(wasmResults).sort()).toEqual(Object.keys(cpuResults).sort());
     for (const [name, expected] of Object.entries(cpuResults)) {
@@ -83,5 +85,14 @@ describe("initBackend", () => {
         if (Math.abs(v - e) > 1e-5 * (1 + Math.abs(e))) throw new Error(`${name}[${i}]: wasm ${v} vs cpu ${e}`);
       });
     }
+  });
+
+  test("the cpu slice fix (Slice, SplitV, Unpack) gives the stock cpu kernels' results exactly", async () => {
+    await tf.setBackend("cpu");
+    uninstallCpuKernelFixes();
+    const stock = workload();
+    installCpuKernelFixes();
+    const fixed = workload();
+    for (const [name, expected] of Object.entries(stock)) expect([name, Array.from(fixed[name] as Float32Array)]).toEqual([name, Array.from(expected)]);
   });
 });

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { installCpuKernelFixes } from "./cpu-kernels";
 import { installWasmKernelFixes } from "./wasm-kernels";
 
 /** A backend the library can run on: tfjs-node(-gpu) registers "tensorflow". */
@@ -27,7 +28,7 @@ let chosen: Promise<BackendChoice> | null = null;
 
 /**
  * Picks and activates a tfjs backend once per process: tfjs-node-gpu (if installed and a GPU is visible), then
- * tfjs-node, then wasm (with seqlab's kernel fixes), then cpu. Later calls return the first choice, because moving
+ * tfjs-node, then wasm (with seqlab's kernel fixes), then cpu (with its slice fix). Later calls return the first choice, because moving
  * live tensors between backends corrupts them (notes/tfjs.md).
  */
 export function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
@@ -60,7 +61,8 @@ async function choose(options: InitBackendOptions): Promise<BackendChoice> {
 async function nodeRequire(): Promise<NodeJS.Require> {
   // Resolved lazily so that browser bundles of this module never touch Node built-ins.
   const { createRequire } = await import("node:module");
-  return createRequire(__filename);
+  // CommonJS (Jest, tsx) has __filename; under native ESM resolve from the working directory instead.
+  return createRequire(typeof __filename === "string" ? __filename : `${process.cwd()}/`);
 }
 
 async function gpuVisible(): Promise<boolean> {
@@ -109,5 +111,6 @@ async function activate(name: BackendName, gpu: boolean | "auto"): Promise<strin
   }
   if (!(await tf.setBackend("cpu"))) throw new Error("the cpu backend did not start");
   await tf.ready();
-  return "CPU (plain JavaScript kernels)";
+  installCpuKernelFixes();
+  return "CPU (plain JavaScript kernels, seqlab slice fix)";
 }

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { copySlice } from "./slice-copy";
 
 /**
  * Replacement kernels for the wasm backend of tfjs 4.22 (measured in shared/notes/tfjs.md):
@@ -167,27 +168,7 @@ function sliceCopyingOnlyPart(args: KernelArgs): tf.TensorInfo {
   if (x.dtype === "string") throw new Error("Slice of string tensors is not supported by seqlab's wasm Slice");
   if (size.some((d) => d === 0)) return out;
   // Views are taken after makeOutput: allocating may grow (and detach) the wasm heap.
-  const src = backend.typedArrayFromHeap(x);
-  const dst = backend.typedArrayFromHeap(out);
-  const rank = x.shape.length;
-  const strides = new Array<number>(rank).fill(1);
-  for (let d = rank - 2; d >= 0; d--) strides[d] = (strides[d + 1] as number) * (x.shape[d + 1] as number);
-  // Copy contiguous runs of the innermost dimension; iterate the outer dimensions as an odometer.
-  const inner = size[rank - 1] as number;
-  const outerCount = size.slice(0, -1).reduce((p, d) => p * d, 1);
-  const index = new Array<number>(Math.max(rank - 1, 0)).fill(0);
-  let outOffset = 0;
-  for (let n = 0; n < outerCount; n++) {
-    let srcOffset = begin[rank - 1] as number;
-    for (let d = 0; d < rank - 1; d++) srcOffset += ((begin[d] as number) + (index[d] as number)) * (strides[d] as number);
-    dst.set(src.subarray(srcOffset, srcOffset + inner), outOffset);
-    outOffset += inner;
-    for (let d = rank - 2; d >= 0; d--) {
-      index[d] = (index[d] as number) + 1;
-      if ((index[d] as number) < (size[d] as number)) break;
-      index[d] = 0;
-    }
-  }
+  copySlice(backend.typedArrayFromHeap(x), x.shape, begin, size, backend.typedArrayFromHeap(out));
   return out;
 }
 

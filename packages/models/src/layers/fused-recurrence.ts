@@ -118,7 +118,7 @@ export function simpleRnnSequence(xp: tf.Tensor3D, u: tf.Tensor2D, h0: tf.Tensor
   return op(xp, u, h0) as tf.Tensor3D;
 }
 
-/** LSTM with gate blocks [i | f | o | g] (see LstmCell). Returns [h | c] at every step, [T, B, 2H]. */
+/** LSTM with gate blocks [i | f | o | g] (see LstmCell). Returns h at every step then c at every step, [2T, B, H]. */
 export function lstmSequence(
   xp: tf.Tensor3D,
   u: tf.Tensor2D,
@@ -136,7 +136,9 @@ export function lstmSequence(
     const steps = tf.unstack(xpIn as tf.Tensor3D, 0) as tf.Tensor2D[];
     let h = h0In as tf.Tensor2D;
     let c = c0In as tf.Tensor2D;
-    const gates: tf.Tensor2D[] = [];
+    const inputGates: tf.Tensor2D[] = [];
+    const forgetGates: tf.Tensor2D[] = [];
+    const outputGates: tf.Tensor2D[] = [];
     const candidates: tf.Tensor2D[] = [];
     const cellTanh: tf.Tensor2D[] = [];
     const cellBefore: tf.Tensor2D[] = [];
@@ -151,7 +153,9 @@ export function lstmSequence(
       const cn = tf.add(tf.mul(f, c), tf.mul(i, g)) as tf.Tensor2D;
       const tc = fastTanh(cn) as tf.Tensor2D;
       const hn = tf.mul(o, tc) as tf.Tensor2D;
-      gates[t] = s;
+      inputGates[t] = i;
+      forgetGates[t] = f;
+      outputGates[t] = o;
       candidates[t] = g;
       cellTanh[t] = tc;
       cellBefore[t] = c;
@@ -163,16 +167,20 @@ export function lstmSequence(
       cellsAfter[t] = c;
     }
     const outputs = tf.stack(hs, 0) as tf.Tensor3D;
-    (save as tf.GradSaveFunc)([tf.stack(gates, 0), tf.stack(candidates, 0), tf.stack(cellTanh, 0), tf.stack(cellBefore, 0), outputs, h0In as tf.Tensor, uT, ...(mask ? [mask] : [])]);
+    // Gates are stacked separately: splitting a [T, B, 3H] tensor along its last axis is a strided copy.
+    const gateStacks = [inputGates, forgetGates, outputGates].map((g) => tf.stack(g, 0));
+    (save as tf.GradSaveFunc)([...gateStacks, tf.stack(candidates, 0), tf.stack(cellTanh, 0), tf.stack(cellBefore, 0), outputs, h0In as tf.Tensor, uT, ...(mask ? [mask] : [])]);
     return {
-      value: tf.concat([outputs, tf.stack(cellsAfter, 0)], 2) as tf.Tensor3D,
+      // h and c stacked along time ([2T, B, H]): splitting them apart again is a contiguous copy.
+      value: tf.concat([outputs, tf.stack(cellsAfter, 0)], 0) as tf.Tensor3D,
       gradFunc: (dyBoth: tf.Tensor3D, saved: tf.Tensor[]) => {
-        const [S, G, TC, Cprev, outs, h0s, uSaved, savedMask] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor3D | undefined];
-        const [dy, dCells] = tf.split(dyBoth, 2, 2) as [tf.Tensor3D, tf.Tensor3D];
+        const [I, F, O, G, TC, Cprev, outs, h0s, uSaved, savedMask] = saved as [
+          tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor3D | undefined,
+        ];
+        const [dy, dCells] = tf.split(dyBoth, 2, 0) as [tf.Tensor3D, tf.Tensor3D];
         const dcs = tf.unstack(dCells, 0) as tf.Tensor2D[];
         // Everything that does not depend on the backward recursion, for all steps at once.
-        const [I, F, O] = tf.split(S, 3, 2) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
-        const activationDerivative = tf.concat([gateDerivative(S, activation), tf.sub(1, tf.square(G))], 2);
+        const activationDerivative = tf.concat([gateDerivative(I, activation), gateDerivative(F, activation), gateDerivative(O, activation), tf.sub(1, tf.square(G))], 2);
         const outputToCell = tf.mul(O, tf.sub(1, tf.square(TC)));
         const [dAct, oc, tcs, gs, is, fs, cs] = [activationDerivative, outputToCell, TC, G, I, F, Cprev].map((x) => tf.unstack(x, 0) as tf.Tensor2D[]) as tf.Tensor2D[][];
         const dys = tf.unstack(dy, 0) as tf.Tensor2D[];

@@ -92,9 +92,9 @@ export class LstmCell extends tf.serialization.Serializable implements Recurrent
 
   runProjected(projected: tf.Tensor3D, mask: tf.Tensor3D | null, initialState: tf.Tensor2D[], reverse = false): SequenceResult {
     const [h0, c0] = initialState as [tf.Tensor2D, tf.Tensor2D];
-    // The fused op returns [h | c] per step so that the final cell state (a seq2seq decoder's start) has a gradient.
+    // The fused op also returns every c so that the final cell state (a seq2seq decoder's start) has a gradient.
     const both = lstmSequence(projected, this.recurrentKernel as tf.Tensor2D, h0, c0, mask, this.recurrentActivation, reverse);
-    const [outputs, cells] = tf.split(both, 2, 2) as [tf.Tensor3D, tf.Tensor3D];
+    const [outputs, cells] = tf.split(both, 2, 0) as [tf.Tensor3D, tf.Tensor3D];
     return { outputs, final: [lastStep(outputs, reverse), lastStep(cells, reverse)] };
   }
 

@@ -58,12 +58,12 @@ describe("ctc head and the models built in ./wavenet, ./seq2seq and ./ctc", () =
   });
 
   test("bilstm with a ctc head learns the tiny CTC task", async () => {
-    const { before, after } = await lossDrop("bilstm", { units: 16 }, ctcIo, (s) => ctcBatch(16, s), 50);
+    const { before, after } = await lossDrop("bilstm", { units: 16 }, ctcIo, (s) => ctcBatch(8, s), 30);
     expect(after).toBeLessThan(before * 0.3);
   });
 
   test("wavenet with a ctc head learns the tiny CTC task", async () => {
-    const { before, after } = await lossDrop("wavenet", { residualChannels: 16, skipChannels: 16, dilations: [1, 2] }, ctcIo, (s) => ctcBatch(16, s), 50);
+    const { before, after } = await lossDrop("wavenet", { residualChannels: 16, skipChannels: 16, dilations: [1, 2] }, ctcIo, (s) => ctcBatch(8, s), 30);
     expect(after).toBeLessThan(before * 0.5);
   });
 
@@ -77,7 +77,7 @@ describe("ctc head and the models built in ./wavenet, ./seq2seq and ./ctc", () =
       return { ...b, inputs: wide, inputLengths: new Int32Array(8).fill(16), inputMask: new Float32Array(8 * 16).fill(1) };
     };
     const hp = { convChannels: 8, windowWidth: 4, windowStride: 2, windowFeatures: 16, lstmUnits: 16 };
-    const { before, after } = await lossDrop("cnn-bilstm-ctc", hp, io, make, 30);
+    const { before, after } = await lossDrop("cnn-bilstm-ctc", hp, io, make, 20);
     expect(after).toBeLessThan(before * 0.7);
     const straight = await createTrainer({ model: "cnn-bilstm-ctc", hyperparameters: hp, io, optimizer: adam, seed: 4 });
     const half = await createTrainer({ model: "cnn-bilstm-ctc", hyperparameters: hp, io, optimizer: adam, seed: 4 });
@@ -96,7 +96,7 @@ describe("ctc head and the models built in ./wavenet, ./seq2seq and ./ctc", () =
     const io: ModelIO = { problemType: "many-to-many-unaligned", inputFeatures: 6, inputLength: 3, outputKind: "classes", outputSize: 6, targetLength: 4, heads: ["seq2seq"], specialTokens: special };
     const make = (seed: number): TrainingBatch => {
       const r = new Random(seed);
-      const size = 16;
+      const size = 8;
       const inputs = new Float32Array(size * 3 * 6);
       const targets = new Int32Array(size * 4);
       for (let s = 0; s < size; s++) {
@@ -107,7 +107,7 @@ describe("ctc head and the models built in ./wavenet, ./seq2seq and ./ctc", () =
       }
       return { size, inputs, targets, inputLengths: new Int32Array(size).fill(3), targetLengths: new Int32Array(size).fill(4), inputMask: new Float32Array(size * 3).fill(1), targetMask: new Float32Array(size * 4).fill(1) };
     };
-    const { before, after } = await lossDrop("seq2seq-attention", { hiddenSize: 16, embeddingSize: 8, attentionSize: 8 }, io, make, 40);
+    const { before, after } = await lossDrop("seq2seq-attention", { hiddenSize: 16, embeddingSize: 8, attentionSize: 8 }, io, make, 30);
     expect(after).toBeLessThan(before * 0.5);
   });
 });
