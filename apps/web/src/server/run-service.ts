@@ -63,6 +63,9 @@ export function resolveRunConfig(body: unknown): { request: LaunchRunRequest; co
 }
 
 export class RunService {
+  /** Projects already ensured by this process: ensuring one costs four upserts, a launch should not. */
+  private readonly projectIds = new Map<string, Promise<{ id: string }>>();
+
   constructor(
     private readonly deps: {
       runs: RunRepository;
@@ -74,7 +77,14 @@ export class RunService {
   /** Validates, writes and queues a run. Throws LaunchValidationError (nothing written) for a bad body. */
   async launch(body: unknown): Promise<RunSummary> {
     const { request, config } = resolveRunConfig(body);
-    const project = await this.deps.projects.ensureProject(request.project);
+    const slug = request.project ?? "default";
+    let projectPromise = this.projectIds.get(slug);
+    if (!projectPromise) {
+      projectPromise = this.deps.projects.ensureProject(slug);
+      this.projectIds.set(slug, projectPromise);
+      projectPromise.catch(() => this.projectIds.delete(slug));
+    }
+    const project = await projectPromise;
     const run = await this.deps.runs.createRun({
       projectId: project.id,
       name: request.name ?? `${config.model}-${config.dataset}-${Date.now().toString(36)}`,
