@@ -1,0 +1,56 @@
+import { TrainingSettings } from "@seqlab/contracts";
+import { taskCatalog } from "@seqlab/datasets";
+import { initBackend, modelCatalog } from "@seqlab/models";
+import type { ChildMessage } from "./trainer-protocol";
+import { runTrainingLoop } from "./training-loop";
+
+jest.setTimeout(600_000);
+
+/** Every dataset with every model whose heads fit it: what the launch form can offer must train. */
+const pairs = taskCatalog.flatMap((task) => {
+  const heads = task.specFor(task.params.parse({})).heads;
+  return modelCatalog.filter((m) => m.heads.some((h) => heads.includes(h))).map((m) => [task.name, m.name] as const);
+});
+
+/** Shrinks a model's defaults so two steps stay quick; only fields the schema has are set. */
+function smallHyperparameters(model: string): Record<string, unknown> {
+  const shape = modelCatalog.find((m) => m.name === model)!.hyperparameters.shape as Record<string, unknown>;
+  const wanted: Record<string, unknown> = { units: 8, layers: 1, channels: 8, residualChannels: 8, skipChannels: 8, hiddenUnits: 8, embeddingSize: 8, attentionUnits: 8, convChannels: 8, lstmUnits: 8, hidden: 8 };
+  return Object.fromEntries(Object.entries(wanted).filter(([k]) => k in shape));
+}
+
+describe("training loop over the whole catalog (wasm)", () => {
+  beforeAll(async () => {
+    await initBackend({ prefer: "wasm" });
+  });
+
+  it("offers at least one model for every dataset", () => {
+    for (const task of taskCatalog) expect(pairs.some(([t]) => t === task.name)).toBe(true);
+  });
+
+  it.each(pairs)("%s with %s trains two steps, evaluates, checkpoints and reports metrics", async (dataset, model) => {
+    const messages: ChildMessage[] = [];
+    await runTrainingLoop({
+      runId: "r",
+      attempt: 1,
+      config: {
+        model,
+        modelHyperparameters: smallHyperparameters(model),
+        dataset,
+        datasetParams: {},
+        training: TrainingSettings.parse({ steps: 2, batchSize: 4, evalEvery: 2, checkpointEvery: 1 }),
+        seed: 1,
+      },
+      emit: (m) => messages.push(m),
+      stopRequested: () => null,
+    });
+    const done = messages.find((m) => m.type === "done");
+    expect(done).toMatchObject({ outcome: "succeeded", step: 2 });
+    const points = messages.flatMap((m) => (m.type === "metrics" ? m.points : []));
+    expect(points.filter((p) => p.key === "loss").map((p) => p.step)).toEqual([1, 2]);
+    expect(points.every((p) => Number.isFinite(p.value))).toBe(true);
+    expect(points.some((p) => p.key === "val/loss")).toBe(true);
+    expect(points.some((p) => p.key === "val/accuracy")).toBe(true);
+    expect(messages.filter((m) => m.type === "checkpoint").map((m) => (m as { step: number }).step)).toEqual([1, 2]);
+  });
+});
