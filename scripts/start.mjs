@@ -75,7 +75,11 @@ async function main() {
 
   const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(port) };
   children.push(startChild("web", "npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: webDir, env }));
-  children.push(startChild("worker", process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], { env }));
+  // One worker process per GPU or core: SEQLAB_WORKERS (default 1) of them, each training one run at a time.
+  const workerCount = Math.max(1, Number(process.env.SEQLAB_WORKERS ?? 1) || 1);
+  for (let i = 0; i < workerCount; i++) {
+    children.push(startChild(workerCount > 1 ? `worker-${i}` : "worker", process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], { env }));
+  }
   for (const child of children) child.on("exit", (code) => !stopping && (console.error(`a seqlab process exited (${code}); stopping`), void stopAll(1)));
 
   await waitForPort("127.0.0.1", port, 120_000, "the dashboard");

@@ -51,7 +51,8 @@ export class TrainerProcess {
         const parts = buffered.split("\n");
         buffered = parts.pop() ?? "";
         for (const line of parts) {
-          if (!line.trim()) continue;
+          // tfjs's "install the node backend" banner on the cpu backend is advice, not a run event.
+          if (!line.trim() || /^=+$/.test(line.trim()) || line.includes("looks like you are running TensorFlow.js in Node.js")) continue;
           if (stream === "stderr") {
             this.stderrLines.push(line);
             if (this.stderrLines.length > STDERR_TAIL_LINES) this.stderrLines.shift();
