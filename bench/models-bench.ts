@@ -7,12 +7,19 @@
  *   node --import tsx bench/models-bench.ts [wasm|cpu ...]
  *
  * Each backend runs in its own child process: switching backends with live tensors corrupts them (notes/tfjs.md).
- * tf.layers runs twice on wasm: with stock tfjs kernels (what a user of tfjs gets) and with seqlab's two kernel
- * fixes installed (which speed up any tfjs model); ratios are theirs / ours.
+ * tf.layers runs twice per backend: with stock tfjs kernels (what a user of tfjs gets) and with seqlab's kernel
+ * fixes installed (wasm: matMul, slices; cpu: slices), which speed up any tfjs model; ratios are theirs / ours.
  */
 import { spawnSync } from "node:child_process";
 import * as tf from "@tensorflow/tfjs";
-import { createTrainer, initBackend, installWasmKernelFixes, uninstallWasmKernelFixes } from "../packages/models/src/index";
+import {
+  createTrainer,
+  initBackend,
+  installCpuKernelFixes,
+  installWasmKernelFixes,
+  uninstallCpuKernelFixes,
+  uninstallWasmKernelFixes,
+} from "../packages/models/src/index";
 import type { ModelIO, TrainingBatch } from "../packages/models/src/index";
 
 const B = 32;
@@ -131,14 +138,11 @@ async function runOne(backend: "wasm" | "cpu"): Promise<void> {
   const rows: Row[] = [];
   for (const [model, gates, directions] of models) {
     const row: Row = { model, ours: await timeOurs(model, batch, reps), flops: stepFlops(gates, directions) };
-    if (backend === "wasm") {
-      uninstallWasmKernelFixes();
-      row.layersStock = await timeLayers(model, batch, reps);
-      installWasmKernelFixes();
-      row.layersFixed = await timeLayers(model, batch, reps);
-    } else {
-      row.layersStock = await timeLayers(model, batch, reps);
-    }
+    const [uninstall, install] = backend === "wasm" ? [uninstallWasmKernelFixes, installWasmKernelFixes] : [uninstallCpuKernelFixes, installCpuKernelFixes];
+    uninstall();
+    row.layersStock = await timeLayers(model, batch, reps);
+    install();
+    row.layersFixed = await timeLayers(model, batch, reps);
     rows.push(row);
   }
   // Sibling folders' models through the same catalog and trainer. No tf.layers baseline: dilated conv1d has no
@@ -169,7 +173,7 @@ async function runOne(backend: "wasm" | "cpu"): Promise<void> {
   for (const r of rows) {
     const gflops = r.flops / r.ours / 1e6;
     console.log(
-      `| ${r.model} | ${f(r.ours)} | ${gflops.toFixed(2)} | ${((100 * gflops) / peak).toFixed(1)}% | ${cell(r, r.layersStock)} | ${ratio(r.layersStock, r.ours)} | ${backend === "wasm" ? cell(r, r.layersFixed) : "-"} | ${ratio(r.layersFixed, r.ours)} |`,
+      `| ${r.model} | ${f(r.ours)} | ${gflops.toFixed(2)} | ${((100 * gflops) / peak).toFixed(1)}% | ${cell(r, r.layersStock)} | ${ratio(r.layersStock, r.ours)} | ${cell(r, r.layersFixed)} | ${ratio(r.layersFixed, r.ours)} |`,
     );
   }
 }

@@ -28,7 +28,7 @@ export async function createTrainer(options: TrainerOptions): Promise<SequenceTr
     throw new Error(`model "${entry.name}" supports heads [${entry.heads.join(", ")}], the task offers [${options.io.heads.join(", ")}]`);
   }
   const model = entry.build(hyperparameters, options.io, head, options.seed);
-  return new RecurrentTrainer(options.model, hyperparameters, options.io, options.optimizer, options.seed, head, model);
+  return new CatalogTrainer(options.model, hyperparameters, options.io, options.optimizer, options.seed, head, model);
 }
 
 /** Restores a trainer from `saveCheckpoint` bytes: same weights, optimiser state and step, so training continues exactly. */
@@ -40,7 +40,7 @@ export async function loadTrainer(bytes: Uint8Array): Promise<{ trainer: Sequenc
     io: meta.io,
     optimizer: meta.optimizer,
     seed: meta.seed,
-  })) as RecurrentTrainer;
+  })) as CatalogTrainer;
   trainer.restore(tensors, meta.step);
   return { trainer, meta };
 }
@@ -52,7 +52,8 @@ function validateOptimizer(config: OptimizerConfig): void {
   if (!(config.learningRate > 0)) throw new Error(`optimizer.learningRate must be > 0, got ${config.learningRate}`);
 }
 
-class RecurrentTrainer implements SequenceTrainer {
+/** The Trainer for every catalog model: per-head loss, seeded dropout stream, own optimiser, exact checkpoints. */
+class CatalogTrainer implements SequenceTrainer {
   private steps = 0;
   private samples = 0;
   private readonly optimizer: Optimizer;
