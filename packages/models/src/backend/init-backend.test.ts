@@ -53,6 +53,11 @@ function workload(): Record<string, Float32Array | Int32Array> {
 describe("initBackend", () => {
   let wasmResults: Record<string, Float32Array | Int32Array>;
 
+  test("strict: an unavailable preferred backend is an error, not a fallback", async () => {
+    // First in the file: a failed choice is not remembered, so the next test can still choose.
+    await expect(initBackend({ prefer: "tensorflow", strict: true })).rejects.toThrow(/tensorflow unavailable/);
+  });
+
   test("reports its choice and falls back when the preferred backend is missing", async () => {
     // tfjs-node cannot be installed on this machine (notes/tfjs.md), so "tensorflow" must fall back to wasm.
     const choice = await initBackend({ prefer: "tensorflow" });

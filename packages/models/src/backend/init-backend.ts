@@ -13,6 +13,8 @@ export interface InitBackendOptions {
    * passes `false` when CUDA_VISIBLE_DEVICES is empty, so the library never reads the environment itself.
    */
   gpu?: boolean | "auto";
+  /** Fail instead of falling back when `prefer` cannot start (for an explicit SEQLAB_BACKEND). Default false. */
+  strict?: boolean;
 }
 
 export interface BackendChoice {
@@ -43,7 +45,7 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendCh
 
 async function choose(options: InitBackendOptions): Promise<BackendChoice> {
   const order: BackendName[] = ["tensorflow", "wasm", "cpu"];
-  const candidates = options.prefer ? [options.prefer, ...order.filter((b) => b !== options.prefer)] : order;
+  const candidates = options.prefer ? (options.strict ? [options.prefer] : [options.prefer, ...order.filter((b) => b !== options.prefer)]) : order;
   const skipped: string[] = [];
   for (const candidate of candidates) {
     try {
