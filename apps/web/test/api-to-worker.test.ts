@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { createTestDatabase, MetricRepository, RunRepository, type TestDatabase } from "@seqlab/db";
+import { MetricRepository, RunRepository } from "@seqlab/db";
+import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import { createRedisConnection, subscribeRunEvents, TrainingQueue } from "@seqlab/queue";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 import type { RunStreamEvent } from "@seqlab/contracts";

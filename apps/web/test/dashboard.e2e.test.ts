@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { chromium, type Browser } from "playwright-core";
-import { createTestDatabase, type TestDatabase } from "@seqlab/db";
+import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@seqlab/db";
+import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 jest.setTimeout(60_000);

@@ -1,4 +1,5 @@
-import { createTestDatabase, RunRepository, type TestDatabase } from "@seqlab/db";
+import { RunRepository } from "@seqlab/db";
+import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import type { Redis } from "ioredis";
 import type { TrainingQueue } from "@seqlab/queue";
 import { createWorker, type SeqlabWorker } from "../src/create-worker";

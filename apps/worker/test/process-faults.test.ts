@@ -3,7 +3,8 @@ import { mkdtempSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { createPrismaClient, createTestDatabase, RunRepository, type TestDatabase } from "@seqlab/db";
+import { createPrismaClient, RunRepository } from "@seqlab/db";
+import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import { createWorker } from "../src/create-worker";
 import { REDIS_URL, launch, series, smallConfig, spawnWorkerProcess, testQueue, waitForStatus, waitForStep, waitForWorkerRegistered } from "./harness";
 

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { Prisma } from "./generated/prisma/client";
-import type { TestDatabase } from "./client";
-import { createPrismaClient, createTestDatabase, parseDatabaseUrl } from "./client";
+import { createPrismaClient, parseDatabaseUrl } from "./client";
+import { createTestDatabase, type TestDatabase } from "./test-database";
 
 let db: TestDatabase;
 let runId: string;

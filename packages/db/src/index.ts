@@ -1,3 +1,3 @@
-export { createPrismaClient, createTestDatabase, parseDatabaseUrl, PrismaClient } from "./client";
-export type { CreatePrismaClientOptions, CreateTestDatabaseOptions, TestDatabase } from "./client";
+export { createPrismaClient, parseDatabaseUrl, PrismaClient } from "./client";
+export type { CreatePrismaClientOptions } from "./client";
 export * from "./repositories";

@@ -1,5 +1,5 @@
 import { TrainingSettings, type ResolvedRunConfig } from "@seqlab/contracts";
-import { createTestDatabase, type TestDatabase } from "../client";
+import { createTestDatabase, type TestDatabase } from "../test-database";
 import { ArtifactRepository, EventRepository, MetricRepository, ProjectRepository, RunRepository, WorkerRepository } from "./index";
 
 const config: ResolvedRunConfig = {
