@@ -58,26 +58,29 @@ export interface ModelEntry extends ModelDefinition {
 
 /** Upper bounds keep one training step well under a second on wasm and a checkpoint small; each is a sanity cap. */
 const common = {
-  /** Hidden units per direction. */
-  units: z.number().int().min(1).max(1024).default(128),
-  /** Stacked recurrent layers. */
-  layers: z.number().int().min(1).max(8).default(1),
-  /** Dropout between stacked layers (not inside the recurrence). */
-  dropout: z.number().min(0).max(0.9).default(0),
+  units: z.number().int().min(1).max(1024).default(128).describe("Hidden units per direction"),
+  layers: z.number().int().min(1).max(8).default(1).describe("Stacked recurrent layers"),
+  dropout: z.number().min(0).max(0.9).default(0).describe("Dropout between stacked layers (not inside the recurrence)"),
 };
 const gated = {
-  /** Gate nonlinearity; "hardSigmoid" reproduces tfjs-layers' default. */
-  recurrentActivation: z.enum(["sigmoid", "hardSigmoid"]).default("sigmoid"),
+  recurrentActivation: z
+    .enum(["sigmoid", "hardSigmoid"])
+    .default("sigmoid")
+    .describe("Gate nonlinearity; hardSigmoid reproduces tfjs-layers' default, sigmoid is PyTorch's and Keras 2's"),
 };
 const lstmOnly = {
-  /** Forget-gate bias starts at 1. */
-  unitForgetBias: z.boolean().default(true),
+  unitForgetBias: z.boolean().default(true).describe("Start the forget-gate bias at 1 (Jozefowicz et al. 2015)"),
 };
 
 const rnnSchema = z.strictObject({ ...common });
 const lstmSchema = z.strictObject({ ...common, ...gated, ...lstmOnly });
 const gruSchema = z.strictObject({ ...common, ...gated });
-const bilstmSchema = z.strictObject({ ...common, ...gated, ...lstmOnly, merge: z.enum(["concat", "sum"]).default("concat") });
+const bilstmSchema = z.strictObject({
+  ...common,
+  ...gated,
+  ...lstmOnly,
+  merge: z.enum(["concat", "sum"]).default("concat").describe("How the two directions combine: concat doubles the width, sum keeps it"),
+});
 
 const causalHeads: HeadKind[] = ["classification", "regression", "forecast", "tagging", "ctc", "generation"];
 const bidirectionalHeads: HeadKind[] = ["classification", "regression", "forecast", "tagging", "ctc"];

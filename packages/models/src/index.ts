@@ -1,6 +1,11 @@
 /**
- * @seqlab/models: sequence models on TensorFlow.js. Import `initBackend` and await it before anything creates a
- * tensor; then `createTrainer` / `loadTrainer`.
+ * @seqlab/models: sequence models on TensorFlow.js. Await `initBackend` once before anything creates a tensor;
+ * then `createTrainer` (or `loadTrainer` from checkpoint bytes) and loop `trainStep` / `evaluate`:
+ *
+ *   await initBackend({ prefer: env.SEQLAB_BACKEND });
+ *   const trainer = await createTrainer({ model: "lstm", hyperparameters: {}, io: task.spec, optimizer, seed });
+ *   const { loss } = await trainer.trainStep(task.split("train").batch(i, 32));
+ *   const bytes = await trainer.saveCheckpoint({ batchIndex: i + 1 });
  */
 export { initBackend } from "./backend/init-backend";
 export type { BackendChoice, BackendName, InitBackendOptions } from "./backend/init-backend";
@@ -24,3 +29,6 @@ export { Random } from "./random";
 export { maskedSoftmaxCrossEntropy, maskedMeanSquaredError } from "./training/losses";
 export { clipByGlobalNorm } from "./training/optimizers";
 export * from "./types";
+export { ctcLoss, ctcGreedyDecode, ctcBeamSearchDecode, editDistance, characterErrorRate, wordErrorRate } from "./ctc";
+export { buildWaveNet } from "./wavenet";
+export { buildSeq2Seq } from "./seq2seq";
