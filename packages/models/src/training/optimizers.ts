@@ -26,7 +26,12 @@ const rmspropAlpha = 0.99;
 export function createOptimizer(config: OptimizerConfig, variables: { name: string; variable: tf.Variable }[]): Optimizer {
   if (!(config.learningRate > 0)) throw new Error(`optimizer.learningRate must be > 0, got ${config.learningRate}`);
   const slots = (prefix: string) =>
-    variables.map((v) => ({ name: `${prefix}/${v.name}`, tensor: tf.variable(tf.zerosLike(v.variable), false) }));
+    variables.map((v) => {
+      const zeros = tf.zerosLike(v.variable);
+      const tensor = tf.variable(zeros, false);
+      zeros.dispose();
+      return { name: `${prefix}/${v.name}`, tensor };
+    });
   if (config.name === "sgd") return new SlotOptimizer([], (_vars, _grads, _slots) => {
     tf.tidy(() => _vars.forEach((v, i) => v.assign(tf.sub(v, tf.mul(_grads[i] as tf.Tensor, config.learningRate)))));
   });

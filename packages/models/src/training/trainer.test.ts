@@ -1,3 +1,4 @@
+import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../backend/init-backend";
 import { compatibleModels, getModelDefinition, modelCatalog } from "../catalog";
 import { Random } from "../random";
@@ -166,6 +167,22 @@ describe("checkpoints", () => {
     const bytes = await t.saveCheckpoint();
     await expect(loadTrainer(bytes.subarray(0, bytes.length - 8))).rejects.toThrow(/truncated/);
     t.dispose();
+  });
+});
+
+describe("memory", () => {
+  test("no tensor survives a step, an evaluation or a checkpoint, and dispose frees every weight and slot", async () => {
+    const before = tf.memory().numTensors;
+    const trainer = await createTrainer({ model: "bilstm", hyperparameters: { units: 4, layers: 2, dropout: 0.1 }, io: parityIo(10), optimizer: adam, seed: 1 });
+    const held = tf.memory().numTensors;
+    for (let i = 0; i < 2; i++) {
+      await trainer.trainStep(majorityBatch(4, 10, i, true));
+      await trainer.evaluate(majorityBatch(4, 10, 9, true));
+      await trainer.saveCheckpoint();
+      expect(tf.memory().numTensors).toBe(held);
+    }
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 
