@@ -9,7 +9,7 @@ export interface MetricWriterOptions {
   redis: Redis;
   /** Flush to the database at least this often. 250 ms keeps a refreshed page at most a quarter second behind. */
   flushIntervalMs?: number;
-  /** Flush as soon as this many points are buffered: one INSERT of 500 rows is well under PostgreSQL's parameter limit. */
+  /** Flush as soon as this many points are buffered (MLflow's batch limit is the same 1000). */
   maxBatch?: number;
   /** Points kept in memory while the database is unreachable; older ones are dropped (and counted) past this. */
   maxBuffered?: number;
@@ -35,7 +35,7 @@ export class MetricWriter {
 
   constructor(private readonly options: MetricWriterOptions) {
     this.flushIntervalMs = options.flushIntervalMs ?? 250;
-    this.maxBatch = options.maxBatch ?? 500;
+    this.maxBatch = options.maxBatch ?? 1000;
     this.maxBuffered = options.maxBuffered ?? 1_000_000;
   }
 

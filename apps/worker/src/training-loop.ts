@@ -43,7 +43,9 @@ function parseFault(fault: string | undefined): { kind: string; step: number } |
  */
 export async function runTrainingLoop(options: TrainingLoopOptions): Promise<void> {
   const { config, emit } = options;
+  // Wall-clock for metric timestamps; a monotonic, sub-millisecond clock for step and checkpoint timings.
   const now = options.now ?? Date.now;
+  const clock = () => performance.now();
   const fault = parseFault(options.fault);
   const log = (message: string, level: "info" | "warn" | "error" = "info") => emit({ type: "log", level, message });
   let trainer: Trainer | null = null;
@@ -89,9 +91,9 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
     let stepMsTotal = 0;
     let stepsTimed = 0;
     const checkpoint = async () => {
-      const started = now();
+      const started = clock();
       const bytes = await trainer!.saveCheckpoint({ runId: options.runId, attempt: options.attempt });
-      emit({ type: "checkpoint", step: trainer!.step, bytes, stepMs: stepsTimed ? stepMsTotal / stepsTimed : 0, saveMs: now() - started });
+      emit({ type: "checkpoint", step: trainer!.step, bytes, stepMs: stepsTimed ? stepMsTotal / stepsTimed : 0, saveMs: clock() - started });
       lastCheckpointAt = now();
     };
 
@@ -114,9 +116,9 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
         }
       }
       const batch = train.batch(step, batchSize);
-      const started = now();
+      const started = clock();
       let { loss } = await trainer.trainStep(batch);
-      stepMsTotal += now() - started;
+      stepMsTotal += clock() - started;
       stepsTimed += 1;
       if (fault?.kind === "nan" && trainer.step === fault.step) loss = Number.NaN;
       step = trainer.step;

@@ -14,8 +14,8 @@ export const jobCatalog = {
     options: {
       /** Retries are decided by the run's own attempt bookkeeping, so BullMQ itself tries once more after a crash. */
       attempts: 3,
-      /** A crash is usually the machine, not the run: retry soon, but not in a hot loop. */
-      backoff: { type: "exponential" as const, delay: 2_000 },
+      /** A crash is usually the process or machine, not the run: retry soon (0.5, 1, 2 s ...), not in a hot loop. */
+      backoff: { type: "exponential" as const, delay: 500 },
       /** Keep finished jobs briefly for debugging; the database is the record of runs. */
       removeOnComplete: { age: 3600, count: 1000 },
       removeOnFail: { age: 24 * 3600, count: 5000 },

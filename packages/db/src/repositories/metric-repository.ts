@@ -5,14 +5,22 @@ import type { Db } from "./types";
 export class MetricRepository {
   constructor(private readonly db: Db) {}
 
-  /** Inserts points; a point whose (run, key, step) exists is skipped, so redelivery never duplicates. */
+  /**
+   * Inserts points; a point whose (run, key, step) exists is skipped, so redelivery never duplicates.
+   * One statement whatever the batch size: five arrays unnested server-side, 5 parameters instead of 5 per row,
+   * which is several times faster than `createMany` for the batches the worker writes.
+   */
   async insertPoints(runId: string, points: readonly MetricPoint[]): Promise<number> {
     if (points.length === 0) return 0;
-    const { count } = await this.db.metricPoint.createMany({
-      data: points.map((p) => ({ runId, key: p.key, step: p.step, value: p.value, wallTime: new Date(p.wallTime) })),
-      skipDuplicates: true,
-    });
-    return count;
+    const keys = points.map((p) => p.key);
+    const steps = points.map((p) => p.step);
+    const values = points.map((p) => p.value);
+    const wallTimes = points.map((p) => new Date(p.wallTime).toISOString());
+    return this.db.$executeRaw`
+      INSERT INTO "MetricPoint" ("runId", "key", "step", "value", "wallTime")
+      SELECT ${runId}, t.key, t.step, t.value, t.wall_time
+      FROM unnest(${keys}::text[], ${steps}::int[], ${values}::float8[], ${wallTimes}::timestamp[]) AS t(key, step, value, wall_time)
+      ON CONFLICT DO NOTHING`;
   }
 
   /**

@@ -67,13 +67,17 @@ describe("repositories (real PostgreSQL)", () => {
   it("never duplicates a metric point and thins long series", async () => {
     const run = await runs.createRun({ projectId, name: "m", config, priority: 0, queueName: "default" });
     const metrics = new MetricRepository(db.prisma);
-    const points = Array.from({ length: 50 }, (_, i) => ({ key: "loss", step: i + 1, value: 1 / (i + 1), wallTime: Date.now() }));
+    const t0 = Date.UTC(2026, 10, 26, 12, 0, 0, 123);
+    const points = Array.from({ length: 50 }, (_, i) => ({ key: "loss", step: i + 1, value: 1 / (i + 1), wallTime: t0 + i }));
     expect(await metrics.insertPoints(run.id, points)).toBe(50);
     expect(await metrics.insertPoints(run.id, points.slice(10, 20))).toBe(0);
     expect(await metrics.countPoints(run.id, "loss")).toBe(50);
     const thinned = await metrics.listPoints(run.id, { maxPointsPerKey: 10 });
     expect(thinned.length).toBeLessThanOrEqual(11);
     expect(thinned.at(-1)?.step).toBe(50);
+    // Values and wall times come back exactly as recorded (UTC, millisecond precision).
+    expect(thinned[0]).toEqual({ key: "loss", step: 1, value: 1, wallTime: t0 });
+    expect(thinned.at(-1)).toEqual({ key: "loss", step: 50, value: 1 / 50, wallTime: t0 + 49 });
   });
 
   it("stores artifacts with their sha256 and skips a corrupted newest checkpoint", async () => {
