@@ -28,7 +28,7 @@ const I = 32;
 const H = 128;
 const C = 32;
 /** Timed repetitions after warm-up; the best is reported (the machine is shared and noisy). cpu is ~10x slower. */
-const REPS: Record<string, number> = { wasm: 5, cpu: 2 };
+const REPS: Record<string, number> = { wasm: 7, cpu: 2 };
 const WARMUP = 1;
 
 interface Row {
@@ -68,12 +68,32 @@ function stepFlops(gates: number, directions: number): number {
 }
 
 async function best(reps: number, fn: () => Promise<void>): Promise<number> {
-  for (let i = 0; i < WARMUP; i++) await fn();
-  let min = Infinity;
+  return (await interleaved(reps, [{ before: () => undefined, step: fn }]))[0] as number;
+}
+
+interface Contender {
+  /** Runs before each timed step of this contender (installs or removes kernel fixes). */
+  before: () => void;
+  step: () => Promise<void>;
+}
+
+/**
+ * Best time per contender, their steps alternating rep by rep, so that a burst of load from other processes on this
+ * shared machine hits every contender alike instead of skewing one ratio.
+ */
+async function interleaved(reps: number, contenders: Contender[]): Promise<number[]> {
+  for (const c of contenders) {
+    c.before();
+    for (let i = 0; i < WARMUP; i++) await c.step();
+  }
+  const min = contenders.map(() => Infinity);
   for (let i = 0; i < reps; i++) {
-    const start = performance.now();
-    await fn();
-    min = Math.min(min, performance.now() - start);
+    for (const [k, c] of contenders.entries()) {
+      c.before();
+      const start = performance.now();
+      await c.step();
+      min[k] = Math.min(min[k] as number, performance.now() - start);
+    }
   }
   return min;
 }
@@ -98,17 +118,31 @@ function layersRecurrent(kind: string): tf.layers.Layer {
   return tf.layers.bidirectional({ layer: tf.layers.lstm({ ...common, recurrentActivation: "sigmoid" }) as tf.RNN, mergeMode: "concat", inputShape: [T, I] });
 }
 
-async function timeLayers(kind: string, batch: TrainingBatch, reps: number): Promise<number> {
+/** Ours, tf.layers with stock kernels and tf.layers with seqlab's kernel fixes, interleaved. Returns their best ms. */
+async function timeRecurrent(kind: string, batch: TrainingBatch, reps: number, fixes: { install: () => void; uninstall: () => void }): Promise<[number, number, number]> {
+  const trainer = await createTrainer({ model: kind, hyperparameters: { units: H }, io: taggingIo, optimizer: { name: "adam", learningRate: 1e-3, clipNorm: 0 }, seed: 1 });
   const model = tf.sequential({ layers: [layersRecurrent(kind), tf.layers.dense({ units: C, activation: "softmax" })] });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
   const x = tf.tensor3d(batch.inputs, [B, T, I]);
   const y = tf.oneHot(tf.tensor2d(batch.targets as Int32Array, [B, T], "int32"), C);
-  const ms = await best(reps, async () => {
+  const layersStep = async () => {
     await model.trainOnBatch(x, y);
-  });
+  };
+  const times = await interleaved(reps, [
+    {
+      before: fixes.install,
+      step: async () => {
+        await trainer.trainStep(batch);
+      },
+    },
+    { before: fixes.uninstall, step: layersStep },
+    { before: fixes.install, step: layersStep },
+  ]);
+  fixes.install();
   tf.dispose([x, y]);
   model.dispose();
-  return ms;
+  trainer.dispose();
+  return times as [number, number, number];
 }
 
 async function matMulPeak(): Promise<number> {
@@ -136,14 +170,11 @@ async function runOne(backend: "wasm" | "cpu"): Promise<void> {
     ["bilstm", 4, 2],
   ];
   const rows: Row[] = [];
+  const fixes =
+    backend === "wasm" ? { install: installWasmKernelFixes, uninstall: uninstallWasmKernelFixes } : { install: installCpuKernelFixes, uninstall: uninstallCpuKernelFixes };
   for (const [model, gates, directions] of models) {
-    const row: Row = { model, ours: await timeOurs(model, batch, reps), flops: stepFlops(gates, directions) };
-    const [uninstall, install] = backend === "wasm" ? [uninstallWasmKernelFixes, installWasmKernelFixes] : [uninstallCpuKernelFixes, installCpuKernelFixes];
-    uninstall();
-    row.layersStock = await timeLayers(model, batch, reps);
-    install();
-    row.layersFixed = await timeLayers(model, batch, reps);
-    rows.push(row);
+    const [ours, layersStock, layersFixed] = await timeRecurrent(model, batch, reps, fixes);
+    rows.push({ model, ours, layersStock, layersFixed, flops: stepFlops(gates, directions) });
   }
   // Sibling folders' models through the same catalog and trainer. No tf.layers baseline: dilated conv1d has no
   // gradient in tfjs and tfjs has no attention layer (notes/tfjs.md). FLOPs per step: input map I->R, per layer a
@@ -167,7 +198,7 @@ async function runOne(backend: "wasm" | "cpu"): Promise<void> {
   const f = (ms: number | undefined) => (ms === undefined ? "-" : ms.toFixed(0));
   const ratio = (theirs: number | undefined, ours: number) => (theirs === undefined ? "-" : `${(theirs / ours).toFixed(2)}x`);
   const cell = (r: Row, ms: number | undefined) => (r.note && ms === undefined ? r.note : f(ms));
-  console.log(`\n### ${backend}: ${choice.device}; tf.matMul 1024x1024 peak ${peak.toFixed(1)} GFLOP/s (best of ${reps} reps)\n`);
+  console.log(`\n### ${backend}: ${choice.device}; tf.matMul 1024x1024 peak ${peak.toFixed(1)} GFLOP/s (best of ${reps} interleaved reps)\n`);
   console.log("| model | ours ms/step | ours GFLOP/s | % of matMul peak | tf.layers stock ms | ratio stock/ours | tf.layers + fixes ms | ratio fixed/ours |");
   console.log("|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
