@@ -109,5 +109,14 @@ describe("ctc head and the models built in ./wavenet, ./seq2seq and ./ctc", () =
     };
     const { before, after } = await lossDrop("seq2seq-attention", { hiddenSize: 16, embeddingSize: 8, attentionSize: 8 }, io, make, 30);
     expect(after).toBeLessThan(before * 0.5);
+    // predict decodes free-running (no targets given to the decoder): same shape as the teacher-forced logits.
+    const trainer = await createTrainer({ model: "seq2seq-attention", hyperparameters: { hiddenSize: 8 }, io, optimizer: adam, seed: 1 });
+    const batch = make(5);
+    const free = await trainer.predict(batch);
+    expect(free.shape).toEqual([8, 4, 6]);
+    const scrambled = { ...batch, targets: batch.targets.map((v) => (v === 2 ? 2 : 3 + ((v - 2) % 3))) as Int32Array };
+    // Free-running output cannot depend on the targets.
+    expect((await trainer.predict(scrambled)).values).toEqual(free.values);
+    trainer.dispose();
   });
 });

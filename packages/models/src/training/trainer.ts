@@ -103,7 +103,9 @@ class CatalogTrainer implements SequenceTrainer {
     const prepared = this.prepare(batch);
     const [lossTensor, output] = tf.tidy(() => {
       const out = this.network.forward(prepared, null);
-      return [this.loss(prepared, out), out] as const;
+      const loss = this.loss(prepared, out);
+      // The loss is teacher-forced; the output a metric sees is the model's own free-running decoding.
+      return [loss, this.head === "seq2seq" ? this.network.forward(freeRunning(prepared), null) : out] as const;
     });
     disposePrepared(prepared);
     const loss = (await lossTensor.data())[0] as number;
@@ -113,7 +115,7 @@ class CatalogTrainer implements SequenceTrainer {
 
   async predict(batch: TrainingBatch): Promise<ModelOutput> {
     const prepared = this.prepare(batch);
-    const output = tf.tidy(() => this.network.forward(prepared, null));
+    const output = tf.tidy(() => this.network.forward(this.head === "seq2seq" ? freeRunning(prepared) : prepared, null));
     disposePrepared(prepared);
     return toModelOutput(output);
   }
@@ -232,6 +234,12 @@ class CatalogTrainer implements SequenceTrainer {
       ...(decoderInputs ? { decoderInputs } : {}),
     };
   }
+}
+
+/** The batch without teacher-forcing targets: a seq2seq decoder then feeds back its own argmax (./seq2seq). */
+function freeRunning(batch: PreparedBatch): PreparedBatch {
+  const { targetIds: _unused, ...rest } = batch;
+  return rest;
 }
 
 function expectLength(field: string, actual: number, expected: number): void {
