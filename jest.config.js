@@ -7,4 +7,9 @@ const projects = ["packages", "apps"]
   .filter((dir) => fs.existsSync(path.join(dir, "jest.config.js")));
 
 /** @type {import('jest').Config} */
-module.exports = { projects };
+module.exports = {
+  projects,
+  // With several projects, Jest takes testTimeout from here, not from each project's config: 120 s covers the
+  // slowest setup (PGlite start-up and wasm migrations on a loaded 2-core machine).
+  testTimeout: 120_000,
+};

@@ -1,5 +1,6 @@
 import { RunRepository } from "@seqlab/db";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
+import { decodeCheckpoint } from "@seqlab/models";
 import type { Redis } from "ioredis";
 import type { TrainingQueue } from "@seqlab/queue";
 import { createWorker, type SeqlabWorker } from "../src/create-worker";
@@ -55,6 +56,15 @@ describe("fault tolerance with in-process workers and real training processes (c
     expect(b).toEqual(a);
     const cleanDetail = await new RunRepository(db.prisma).getRunDetail(clean);
     expect(detail.finalLoss).toBe(cleanDetail!.finalLoss);
+    // The final weights and optimiser state are identical too, tensor by tensor, bit for bit.
+    const finalTensors = async (runId: string) => {
+      const row = await db.prisma.artifact.findFirst({ where: { runId, kind: "checkpoint", step: 80 } });
+      return decodeCheckpoint(row!.content).tensors;
+    };
+    const [ta, tb] = [await finalTensors(clean), await finalTensors(crashed)];
+    expect(tb.map((t) => t.name)).toEqual(ta.map((t) => t.name));
+    expect(tb.length).toBeGreaterThan(3);
+    for (let i = 0; i < ta.length; i++) expect(Buffer.from(tb[i]!.values.buffer).equals(Buffer.from(ta[i]!.values.buffer))).toBe(true);
   });
 
   it("stops a diverged run with the step it diverged at", async () => {

@@ -59,8 +59,13 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     const detail = await waitForStatus(db.prisma, id, ["SUCCEEDED", "FAILED"]);
     expect(detail.status).toBe("SUCCEEDED");
     expect(detail.attempt).toBe(2);
-    const s = await series(db.prisma, id, ["loss"]);
+    const s = await series(db.prisma, id, ["loss", "val/loss"]);
     expect(s.loss!.map(([step]) => step)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    // The same run, never interrupted, on the surviving worker: identical series (cpu is deterministic).
+    const clean = await launch(db.prisma, queue, config, "clean");
+    const cleanDetail = await waitForStatus(db.prisma, clean, ["SUCCEEDED", "FAILED"]);
+    expect(await series(db.prisma, clean, ["loss", "val/loss"])).toEqual(s);
+    expect(detail.finalLoss).toBe(cleanDetail.finalLoss);
     // Recovery time (lock expiry + stalled check + checkpoint load) is reported by bench/worker-resilience.ts.
     expect(continuedAt).toBeGreaterThan(killedAt);
     await queue.queue.obliterate({ force: true });
