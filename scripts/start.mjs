@@ -74,7 +74,9 @@ async function main() {
   }
 
   const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(port) };
-  children.push(startChild("web", "npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: webDir, env }));
+  // Node runs Next directly (not through npx), so stopping this child stops the server itself.
+  const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+  children.push(startChild("web", process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: webDir, env }));
   // One worker process per GPU or core: SEQLAB_WORKERS (default 1) of them, each training one run at a time.
   const workerCount = Math.max(1, Number(process.env.SEQLAB_WORKERS ?? 1) || 1);
   for (let i = 0; i < workerCount; i++) {
