@@ -20,8 +20,10 @@ async function stopAll(code) {
   stopping = true;
   // Workers first (they checkpoint on SIGTERM), then the web app, then the services they use.
   for (const child of [...children].reverse()) child.kill("SIGTERM");
-  await new Promise((r) => setTimeout(r, 1500));
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  // Up to 15 s for a worker to checkpoint and hand its run back, then whatever is left is killed.
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && children.some((c) => c.exitCode === null && c.signalCode === null)) await new Promise((r) => setTimeout(r, 100));
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   process.exit(code);
 }
 process.on("SIGINT", () => void stopAll(0));

@@ -8,13 +8,28 @@ import { initBackend } from "@seqlab/models";
 import { ChildMessage, ParentMessage } from "./trainer-protocol";
 import { runTrainingLoop, type StopReason } from "./training-loop";
 
+/** Messages handed to IPC but not yet written; the process must not exit before they are. */
+let inFlight = 0;
+let drained: (() => void) | null = null;
+
 function send(message: ChildMessage): void {
-  process.send?.(message);
+  if (!process.connected) return;
+  inFlight++;
+  process.send?.(message, undefined, undefined, () => {
+    inFlight--;
+    if (inFlight === 0) drained?.();
+  });
+}
+
+/** Resolves once every message sent so far has been written to the channel (checkpoints can be megabytes). */
+function flushed(): Promise<void> {
+  return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => (drained = resolve));
 }
 
 async function main(): Promise<void> {
   // An orphan must not keep training: if the worker dies, its IPC channel closes and so do we.
-  process.on("disconnect", () => process.exit(1));
+  const orphaned = () => process.exit(1);
+  process.on("disconnect", orphaned);
   const prefer = process.env.SEQLAB_BACKEND as "tensorflow" | "wasm" | "cpu" | undefined;
   const backend = await initBackend(prefer ? { prefer } : undefined);
   let stop: StopReason | null = null;
@@ -40,11 +55,13 @@ async function main(): Promise<void> {
       fault: message.fault,
       emit: send,
       stopRequested: () => stop,
-    }).finally(() => {
-      // Give the IPC channel a moment to drain the last messages, then leave.
-      process.disconnect?.();
-      setTimeout(() => process.exit(0), 50).unref();
-    });
+    })
+      .then(flushed)
+      .finally(() => {
+        // Every message (the last checkpoint, "done") is written: now leave, and not as an orphan.
+        process.off("disconnect", orphaned);
+        process.exit(0);
+      });
   });
   send({ type: "ready", backend: backend.backend, reason: backend.reason, device: backend.device });
 }

@@ -67,6 +67,16 @@ describe("fault tolerance with in-process workers and real training processes (c
     for (let i = 0; i < ta.length; i++) expect(Buffer.from(tb[i]!.values.buffer).equals(Buffer.from(ta[i]!.values.buffer))).toBe(true);
   });
 
+  it("delivers a multi-megabyte final checkpoint and its result before the training process exits", async () => {
+    await start();
+    const config = { ...smallConfig({ steps: 2 }, "lstm"), modelHyperparameters: { units: 256 } };
+    const id = await launch(db.prisma, queue, config);
+    const detail = await waitForStatus(db.prisma, id, ["SUCCEEDED", "FAILED"]);
+    expect(detail).toMatchObject({ status: "SUCCEEDED", attempt: 1 });
+    const final = detail.artifacts.find((a) => a.kind === "checkpoint" && a.step === 2);
+    expect(final!.size).toBeGreaterThan(2_000_000);
+  });
+
   it("stops a diverged run with the step it diverged at", async () => {
     await start("nan-at-step:7");
     const id = await launch(db.prisma, queue, smallConfig({ steps: 30 }));
