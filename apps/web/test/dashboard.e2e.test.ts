@@ -32,6 +32,18 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/** The loss chart's point count once it equals `expected` or 10 s have passed (then the last value, for the message). */
+async function pointsWhenSettled(page: import("playwright-core").Page, expected: string): Promise<string | null> {
+  const deadline = Date.now() + 10_000;
+  let value: string | null = null;
+  while (Date.now() < deadline) {
+    value = await page.locator("[data-testid=chart-loss]").getAttribute("data-points");
+    if (value === expected) break;
+    await page.waitForTimeout(100);
+  }
+  return value;
+}
+
 describe("dashboard in real Chromium", () => {
   let db: TestDatabase;
   let web: ChildProcess;
@@ -96,14 +108,14 @@ describe("dashboard in real Chromium", () => {
     expect(counts.length).toBeGreaterThanOrEqual(3);
     await page.locator("[data-testid=run-status]", { hasText: "SUCCEEDED" }).waitFor({ timeout: 60_000 });
     // loss has 60 points and val/loss 4: every step arrived.
-    await page.waitForFunction(() => document.querySelector("[data-testid=chart-loss]")?.getAttribute("data-points") === "64", undefined, { timeout: 10_000 });
+    expect(await pointsWhenSettled(page, "64")).toBe("64");
     await page.locator("[data-testid=artifacts]").waitFor();
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, "e2e-run.png"), fullPage: true });
 
     // A refresh rebuilds the same chart from the stream's snapshot.
     await page.reload();
-    await page.waitForFunction(() => document.querySelector("[data-testid=chart-loss]")?.getAttribute("data-points") === "64", undefined, { timeout: 10_000 });
+    expect(await pointsWhenSettled(page, "64")).toBe("64");
 
     // The runs list shows it with its final loss.
     await page.goto(baseUrl);

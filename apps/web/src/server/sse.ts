@@ -2,6 +2,12 @@ import type { RunStreamEvent } from "@seqlab/contracts";
 
 /** Keeps proxies from closing an idle stream: a comment line every 15 s. */
 const KEEPALIVE_MS = 15_000;
+/**
+ * A point published just before this viewer subscribed, and not yet persisted when the snapshot was read, would
+ * fall through the seam. Workers persist within 250 ms (their flush interval), so a re-read after 1 s closes it;
+ * the one after 5 s covers a slow database.
+ */
+const CATCH_UP_DELAYS_MS = [1_000, 5_000];
 
 /**
  * A Server-Sent Events response. `start` subscribes to live events and returns the snapshot to send first;
@@ -10,7 +16,12 @@ const KEEPALIVE_MS = 15_000;
  */
 export function sseResponse(
   request: Request,
-  start: (send: (event: RunStreamEvent) => void) => Promise<{ snapshot: RunStreamEvent[]; stop: () => void }>,
+  start: (send: (event: RunStreamEvent) => void) => Promise<{
+    snapshot: RunStreamEvent[];
+    stop: () => void;
+    /** Re-reads what was persisted meanwhile; sent after CATCH_UP_DELAYS_MS (the client de-duplicates). */
+    catchUp?: () => Promise<RunStreamEvent[]>;
+  }>,
 ): Response {
   const encoder = new TextEncoder();
   let cleanup = () => {};
@@ -32,15 +43,23 @@ export function sseResponse(
         else write(`data: ${JSON.stringify(event)}\n\n`);
       };
       write("retry: 1000\n\n");
-      const { snapshot, stop } = await start(send);
+      const { snapshot, stop, catchUp } = await start(send);
       for (const event of snapshot) write(`data: ${JSON.stringify(event)}\n\n`);
       for (const event of pending) write(`data: ${JSON.stringify(event)}\n\n`);
       ready = true;
       const keepalive = setInterval(() => write(": keepalive\n\n"), KEEPALIVE_MS);
+      const catchUps = catchUp
+        ? CATCH_UP_DELAYS_MS.map((delay) =>
+            setTimeout(() => {
+              catchUp().then((events) => events.forEach((e) => write(`data: ${JSON.stringify(e)}\n\n`)), () => undefined);
+            }, delay),
+          )
+        : [];
       cleanup = () => {
         if (!open) return;
         open = false;
         clearInterval(keepalive);
+        catchUps.forEach(clearTimeout);
         stop();
         try {
           controller.close();

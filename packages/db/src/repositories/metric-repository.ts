@@ -27,10 +27,10 @@ export class MetricRepository {
    * Every point of a run, key by key, in step order. Series longer than `maxPointsPerKey` are thinned to
    * evenly spaced steps plus the last one (TensorBoard keeps 1000 samples per scalar; so do we by default).
    */
-  async listPoints(runId: string, options: { maxPointsPerKey?: number; keys?: string[] } = {}): Promise<MetricPoint[]> {
+  async listPoints(runId: string, options: { maxPointsPerKey?: number; keys?: string[]; recordedAfter?: Date } = {}): Promise<MetricPoint[]> {
     const max = options.maxPointsPerKey ?? 1000;
     const rows = await this.db.metricPoint.findMany({
-      where: { runId, key: options.keys ? { in: options.keys } : undefined },
+      where: { runId, key: options.keys ? { in: options.keys } : undefined, wallTime: options.recordedAfter ? { gt: options.recordedAfter } : undefined },
       orderBy: [{ key: "asc" }, { step: "asc" }],
       select: { key: true, step: true, value: true, wallTime: true },
     });
