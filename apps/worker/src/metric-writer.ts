@@ -82,6 +82,12 @@ export class MetricWriter {
     }
   }
 
+  /** Persists everything recorded so far, or throws (points kept) if the database refused some. */
+  async persistAll(): Promise<void> {
+    await this.flush();
+    if (this.buffer.length > 0) throw new Error(`${this.buffer.length} metric points are not persisted yet`);
+  }
+
   /** Flushes and stops the timer. Throws if points could not be persisted, so the run is not marked done early. */
   async close(): Promise<void> {
     await this.flush();

@@ -133,11 +133,17 @@ export async function superviseRun(
       case "checkpoint": {
         const bytes = message.bytes;
         const ckStep = message.step;
+        // Every point up to the checkpoint's step is persisted before the checkpoint is: a resume starts after
+        // that step, so a point still buffered when this worker dies would otherwise never be recomputed.
         checkpointChain = checkpointChain.then(() =>
-          retryUntil(
-            () => deps.artifacts.saveArtifact({ runId, kind: "checkpoint", name: `step-${String(ckStep).padStart(8, "0")}`, content: bytes, step: ckStep, attempt }),
-            { deadlineMs: finalDeadline, onRetry: (e) => deps.log(`run ${runId}: checkpoint save failed, retrying: ${String(e)}`) },
-          ).then(
+          retryUntil(() => writer.persistAll(), { deadlineMs: finalDeadline })
+            .then(() =>
+              retryUntil(
+                () => deps.artifacts.saveArtifact({ runId, kind: "checkpoint", name: `step-${String(ckStep).padStart(8, "0")}`, content: bytes, step: ckStep, attempt }),
+                { deadlineMs: finalDeadline, onRetry: (e) => deps.log(`run ${runId}: checkpoint save failed, retrying: ${String(e)}`) },
+              ),
+            )
+            .then(
             () => {
               writer.record([
                 { key: "system/checkpoint_ms", step: ckStep, value: message.saveMs, wallTime: Date.now() },
