@@ -47,6 +47,7 @@ export class MetricWriter {
     if (this.buffer.length > this.maxBuffered) {
       const excess = this.buffer.length - this.maxBuffered;
       this.buffer.splice(0, excess);
+      if (this.dropped === 0) this.options.onError?.(new Error(`metric buffer full at its bound of ${this.maxBuffered} points: dropping the oldest`));
       this.dropped += excess;
     }
     if (this.buffer.length >= this.maxBatch) void this.flush();
