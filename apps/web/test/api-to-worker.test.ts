@@ -105,6 +105,11 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
     const paths = ((await second.json()) as { issues: { path: string }[] }).issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(["modelHyperparameters.units", "datasetParams.length"]));
     expect(await post({ model: "no-such-model", dataset: "adding" }).then((r) => r.status)).toBe(400);
+    const misfit = await post({ model: "seq2seq-attention", dataset: "adding" });
+    expect(misfit.status).toBe(400);
+    expect(((await misfit.json()) as { issues: { path: string; message: string }[] }).issues).toEqual([
+      { path: "model", message: expect.stringMatching(/^model "seq2seq-attention" \(heads: .*\) does not fit dataset "adding" \(heads: regression\)$/) },
+    ]);
     const notJson = await routes.POST(new Request("http://test/api/runs", { method: "POST", body: "{nope" }));
     expect(notJson.status).toBe(400);
     expect(await db.prisma.run.count()).toBe(before);

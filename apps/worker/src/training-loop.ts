@@ -1,6 +1,6 @@
 import type { MetricPoint, ResolvedRunConfig } from "@seqlab/contracts";
 import { createTask, type TaskInstance } from "@seqlab/datasets";
-import { createTrainer, getModelDefinition, loadTrainer, type Trainer } from "@seqlab/models";
+import { createTrainer, getModelDefinition, headMismatch, loadTrainer, type Trainer } from "@seqlab/models";
 import type { ChildMessage } from "./trainer-protocol";
 
 /** A config that cannot be trained (unknown model, bad hyperparameter, model that does not fit the task). */
@@ -59,9 +59,8 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
     try {
       task = createTask(config.dataset, config.datasetParams, config.seed);
       const model = getModelDefinition(config.model);
-      if (!model.heads.some((h) => task.spec.heads.includes(h))) {
-        throw new Error(`model "${config.model}" (heads: ${model.heads.join(", ")}) does not fit dataset "${config.dataset}" (heads: ${task.spec.heads.join(", ")})`);
-      }
+      const mismatch = headMismatch(model, config.dataset, task.spec.heads);
+      if (mismatch) throw new Error(mismatch);
     } catch (error) {
       throw new RunConfigError(error instanceof Error ? error.message : String(error));
     }

@@ -189,6 +189,15 @@ export function compatibleModels(heads: HeadKind[]): ModelEntry[] {
   return modelCatalog.filter((e) => e.heads.some((h) => heads.includes(h)));
 }
 
+/**
+ * Why `model` cannot be trained on a task with `taskHeads`, or null when one of its heads fits. One message for the
+ * API's validation and the worker's re-check.
+ */
+export function headMismatch(model: ModelDefinition, dataset: string, taskHeads: readonly HeadKind[]): string | null {
+  if (model.heads.some((h) => taskHeads.includes(h))) return null;
+  return `model "${model.name}" (heads: ${model.heads.join(", ")}) does not fit dataset "${dataset}" (heads: ${taskHeads.join(", ")})`;
+}
+
 /** Parses raw hyperparameters with the entry's schema; the error names every offending field. */
 export function parseHyperparameters(entry: ModelDefinition, raw: unknown): Record<string, unknown> {
   const result = entry.hyperparameters.safeParse(raw ?? {});

@@ -1,6 +1,6 @@
 import { LaunchRunRequest, type ResolvedRunConfig, type RunDetail, type RunSummary } from "@seqlab/contracts";
 import { getTask } from "@seqlab/datasets";
-import { getModelDefinition } from "@seqlab/models";
+import { getModelDefinition, headMismatch, type HeadKind, type ModelDefinition } from "@seqlab/models";
 import type { ProjectRepository, RunRepository } from "@seqlab/db";
 import type { TrainingQueue } from "@seqlab/queue";
 
@@ -31,8 +31,8 @@ export function resolveRunConfig(body: unknown): { request: LaunchRunRequest; co
   const issues: FieldIssue[] = [];
   let datasetParams: Record<string, unknown> = {};
   let modelHyperparameters: Record<string, unknown> = {};
-  let taskHeads: string[] = [];
-  let modelHeads: string[] = [];
+  let taskHeads: HeadKind[] = [];
+  let model: ModelDefinition | null = null;
   try {
     const task = getTask(request.dataset);
     const p = task.params.safeParse(request.datasetParams);
@@ -44,17 +44,15 @@ export function resolveRunConfig(body: unknown): { request: LaunchRunRequest; co
     issues.push({ path: "dataset", message: error instanceof Error ? error.message : String(error) });
   }
   try {
-    const model = getModelDefinition(request.model);
-    modelHeads = model.heads;
+    model = getModelDefinition(request.model);
     const h = model.hyperparameters.safeParse(request.modelHyperparameters);
     if (h.success) modelHyperparameters = h.data as Record<string, unknown>;
     else issues.push(...issuesOf("modelHyperparameters", h.error.issues));
   } catch (error) {
     issues.push({ path: "model", message: error instanceof Error ? error.message : String(error) });
   }
-  if (issues.length === 0 && !modelHeads.some((h) => taskHeads.includes(h))) {
-    issues.push({ path: "model", message: `model "${request.model}" (heads: ${modelHeads.join(", ")}) does not fit dataset "${request.dataset}" (heads: ${taskHeads.join(", ")})` });
-  }
+  const mismatch = issues.length === 0 && model ? headMismatch(model, request.dataset, taskHeads) : null;
+  if (mismatch) issues.push({ path: "model", message: mismatch });
   if (issues.length > 0) throw new LaunchValidationError(issues);
   return {
     request,
