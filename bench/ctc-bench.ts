@@ -95,8 +95,25 @@ function tensorOpCtc(p: Problem): (logits: tf.Tensor3D) => tf.Scalar {
       const keep = tf.unstack(tf.tensor3d(timeMask, [TIME, BATCH, 1]), 0) as tf.Tensor2D[];
       let alpha = tf.add(steps[0] as tf.Tensor2D, tf.tensor2d(initMask, [BATCH, S])) as tf.Tensor2D;
       for (let t = 1; t < TIME; t++) {
-        const s1 = tf.pad(alpha.slice([0, 0], [BATCH, S - 1]), [[0, 0], [1, 0]], NEG);
-        const s2 = tf.add(tf.pad(alpha.slice([0, 0], [BATCH, S - 2]), [[0, 0], [2, 0]], NEG), skip);
+        const s1 = tf.pad(
+          alpha.slice([0, 0], [BATCH, S - 1]),
+          [
+            [0, 0],
+            [1, 0],
+          ],
+          NEG,
+        );
+        const s2 = tf.add(
+          tf.pad(
+            alpha.slice([0, 0], [BATCH, S - 2]),
+            [
+              [0, 0],
+              [2, 0],
+            ],
+            NEG,
+          ),
+          skip,
+        );
         const next = tf.add(tf.logSumExp(tf.stack([alpha, s1, s2], 2), 2), steps[t] as tf.Tensor2D) as tf.Tensor2D;
         const m = keep[t] as tf.Tensor2D;
         alpha = tf.add(tf.mul(next, m), tf.mul(alpha, tf.sub(1, m)));

@@ -57,7 +57,15 @@ function makeBatch(): TrainingBatch {
   const inputs = Float32Array.from({ length: B * T * I }, () => r() * 2 - 1);
   const targets = Int32Array.from({ length: B * T }, () => Math.floor(r() * C));
   const ones = new Float32Array(B * T).fill(1);
-  return { size: B, inputs, targets, inputLengths: new Int32Array(B).fill(T), targetLengths: new Int32Array(B).fill(T), inputMask: ones, targetMask: ones };
+  return {
+    size: B,
+    inputs,
+    targets,
+    inputLengths: new Int32Array(B).fill(T),
+    targetLengths: new Int32Array(B).fill(T),
+    inputMask: ones,
+    targetMask: ones,
+  };
 }
 
 /** matMul FLOPs of one training step: forward recurrence + head, times 3 (forward, two backward products). */
@@ -98,10 +106,30 @@ async function interleaved(reps: number, contenders: Contender[]): Promise<numbe
   return min;
 }
 
-const taggingIo: ModelIO = { problemType: "many-to-many-aligned", inputFeatures: I, inputLength: T, outputKind: "classes", outputSize: C, targetLength: T, heads: ["tagging"] };
+const taggingIo: ModelIO = {
+  problemType: "many-to-many-aligned",
+  inputFeatures: I,
+  inputLength: T,
+  outputKind: "classes",
+  outputSize: C,
+  targetLength: T,
+  heads: ["tagging"],
+};
 
-async function timeOurs(model: string, batch: TrainingBatch, reps: number, hyperparameters: Record<string, unknown> = { units: H }, io: ModelIO = taggingIo): Promise<number> {
-  const trainer = await createTrainer({ model, hyperparameters, io, optimizer: { name: "adam", learningRate: 1e-3, clipNorm: 0 }, seed: 1 });
+async function timeOurs(
+  model: string,
+  batch: TrainingBatch,
+  reps: number,
+  hyperparameters: Record<string, unknown> = { units: H },
+  io: ModelIO = taggingIo,
+): Promise<number> {
+  const trainer = await createTrainer({
+    model,
+    hyperparameters,
+    io,
+    optimizer: { name: "adam", learningRate: 1e-3, clipNorm: 0 },
+    seed: 1,
+  });
   const ms = await best(reps, async () => {
     await trainer.trainStep(batch);
   });
@@ -115,13 +143,30 @@ function layersRecurrent(kind: string): tf.layers.Layer {
   if (kind === "rnn") return tf.layers.simpleRNN({ ...common, inputShape: [T, I] });
   if (kind === "lstm") return tf.layers.lstm({ ...common, recurrentActivation: "sigmoid", inputShape: [T, I] });
   if (kind === "gru") return tf.layers.gru({ ...common, recurrentActivation: "sigmoid", inputShape: [T, I] });
-  return tf.layers.bidirectional({ layer: tf.layers.lstm({ ...common, recurrentActivation: "sigmoid" }) as tf.RNN, mergeMode: "concat", inputShape: [T, I] });
+  return tf.layers.bidirectional({
+    layer: tf.layers.lstm({ ...common, recurrentActivation: "sigmoid" }) as tf.RNN,
+    mergeMode: "concat",
+    inputShape: [T, I],
+  });
 }
 
 /** Ours, tf.layers with stock kernels and tf.layers with seqlab's kernel fixes, interleaved. Returns their best ms. */
-async function timeRecurrent(kind: string, batch: TrainingBatch, reps: number, fixes: { install: () => void; uninstall: () => void }): Promise<[number, number, number]> {
-  const trainer = await createTrainer({ model: kind, hyperparameters: { units: H }, io: taggingIo, optimizer: { name: "adam", learningRate: 1e-3, clipNorm: 0 }, seed: 1 });
-  const model = tf.sequential({ layers: [layersRecurrent(kind), tf.layers.dense({ units: C, activation: "softmax" })] });
+async function timeRecurrent(
+  kind: string,
+  batch: TrainingBatch,
+  reps: number,
+  fixes: { install: () => void; uninstall: () => void },
+): Promise<[number, number, number]> {
+  const trainer = await createTrainer({
+    model: kind,
+    hyperparameters: { units: H },
+    io: taggingIo,
+    optimizer: { name: "adam", learningRate: 1e-3, clipNorm: 0 },
+    seed: 1,
+  });
+  const model = tf.sequential({
+    layers: [layersRecurrent(kind), tf.layers.dense({ units: C, activation: "softmax" })],
+  });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: "categoricalCrossentropy" });
   const x = tf.tensor3d(batch.inputs, [B, T, I]);
   const y = tf.oneHot(tf.tensor2d(batch.targets as Int32Array, [B, T], "int32"), C);
@@ -171,7 +216,9 @@ async function runOne(backend: "wasm" | "cpu"): Promise<void> {
   ];
   const rows: Row[] = [];
   const fixes =
-    backend === "wasm" ? { install: installWasmKernelFixes, uninstall: uninstallWasmKernelFixes } : { install: installCpuKernelFixes, uninstall: uninstallCpuKernelFixes };
+    backend === "wasm"
+      ? { install: installWasmKernelFixes, uninstall: uninstallWasmKernelFixes }
+      : { install: installCpuKernelFixes, uninstall: uninstallCpuKernelFixes };
   for (const [model, gates, directions] of models) {
     const [ours, layersStock, layersFixed] = await timeRecurrent(model, batch, reps, fixes);
     rows.push({ model, ours, layersStock, layersFixed, flops: stepFlops(gates, directions) });
@@ -184,22 +231,43 @@ async function runOne(backend: "wasm" | "cpu"): Promise<void> {
   const wavenetForward = 2 * B * T * (I * R + 4 * (2 * R * 2 * R + R * 2 * R) + R * R + R * C);
   rows.push({
     model: "wavenet (4 dilated layers, 128 ch)",
-    ours: await timeOurs("wavenet", batch, reps, { residualChannels: R, skipChannels: R, kernelSize: 2, dilations: [1, 2, 4, 8] }),
+    ours: await timeOurs("wavenet", batch, reps, {
+      residualChannels: R,
+      skipChannels: R,
+      kernelSize: 2,
+      dilations: [1, 2, 4, 8],
+    }),
     flops: 3 * wavenetForward,
     note: "no tf.layers equivalent",
   });
-  const seq2seqIo: ModelIO = { ...taggingIo, problemType: "many-to-many-unaligned", heads: ["seq2seq"], specialTokens: { start: 1, end: 2, pad: 0 } };
+  const seq2seqIo: ModelIO = {
+    ...taggingIo,
+    problemType: "many-to-many-unaligned",
+    heads: ["seq2seq"],
+    specialTokens: { start: 1, end: 2, pad: 0 },
+  };
   rows.push({
     model: "seq2seq-attention (LSTM 128, bahdanau)",
-    ours: await timeOurs("seq2seq-attention", batch, reps, { cell: "lstm", hiddenSize: H, embeddingSize: 32, attention: "bahdanau", attentionSize: 64 }, seq2seqIo),
+    ours: await timeOurs(
+      "seq2seq-attention",
+      batch,
+      reps,
+      { cell: "lstm", hiddenSize: H, embeddingSize: 32, attention: "bahdanau", attentionSize: 64 },
+      seq2seqIo,
+    ),
     flops: 3 * (2 * B * T * 4 * H * (I + H) + 2 * B * T * 4 * H * (32 + 2 * H)),
     note: "no tf.layers equivalent",
   });
   const f = (ms: number | undefined) => (ms === undefined ? "-" : ms.toFixed(0));
-  const ratio = (theirs: number | undefined, ours: number) => (theirs === undefined ? "-" : `${(theirs / ours).toFixed(2)}x`);
+  const ratio = (theirs: number | undefined, ours: number) =>
+    theirs === undefined ? "-" : `${(theirs / ours).toFixed(2)}x`;
   const cell = (r: Row, ms: number | undefined) => (r.note && ms === undefined ? r.note : f(ms));
-  console.log(`\n### ${backend}: ${choice.device}; tf.matMul 1024x1024 peak ${peak.toFixed(1)} GFLOP/s (best of ${reps} interleaved reps)\n`);
-  console.log("| model | ours ms/step | ours GFLOP/s | % of matMul peak | tf.layers stock ms | ratio stock/ours | tf.layers + fixes ms | ratio fixed/ours |");
+  console.log(
+    `\n### ${backend}: ${choice.device}; tf.matMul 1024x1024 peak ${peak.toFixed(1)} GFLOP/s (best of ${reps} interleaved reps)\n`,
+  );
+  console.log(
+    "| model | ours ms/step | ours GFLOP/s | % of matMul peak | tf.layers stock ms | ratio stock/ours | tf.layers + fixes ms | ratio fixed/ours |",
+  );
   console.log("|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
     const gflops = r.flops / r.ours / 1e6;

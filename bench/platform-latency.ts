@@ -50,7 +50,14 @@ async function main(): Promise<void> {
 
   // ---- A. launch -> start
   const routes = await import("../apps/web/src/app/api/runs/route");
-  const worker = await createWorker({ prisma: db.prisma, redisUrl: REDIS_URL, queues: ["default"], prefix, backend: "cpu", log: () => undefined });
+  const worker = await createWorker({
+    prisma: db.prisma,
+    redisUrl: REDIS_URL,
+    queues: ["default"],
+    prefix,
+    backend: "cpu",
+    log: () => undefined,
+  });
   const runs = new RunRepository(db.prisma);
   const ours: number[] = [];
   for (let i = 0; i < 21; i++) {
@@ -68,7 +75,16 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
     const t0 = performance.now();
     const res = await routes.POST(
-      new Request("http://bench/api/runs", { method: "POST", body: JSON.stringify({ model: "rnn", dataset: "adding", modelHyperparameters: { units: 4 }, datasetParams: { length: 5 }, training: { steps: 1, batchSize: 2 } }) }),
+      new Request("http://bench/api/runs", {
+        method: "POST",
+        body: JSON.stringify({
+          model: "rnn",
+          dataset: "adding",
+          modelHyperparameters: { units: 4 },
+          datasetParams: { length: 5 },
+          training: { steps: 1, batchSize: 2 },
+        }),
+      }),
     );
     id = ((await res.json()) as { run: { id: string } }).run.id;
     await seen;
@@ -87,7 +103,10 @@ async function main(): Promise<void> {
   const bareName = `bare-${randomUUID()}`;
   const bareQueue = new Queue(bareName, { connection: createRedisConnection(REDIS_URL), prefix });
   let resolveStart: (t: number) => void = () => undefined;
-  const bareWorker = new Worker(bareName, async () => resolveStart(performance.now()), { connection: createRedisConnection(REDIS_URL), prefix });
+  const bareWorker = new Worker(bareName, async () => resolveStart(performance.now()), {
+    connection: createRedisConnection(REDIS_URL),
+    prefix,
+  });
   await bareWorker.waitUntilReady();
   const bare: number[] = [];
   for (let i = 0; i < 21; i++) {
@@ -104,24 +123,53 @@ async function main(): Promise<void> {
 
   // ---- B. metric -> browser
   const port = await freePort();
-  const web = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: path.join(ROOT, "apps/web"),
-    env: { ...process.env, NODE_ENV: "production" },
-    stdio: "ignore",
-  });
+  const web = spawn(
+    process.execPath,
+    [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: path.join(ROOT, "apps/web"),
+      env: { ...process.env, NODE_ENV: "production" },
+      stdio: "ignore",
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200 && !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+  for (
+    let i = 0;
+    i < 200 &&
+    !(await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 250));
   const project = await new ProjectRepository(db.prisma).ensureProject();
   const run = await runs.createRun({
     projectId: project.id,
     name: "sse-bench",
-    config: { model: "rnn", modelHyperparameters: {}, dataset: "adding", datasetParams: {}, training: TrainingSettings.parse({}), seed: 1 },
+    config: {
+      model: "rnn",
+      modelHyperparameters: {},
+      dataset: "adding",
+      datasetParams: {},
+      training: TrainingSettings.parse({}),
+      seed: 1,
+    },
     priority: 0,
     queueName: "default",
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   const page = await browser.newPage();
   await page.goto(`${base}/api/health`);
@@ -136,19 +184,22 @@ async function main(): Promise<void> {
       const now = Date.now();
       const e = JSON.parse(m.data);
       // First arrival per step only: the stream's catch-up re-reads (1 s and 5 s after connecting) repeat points.
-      if (e.type === "metrics") for (const p of e.points) if (p.key === "bench" && !w.seenSse.has(p.step)) {
-        w.seenSse.add(p.step);
-        w.sse.push(now - p.wallTime);
-      }
+      if (e.type === "metrics")
+        for (const p of e.points)
+          if (p.key === "bench" && !w.seenSse.has(p.step)) {
+            w.seenSse.add(p.step);
+            w.sse.push(now - p.wallTime);
+          }
     };
     setInterval(async () => {
       const r = await fetch(`/api/runs/${runId}/metrics?max=100000`);
       const now = Date.now();
       const j = await r.json();
-      for (const p of j.points) if (p.key === "bench" && !w.seenPoll.has(p.step)) {
-        w.seenPoll.add(p.step);
-        w.poll.push(now - p.wallTime);
-      }
+      for (const p of j.points)
+        if (p.key === "bench" && !w.seenPoll.has(p.step)) {
+          w.seenPoll.add(p.step);
+          w.poll.push(now - p.wallTime);
+        }
     }, 1000);
   }, run.id);
   await new Promise((r) => setTimeout(r, 1500));
@@ -169,8 +220,12 @@ async function main(): Promise<void> {
   console.log("\n## seqlab platform latency (same machine, same run)\n");
   console.log("| measurement | seqlab | baseline | ratio baseline/seqlab |");
   console.log("|---|---|---|---|");
-  console.log(`| POST /api/runs -> worker claims the run (median of ${ours.length}; p95) | ${fmt(median(ours))}; ${fmt(quantile(ours, 0.95))} | bare BullMQ add -> processor start: ${fmt(median(bare))}; ${fmt(quantile(bare, 0.95))} | ${(median(bare) / median(ours)).toFixed(3)} |`);
-  console.log(`| metric recorded -> browser receives it (SSE, n=${sse.length}): median; p95 | ${fmt(median(sse))}; ${fmt(quantile(sse, 0.95))} | polling every 1 s (n=${poll.length}): ${fmt(median(poll))}; ${fmt(quantile(poll, 0.95))} | ${(median(poll) / median(sse)).toFixed(1)} |`);
+  console.log(
+    `| POST /api/runs -> worker claims the run (median of ${ours.length}; p95) | ${fmt(median(ours))}; ${fmt(quantile(ours, 0.95))} | bare BullMQ add -> processor start: ${fmt(median(bare))}; ${fmt(quantile(bare, 0.95))} | ${(median(bare) / median(ours)).toFixed(3)} |`,
+  );
+  console.log(
+    `| metric recorded -> browser receives it (SSE, n=${sse.length}): median; p95 | ${fmt(median(sse))}; ${fmt(quantile(sse, 0.95))} | polling every 1 s (n=${poll.length}): ${fmt(median(poll))}; ${fmt(quantile(poll, 0.95))} | ${(median(poll) / median(sse)).toFixed(1)} |`,
+  );
   redis.disconnect();
   const { services } = await import("../apps/web/src/server/services");
   services().redis.disconnect();

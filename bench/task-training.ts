@@ -116,13 +116,21 @@ async function trainAdding(
     optimizer: { name: "adam", learningRate: 1e-3, clipNorm: 1 },
     seed,
   });
-  const curve: AddingCurve = { model, parameterCount: trainer.parameterCount, mse: new Map(), trainMs: 0, firstBelow: new Map() };
+  const curve: AddingCurve = {
+    model,
+    parameterCount: trainer.parameterCount,
+    mse: new Map(),
+    trainMs: 0,
+    firstBelow: new Map(),
+  };
   for (const t of ADDING_THRESHOLDS) curve.firstBelow.set(t, null);
   const record = async (step: number): Promise<void> => {
     const mse = await addingTestMse(trainer, task, evalBatches);
     curve.mse.set(step, mse);
     for (const t of ADDING_THRESHOLDS) if (curve.firstBelow.get(t) === null && mse < t) curve.firstBelow.set(t, step);
-    log(`  [T=${task.spec.inputLength} ${model}] step ${step}: test MSE ${fmt(mse)} (train time ${minutes(curve.trainMs)})`);
+    log(
+      `  [T=${task.spec.inputLength} ${model}] step ${step}: test MSE ${fmt(mse)} (train time ${minutes(curve.trainMs)})`,
+    );
   };
   await record(0);
   const train = task.split("train");
@@ -154,17 +162,24 @@ async function runAdding(cli: Cli, backend: string): Promise<void> {
     const taskBaseline = task.baseline("test");
     const prediction = taskBaseline.prediction as number;
     const baselineOnEval = constantMse(evalBatches, prediction);
-    log(`adding T=${length}: ${evalCount * batchSize} test samples; baseline (predict train mean ${fmt(prediction, 3)}): ` +
-      `MSE ${fmt(baselineOnEval)} on them, ${fmt(taskBaseline.mse as number)} on task.baseline("test")`);
+    log(
+      `adding T=${length}: ${evalCount * batchSize} test samples; baseline (predict train mean ${fmt(prediction, 3)}): ` +
+        `MSE ${fmt(baselineOnEval)} on them, ${fmt(taskBaseline.mse as number)} on task.baseline("test")`,
+    );
     const curves: AddingCurve[] = [];
     for (const model of models) curves.push(await trainAdding(model, task, evalBatches, steps, every, batchSize, seed));
 
     log("");
     log(`### adding problem, modern variant, T=${length}`);
     log("");
-    log(`backend ${backend}; 32 units; Adam 1e-3, clipNorm 1; batch 64; seed ${seed}; test MSE on ${evalCount * batchSize} fixed test samples.`);
-    log(`Parameters: ${curves.map((c) => `${c.model} ${c.parameterCount}`).join(", ")}. Training wall time (optimiser steps only): ` +
-      curves.map((c) => `${c.model} ${minutes(c.trainMs)} (${fmt(c.trainMs / steps, 1)} ms/step)`).join(", ") + ".");
+    log(
+      `backend ${backend}; 32 units; Adam 1e-3, clipNorm 1; batch 64; seed ${seed}; test MSE on ${evalCount * batchSize} fixed test samples.`,
+    );
+    log(
+      `Parameters: ${curves.map((c) => `${c.model} ${c.parameterCount}`).join(", ")}. Training wall time (optimiser steps only): ` +
+        curves.map((c) => `${c.model} ${minutes(c.trainMs)} (${fmt(c.trainMs / steps, 1)} ms/step)`).join(", ") +
+        ".",
+    );
     log("");
     log(`| step | ${curves.map((c) => `${c.model} test MSE`).join(" | ")} | constant baseline (same samples) |`);
     log(`|---:|${curves.map(() => "---:|").join("")}---:|`);
@@ -233,8 +248,12 @@ async function runLines(cli: Cli, backend: string): Promise<void> {
   const task = createTask("handwriting-lines", taskParams, seed);
   const evalBatch = 32;
   // Fixed evaluation subsets (whole batches of 32), so every evaluation scores the same lines.
-  const valBatches = Array.from({ length: Math.ceil(valSamples / evalBatch) }, (_, i) => task.split("validation").batch(i, evalBatch));
-  const testBatches = Array.from({ length: Math.ceil(testSamples / evalBatch) }, (_, i) => task.split("test").batch(i, evalBatch));
+  const valBatches = Array.from({ length: Math.ceil(valSamples / evalBatch) }, (_, i) =>
+    task.split("validation").batch(i, evalBatch),
+  );
+  const testBatches = Array.from({ length: Math.ceil(testSamples / evalBatch) }, (_, i) =>
+    task.split("test").batch(i, evalBatch),
+  );
   const trainer = await createTrainer({
     model: "cnn-bilstm-ctc",
     hyperparameters,
@@ -246,9 +265,11 @@ async function runLines(cli: Cli, backend: string): Promise<void> {
   // evaluated subset: it depends on the labels only, and the split is the same one the model is scored on.
   const valBaseline = task.baseline("validation");
   const testBaseline = task.baseline("test");
-  log(`lines: task params ${JSON.stringify(taskParams)} -> spec inputLength ${task.spec.inputLength}, features ${task.spec.inputFeatures}, ` +
-    `targetLength ${task.spec.targetLength}, classes ${task.spec.outputSize}; model cnn-bilstm-ctc ${JSON.stringify(trainer.hyperparameters)}, ` +
-    `${trainer.parameterCount} parameters; batch ${batchSize}; Adam 1e-3, clipNorm ${clipNorm}; backend ${backend}`);
+  log(
+    `lines: task params ${JSON.stringify(taskParams)} -> spec inputLength ${task.spec.inputLength}, features ${task.spec.inputFeatures}, ` +
+      `targetLength ${task.spec.targetLength}, classes ${task.spec.outputSize}; model cnn-bilstm-ctc ${JSON.stringify(trainer.hyperparameters)}, ` +
+      `${trainer.parameterCount} parameters; batch ${batchSize}; Adam 1e-3, clipNorm ${clipNorm}; backend ${backend}`,
+  );
   log(`baseline validation: ${JSON.stringify(valBaseline)}`);
   log(`baseline test: ${JSON.stringify(testBaseline)}`);
 
@@ -259,12 +280,19 @@ async function runLines(cli: Cli, backend: string): Promise<void> {
   let recentCount = 0;
   const record = async (step: number): Promise<void> => {
     const val = await linesScores(trainer, task, valBatches);
-    const row = { step, wallMs: performance.now() - started, trainLoss: recentCount > 0 ? recentLoss / recentCount : NaN, val };
+    const row = {
+      step,
+      wallMs: performance.now() - started,
+      trainLoss: recentCount > 0 ? recentLoss / recentCount : NaN,
+      val,
+    };
     rows.push(row);
     recentLoss = 0;
     recentCount = 0;
-    log(`  step ${step} (${minutes(row.wallMs)}, ${fmt(step > 0 ? trainMs / step : 0, 0)} ms/step): train loss ${fmt(row.trainLoss, 3)}; ` +
-      `val loss ${fmt(val.loss, 3)} CER ${fmt(val.cer)} corpus CER ${fmt(val.corpusCer)} exact ${fmt(val.accuracy, 3)}`);
+    log(
+      `  step ${step} (${minutes(row.wallMs)}, ${fmt(step > 0 ? trainMs / step : 0, 0)} ms/step): train loss ${fmt(row.trainLoss, 3)}; ` +
+        `val loss ${fmt(val.loss, 3)} CER ${fmt(val.cer)} corpus CER ${fmt(val.corpusCer)} exact ${fmt(val.accuracy, 3)}`,
+    );
   };
   await record(0);
   const train = task.split("train");
@@ -296,22 +324,31 @@ async function runLines(cli: Cli, backend: string): Promise<void> {
   log("");
   log(`### handwriting-lines, cnn-bilstm-ctc`);
   log("");
-  log(`backend ${backend}; task params ${JSON.stringify(taskParams)} (defaults otherwise); model ${JSON.stringify(trainer.hyperparameters)}; ` +
-    `${trainer.parameterCount} parameters; batch ${batchSize}; Adam 1e-3, clipNorm ${clipNorm}; seed ${seed}; ` +
-    `${step} steps (${step * batchSize} lines)${stoppedEarly ? `, stopped by the ${maxMinutes}-minute cap` : ""}; ` +
-    `wall ${minutes(totalMs)}, of which optimiser steps ${minutes(trainMs)} (${fmt(trainMs / step, 0)} ms/step).`);
-  log(`CER = FSDL per-sample CER (edits / max(len(pred), len(target)), averaged over lines); corpus CER = total edits / total target characters; greedy decoding.`);
+  log(
+    `backend ${backend}; task params ${JSON.stringify(taskParams)} (defaults otherwise); model ${JSON.stringify(trainer.hyperparameters)}; ` +
+      `${trainer.parameterCount} parameters; batch ${batchSize}; Adam 1e-3, clipNorm ${clipNorm}; seed ${seed}; ` +
+      `${step} steps (${step * batchSize} lines)${stoppedEarly ? `, stopped by the ${maxMinutes}-minute cap` : ""}; ` +
+      `wall ${minutes(totalMs)}, of which optimiser steps ${minutes(trainMs)} (${fmt(trainMs / step, 0)} ms/step).`,
+  );
+  log(
+    `CER = FSDL per-sample CER (edits / max(len(pred), len(target)), averaged over lines); corpus CER = total edits / total target characters; greedy decoding.`,
+  );
   log("");
-  log(`| step | wall | mean train loss since last row | val loss | val CER | val corpus CER | val exact-line accuracy |`);
+  log(
+    `| step | wall | mean train loss since last row | val loss | val CER | val corpus CER | val exact-line accuracy |`,
+  );
   log("|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
-    log(`| ${r.step} | ${minutes(r.wallMs)} | ${fmt(r.trainLoss, 3)} | ${fmt(r.val.loss, 3)} | ${fmt(r.val.cer)} | ${fmt(r.val.corpusCer)} | ${fmt(r.val.accuracy, 3)} |`);
+    log(
+      `| ${r.step} | ${minutes(r.wallMs)} | ${fmt(r.trainLoss, 3)} | ${fmt(r.val.loss, 3)} | ${fmt(r.val.cer)} | ${fmt(r.val.corpusCer)} | ${fmt(r.val.accuracy, 3)} |`,
+    );
   }
   const last = rows[rows.length - 1] as (typeof rows)[number];
   log("");
   log(`| split (samples) | model CER | model corpus CER | baseline CER | baseline corpus CER | baseline kind |`);
   log("|---|---:|---:|---:|---:|---|");
-  const kind = (b: Record<string, number>): string => (b.cer === b.emptyCer ? "empty transcription" : "most frequent char repeated");
+  const kind = (b: Record<string, number>): string =>
+    b.cer === b.emptyCer ? "empty transcription" : "most frequent char repeated";
   const row = (name: SplitName, n: number, s: CerScores, b: Record<string, number>): string =>
     `| ${name} (${n} lines, baseline on whole split) | ${fmt(s.cer)} | ${fmt(s.corpusCer)} | ${fmt(b.cer as number)} | ${fmt(b.corpusCer as number)} | ${kind(b)} |`;
   log(row("validation", valBatches.length * evalBatch, last.val, valBaseline));

@@ -34,12 +34,26 @@ function config(training: Partial<ResolvedRunConfig["training"]>, units = 32): R
 
 async function launch(db: Db, queue: TrainingQueue, c: ResolvedRunConfig): Promise<string> {
   const project = await new ProjectRepository(db).ensureProject();
-  const run = await new RunRepository(db).createRun({ projectId: project.id, name: "bench", config: c, priority: 0, queueName: "default" });
-  await queue.enqueue("run.train", { runId: run.id, config: c }, { jobId: run.id, attempts: c.training.maxRestarts + 2 });
+  const run = await new RunRepository(db).createRun({
+    projectId: project.id,
+    name: "bench",
+    config: c,
+    priority: 0,
+    queueName: "default",
+  });
+  await queue.enqueue(
+    "run.train",
+    { runId: run.id, config: c },
+    { jobId: run.id, attempts: c.training.maxRestarts + 2 },
+  );
   return run.id;
 }
 
-async function until<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 180_000, everyMs = 10): Promise<T> {
+async function until<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 180_000,
+  everyMs = 10,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe().catch(() => null);
@@ -50,7 +64,9 @@ async function until<T>(probe: () => Promise<T | null | undefined | false>, time
 }
 
 const lastStep = (db: Db, runId: string) =>
-  db.metricPoint.findFirst({ where: { runId, key: "loss" }, orderBy: { step: "desc" }, select: { step: true } }).then((p) => p?.step ?? 0);
+  db.metricPoint
+    .findFirst({ where: { runId, key: "loss" }, orderBy: { step: "desc" }, select: { step: true } })
+    .then((p) => p?.step ?? 0);
 const statusOf = (db: Db, runId: string) => new RunRepository(db).getStatus(runId).then((s) => s?.status);
 
 async function main(): Promise<void> {
@@ -61,7 +77,14 @@ async function main(): Promise<void> {
   const rows: string[] = [];
 
   // Cancel latency and training-process kill, with one in-process worker.
-  const worker = await createWorker({ prisma: db.prisma, redisUrl: REDIS_URL, queues: ["default"], prefix, backend: "wasm", log: () => undefined });
+  const worker = await createWorker({
+    prisma: db.prisma,
+    redisUrl: REDIS_URL,
+    queues: ["default"],
+    prefix,
+    backend: "wasm",
+    log: () => undefined,
+  });
   const cancels: number[] = [];
   for (let i = 0; i < 10; i++) {
     const id = await launch(db.prisma, queue, config({ steps: 1_000_000 }));
@@ -71,7 +94,9 @@ async function main(): Promise<void> {
     await until(async () => (await statusOf(db.prisma, id)) === "CANCELLED", 10_000, 5);
     cancels.push(performance.now() - t0);
   }
-  rows.push(`| cancel a running run -> CANCELLED (n=10) | median ${median(cancels).toFixed(0)} ms, max ${max(cancels).toFixed(0)} ms | the 2 s the issue allows | ${(2000 / max(cancels)).toFixed(1)}x inside it |`);
+  rows.push(
+    `| cancel a running run -> CANCELLED (n=10) | median ${median(cancels).toFixed(0)} ms, max ${max(cancels).toFixed(0)} ms | the 2 s the issue allows | ${(2000 / max(cancels)).toFixed(1)}x inside it |`,
+  );
 
   const childKills: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -101,14 +126,18 @@ async function main(): Promise<void> {
     without.push(await timed(1_000_000));
     withCk.push(await timed(10));
   }
-  const ckPoints = await db.prisma.metricPoint.findMany({ where: { key: { in: ["system/checkpoint_ms", "system/step_ms"] } }, select: { key: true, value: true } });
+  const ckPoints = await db.prisma.metricPoint.findMany({
+    where: { key: { in: ["system/checkpoint_ms", "system/step_ms"] } },
+    select: { key: true, value: true },
+  });
   const saveMs = ckPoints.filter((p) => p.key === "system/checkpoint_ms").map((p) => p.value);
   const stepMs = ckPoints.filter((p) => p.key === "system/step_ms" && p.value > 0).map((p) => p.value);
   await worker.close();
 
   // Whole worker process killed: a second worker takes over after the lock expires.
   const env = { ...process.env, DATABASE_URL: db.url, REDIS_URL, SEQLAB_QUEUE_PREFIX: prefix, SEQLAB_BACKEND: "wasm" };
-  const spawnWorker = () => spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], { cwd: ROOT, env, stdio: "ignore" });
+  const spawnWorker = () =>
+    spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], { cwd: ROOT, env, stdio: "ignore" });
   const workerKills: number[] = [];
   for (let i = 0; i < 2; i++) {
     const a = spawnWorker();
@@ -127,23 +156,39 @@ async function main(): Promise<void> {
     await until(async () => (await statusOf(db.prisma, id)) === "CANCELLED");
     b.kill("SIGKILL");
   }
-  rows.push(`| kill -9 of the training process -> training continues (n=3) | median ${(median(childKills) / 1000).toFixed(2)} s, max ${(max(childKills) / 1000).toFixed(2)} s | - | - |`);
-  rows.push(`| kill -9 of the worker process -> another worker continues (n=2) | median ${(median(workerKills) / 1000).toFixed(1)} s, max ${(max(workerKills) / 1000).toFixed(1)} s | BullMQ defaults (30 s lock, 30 s stalled check): up to 60 s before the job is even re-queued | - |`);
+  rows.push(
+    `| kill -9 of the training process -> training continues (n=3) | median ${(median(childKills) / 1000).toFixed(2)} s, max ${(max(childKills) / 1000).toFixed(2)} s | - | - |`,
+  );
+  rows.push(
+    `| kill -9 of the worker process -> another worker continues (n=2) | median ${(median(workerKills) / 1000).toFixed(1)} s, max ${(max(workerKills) / 1000).toFixed(1)} s | BullMQ defaults (30 s lock, 30 s stalled check): up to 60 s before the job is even re-queued | - |`,
+  );
   const overhead = (median(withCk) - median(without)) / median(without);
-  rows.push(`| checkpoint overhead, LSTM(64) on wasm, every 10 steps vs none (n=3 each) | run ${(median(withCk) / 1000).toFixed(2)} s vs ${(median(without) / 1000).toFixed(2)} s: ${(100 * overhead).toFixed(1)}% | save ${median(saveMs).toFixed(1)} ms per checkpoint vs ${median(stepMs).toFixed(1)} ms per step | ${((100 * median(saveMs)) / (10 * median(stepMs))).toFixed(1)}% of 10 steps' time |`);
+  rows.push(
+    `| checkpoint overhead, LSTM(64) on wasm, every 10 steps vs none (n=3 each) | run ${(median(withCk) / 1000).toFixed(2)} s vs ${(median(without) / 1000).toFixed(2)} s: ${(100 * overhead).toFixed(1)}% | save ${median(saveMs).toFixed(1)} ms per checkpoint vs ${median(stepMs).toFixed(1)} ms per step | ${((100 * median(saveMs)) / (10 * median(stepMs))).toFixed(1)}% of 10 steps' time |`,
+  );
 
   // Metric persistence throughput: the worker's batching writer vs one INSERT per point.
   const project = await new ProjectRepository(db.prisma).ensureProject();
   const runs = new RunRepository(db.prisma);
   const mkRun = async () =>
-    (await runs.createRun({ projectId: project.id, name: "m", config: config({ steps: 1 }), priority: 0, queueName: "default" })).id;
+    (
+      await runs.createRun({
+        projectId: project.id,
+        name: "m",
+        config: config({ steps: 1 }),
+        priority: 0,
+        queueName: "default",
+      })
+    ).id;
   const redis = createRedisConnection(REDIS_URL);
   const batchRun = await mkRun();
   const writer = new MetricWriter({ runId: batchRun, metrics: new MetricRepository(db.prisma), redis });
   const n = 50_000;
   let t0 = performance.now();
   for (let step = 1; step <= n / 10; step++) {
-    writer.record(Array.from({ length: 10 }, (_, k) => ({ key: `m${k}`, step, value: step * k, wallTime: Date.now() })));
+    writer.record(
+      Array.from({ length: 10 }, (_, k) => ({ key: `m${k}`, step, value: step * k, wallTime: Date.now() })),
+    );
     if (step % 500 === 0) await new Promise((r) => setImmediate(r));
   }
   await writer.close();
@@ -152,9 +197,12 @@ async function main(): Promise<void> {
   const metrics = new MetricRepository(db.prisma);
   const m = 2_000;
   t0 = performance.now();
-  for (let step = 1; step <= m; step++) await metrics.insertPoints(singleRun, [{ key: "m", step, value: step, wallTime: Date.now() }]);
+  for (let step = 1; step <= m; step++)
+    await metrics.insertPoints(singleRun, [{ key: "m", step, value: step, wallTime: Date.now() }]);
   const singleRate = m / ((performance.now() - t0) / 1000);
-  rows.push(`| metric points persisted per second by one worker (${n} points, 10 keys) | ${batchedRate.toFixed(0)}/s | one INSERT per point: ${singleRate.toFixed(0)}/s | ${(batchedRate / singleRate).toFixed(1)}x |`);
+  rows.push(
+    `| metric points persisted per second by one worker (${n} points, 10 keys) | ${batchedRate.toFixed(0)}/s | one INSERT per point: ${singleRate.toFixed(0)}/s | ${(batchedRate / singleRate).toFixed(1)}x |`,
+  );
   redis.disconnect();
 
   console.log("\n## Worker resilience (same machine, same run)\n");

@@ -50,7 +50,8 @@ export function hasCommand(command) {
 /** Runs a command to completion with inherited output; throws on a non-zero exit. */
 export function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: "inherit", cwd: root, ...options });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}`);
 }
 
 /** Starts a long-running child whose output is prefixed with its name. */
@@ -82,8 +83,18 @@ export async function startPrivateRedis(dir, { appendOnly = true } = {}) {
   }
   const port = await freePort();
   const child = startChild("redis", "redis-server", [
-    "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "",
-    "--appendonly", appendOnly ? "yes" : "no", "--logfile", "",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--appendonly",
+    appendOnly ? "yes" : "no",
+    "--logfile",
+    "",
   ]);
   await waitForPort("127.0.0.1", port, 10_000, "redis-server");
   return { url: `redis://127.0.0.1:${port}`, child };
@@ -92,7 +103,13 @@ export async function startPrivateRedis(dir, { appendOnly = true } = {}) {
 /** Starts the embedded PostgreSQL (PGlite over the wire protocol) with its data under `dir`; migrations applied. */
 export async function startEmbeddedPostgres(dir) {
   const port = await freePort();
-  const child = startChild("postgres", process.execPath, ["--import", "tsx", "packages/db/scripts/embedded-postgres.ts", dir, String(port)]);
+  const child = startChild("postgres", process.execPath, [
+    "--import",
+    "tsx",
+    "packages/db/scripts/embedded-postgres.ts",
+    dir,
+    String(port),
+  ]);
   await waitForPort("127.0.0.1", port, 120_000, "embedded PostgreSQL");
   return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, child };
 }

@@ -26,7 +26,9 @@ async function main() {
   env.TEST_DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/test";
   const pg = hostPort(env.TEST_DATABASE_URL, 5432);
   if (!(await canConnect(pg.host, pg.port))) {
-    console.warn(`\n!!! PostgreSQL is not reachable at ${pg.host}:${pg.port}: running the tests against the embedded PostgreSQL (PGlite) instead.\n`);
+    console.warn(
+      `\n!!! PostgreSQL is not reachable at ${pg.host}:${pg.port}: running the tests against the embedded PostgreSQL (PGlite) instead.\n`,
+    );
     const dir = fs.mkdtempSync(path.join(tmp, "pg-"));
     const embedded = await startEmbeddedPostgres(dir);
     children.push(embedded.child);
@@ -36,7 +38,9 @@ async function main() {
   env.TEST_REDIS_URL ??= env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const rd = hostPort(env.TEST_REDIS_URL, 6379);
   if (!(await canConnect(rd.host, rd.port))) {
-    console.warn(`\n!!! Redis is not reachable at ${rd.host}:${rd.port}: starting a private redis-server for the tests.\n`);
+    console.warn(
+      `\n!!! Redis is not reachable at ${rd.host}:${rd.port}: starting a private redis-server for the tests.\n`,
+    );
     const dir = fs.mkdtempSync(path.join(tmp, "redis-"));
     const redis = await startPrivateRedis(dir, { appendOnly: false });
     children.push(redis.child);
@@ -47,9 +51,14 @@ async function main() {
   if (!fs.existsSync(env.CHROMIUM_PATH)) {
     if (process.getuid?.() === 0 && hasCommand("apt-get")) {
       console.warn("Chromium is missing: installing Debian's chromium for the browser test");
-      run("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null"]);
+      run("sh", [
+        "-c",
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null",
+      ]);
     } else {
-      console.error(`Chromium is missing at ${env.CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`);
+      console.error(
+        `Chromium is missing at ${env.CHROMIUM_PATH}: install it (apt-get install -y chromium) or set CHROMIUM_PATH`,
+      );
       process.exit(1);
     }
   }
@@ -59,7 +68,11 @@ async function main() {
 
   const results = path.join(tmp, "jest-results.json");
   fs.rmSync(results, { force: true });
-  const jest = spawnSync("npx", ["jest", "--json", `--outputFile=${results}`, "--maxWorkers=2", "--forceExit", ...process.argv.slice(2)], { stdio: "inherit", cwd: root, env });
+  const jest = spawnSync(
+    "npx",
+    ["jest", "--json", `--outputFile=${results}`, "--maxWorkers=2", "--forceExit", ...process.argv.slice(2)],
+    { stdio: "inherit", cwd: root, env },
+  );
   let passed = 0;
   let failed = 0;
   let skipped = 0;

@@ -47,13 +47,15 @@ function walk(dir) {
 }
 
 // 1. YAML syntax
-for (const file of walk(".").filter((f) => /\.ya?ml$/.test(f))) check(`YAML parses: ${file}`, () => loadAll(read(file)));
+for (const file of walk(".").filter((f) => /\.ya?ml$/.test(f)))
+  check(`YAML parses: ${file}`, () => loadAll(read(file)));
 
 // 2. Compose
 const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 function interpolate(value, env) {
   if (Array.isArray(value)) return value.map((v) => interpolate(v, env));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env)]));
   if (typeof value !== "string") return value;
   return value.replace(VAR, (_, braced, fallback, bare) => {
     const name = braced ?? bare;
@@ -66,7 +68,14 @@ const loadCompose = (file, env) => interpolate(load(read(file)), env);
 /** Compose's merge: maps key by key, sequences appended, scalars replaced. */
 function merge(base, over) {
   if (Array.isArray(base) && Array.isArray(over)) return [...base, ...over];
-  if (base && over && typeof base === "object" && typeof over === "object" && !Array.isArray(base) && !Array.isArray(over)) {
+  if (
+    base &&
+    over &&
+    typeof base === "object" &&
+    typeof over === "object" &&
+    !Array.isArray(base) &&
+    !Array.isArray(over)
+  ) {
     const out = structuredClone(base);
     for (const [k, v] of Object.entries(over)) out[k] = k in base ? merge(base[k], v) : structuredClone(v);
     return out;
@@ -87,32 +96,42 @@ function project(files, env) {
     }
     model = merge(model, doc);
   }
-  for (const svc of Object.values(model.services)) if (svc.deploy?.replicas !== undefined) svc.deploy.replicas = Number(svc.deploy.replicas);
+  for (const svc of Object.values(model.services))
+    if (svc.deploy?.replicas !== undefined) svc.deploy.replicas = Number(svc.deploy.replicas);
   return model;
 }
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
 const composeSchema = ajv.compile(JSON.parse(read("validate/compose-spec.json")));
 function validCompose(model, profiles) {
   if (!composeSchema(model)) throw new Error(ajv.errorsText(composeSchema.errors));
-  const active = Object.keys(model.services).filter((n) => !model.services[n].profiles || model.services[n].profiles.some((p) => profiles.includes(p)));
+  const active = Object.keys(model.services).filter(
+    (n) => !model.services[n].profiles || model.services[n].profiles.some((p) => profiles.includes(p)),
+  );
   for (const name of active) {
     const svc = model.services[name];
-    for (const dep of Object.keys(svc.depends_on ?? {})) assert(active.includes(dep), `${name} depends on ${dep}, not active`);
+    for (const dep of Object.keys(svc.depends_on ?? {}))
+      assert(active.includes(dep), `${name} depends on ${dep}, not active`);
     for (const v of svc.volumes ?? []) {
       const source = typeof v === "string" ? v.split(":")[0] : v.source;
       assert(/^[./]/.test(source) || source in (model.volumes ?? {}), `${name}: volume ${source} not declared`);
     }
-    if (svc.build) assert(fs.existsSync(path.join(infra, svc.build.context, svc.build.dockerfile)), `${name}: Dockerfile missing`);
+    if (svc.build)
+      assert(fs.existsSync(path.join(infra, svc.build.context, svc.build.dockerfile)), `${name}: Dockerfile missing`);
     const backend = svc.environment?.SEQLAB_BACKEND;
     assert([undefined, null, "tensorflow", "wasm", "cpu"].includes(backend), `${name}: SEQLAB_BACKEND ${backend}`);
   }
   return active;
 }
-check("compose.yaml loads with no variable set and matches the compose schema", () => validCompose(project(["compose.yaml"], {}), []));
+check("compose.yaml loads with no variable set and matches the compose schema", () =>
+  validCompose(project(["compose.yaml"], {}), []),
+);
 check("`up redis` needs nothing else: no build, no depends_on, no profile, loopback port", () => {
   const redis = project(["compose.yaml"], {}).services.redis;
   assert(!redis.build && !redis.depends_on && !redis.profiles, "redis has a build, dependency or profile");
-  assert(redis.ports.some((p) => p.startsWith("127.0.0.1:6379:")), "redis not on 127.0.0.1:6379");
+  assert(
+    redis.ports.some((p) => p.startsWith("127.0.0.1:6379:")),
+    "redis not on 127.0.0.1:6379",
+  );
 });
 check("web and workers wait for migrate to succeed and Redis to be healthy", () => {
   const { services } = project(["compose.yaml"], {});
@@ -138,7 +157,12 @@ check("compose.multi-gpu.yaml: one worker per GPU, each with its own CUDA_VISIBL
     const svc = model.services[i === 0 ? "worker-gpu" : `worker-gpu-${i}`];
     assert(svc.environment.CUDA_VISIBLE_DEVICES === String(i), `GPU ${i}: ${svc.environment.CUDA_VISIBLE_DEVICES}`);
     assert(svc.deploy.resources.reservations.devices.length === 1, `GPU ${i}: one reservation`);
-    assert(svc.profiles.includes("gpu") && svc.stop_grace_period === "120s" && svc.environment.SEQLAB_BACKEND === "tensorflow", `GPU ${i}: inherited settings`);
+    assert(
+      svc.profiles.includes("gpu") &&
+        svc.stop_grace_period === "120s" &&
+        svc.environment.SEQLAB_BACKEND === "tensorflow",
+      `GPU ${i}: inherited settings`,
+    );
   }
 });
 
@@ -151,7 +175,12 @@ try {
   console.log("skip kubectl kustomize (kubectl not installed): validating the kustomization's files directly");
 }
 const objects = [
-  ...loadAll(rendered ?? load(read("k8s/kustomization.yaml")).resources.map((f) => read(`k8s/${f}`)).join("\n---\n")),
+  ...loadAll(
+    rendered ??
+      load(read("k8s/kustomization.yaml"))
+        .resources.map((f) => read(`k8s/${f}`))
+        .join("\n---\n"),
+  ),
   ...loadAll(read("k8s/secret.example.yaml")),
   ...loadAll(read("k8s/optional/keda-worker-gpu.yaml")),
 ].filter(Boolean);
@@ -162,32 +191,52 @@ const services = objects.filter((o) => o.kind === "Service");
 for (const o of objects.filter((o) => o.spec?.template)) {
   check(`k8s references resolve: ${o.kind}/${o.metadata.name}`, () => {
     const pod = o.spec.template;
-    for (const [k, v] of Object.entries(o.spec.selector?.matchLabels ?? {})) assert(pod.metadata.labels?.[k] === v, `selector ${k}=${v} not on the pod`);
+    for (const [k, v] of Object.entries(o.spec.selector?.matchLabels ?? {}))
+      assert(pod.metadata.labels?.[k] === v, `selector ${k}=${v} not on the pod`);
     for (const c of pod.spec.containers) {
       const ports = new Set((c.ports ?? []).map((p) => p.name));
       for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
         const port = c[probe]?.httpGet?.port ?? c[probe]?.tcpSocket?.port;
         if (typeof port === "string") assert(ports.has(port), `${probe} port ${port} undefined`);
       }
-      for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) assert(secretKeys.has(e.valueFrom.secretKeyRef.key), `secret key ${e.valueFrom.secretKeyRef.key}`);
-      for (const e of c.envFrom ?? []) if (e.configMapRef) assert(configMaps.has(e.configMapRef.name), `ConfigMap ${e.configMapRef.name}`);
+      for (const e of c.env ?? [])
+        if (e.valueFrom?.secretKeyRef)
+          assert(secretKeys.has(e.valueFrom.secretKeyRef.key), `secret key ${e.valueFrom.secretKeyRef.key}`);
+      for (const e of c.envFrom ?? [])
+        if (e.configMapRef) assert(configMaps.has(e.configMapRef.name), `ConfigMap ${e.configMapRef.name}`);
       for (const m of c.volumeMounts ?? []) {
-        const declared = (pod.spec.volumes ?? []).some((v) => v.name === m.name) || (o.spec.volumeClaimTemplates ?? []).some((v) => v.metadata.name === m.name);
+        const declared =
+          (pod.spec.volumes ?? []).some((v) => v.name === m.name) ||
+          (o.spec.volumeClaimTemplates ?? []).some((v) => v.metadata.name === m.name);
         assert(declared, `volume ${m.name} undeclared`);
       }
     }
-    if (o.kind === "StatefulSet") assert(services.some((s) => s.metadata.name === o.spec.serviceName), `no Service ${o.spec.serviceName}`);
+    if (o.kind === "StatefulSet")
+      assert(
+        services.some((s) => s.metadata.name === o.spec.serviceName),
+        `no Service ${o.spec.serviceName}`,
+      );
   });
 }
 check("k8s Services select a pod with the target port; Secret URLs name Services", () => {
   for (const s of services) {
-    const target = objects.find((o) => o.spec?.template && Object.entries(s.spec.selector).every(([k, v]) => o.spec.template.metadata.labels?.[k] === v));
+    const target = objects.find(
+      (o) =>
+        o.spec?.template &&
+        Object.entries(s.spec.selector).every(([k, v]) => o.spec.template.metadata.labels?.[k] === v),
+    );
     assert(target, `Service ${s.metadata.name} selects nothing`);
     const ports = new Set(target.spec.template.spec.containers.flatMap((c) => (c.ports ?? []).map((p) => p.name)));
-    for (const p of s.spec.ports) if (typeof p.targetPort === "string") assert(ports.has(p.targetPort), `${s.metadata.name}: targetPort ${p.targetPort}`);
+    for (const p of s.spec.ports)
+      if (typeof p.targetPort === "string")
+        assert(ports.has(p.targetPort), `${s.metadata.name}: targetPort ${p.targetPort}`);
   }
   const secret = objects.find((o) => o.kind === "Secret").stringData;
-  for (const key of ["DATABASE_URL", "REDIS_URL"]) assert(services.some((s) => s.metadata.name === new URL(secret[key]).hostname), `${key} host`);
+  for (const key of ["DATABASE_URL", "REDIS_URL"])
+    assert(
+      services.some((s) => s.metadata.name === new URL(secret[key]).hostname),
+      `${key} host`,
+    );
 });
 check("workers' grace period outlasts the worker's own 60 s shutdown bound", () => {
   for (const o of objects.filter((o) => o.kind === "Deployment" && o.metadata.name.startsWith("seqlab-worker"))) {

@@ -7,7 +7,9 @@ module.exports = {
   // --experimental-vm-modules: also run .cjs/.mjs through SWC, which turns import() into require().
   transform: { "^.+\\.[cm]?[tj]sx?$": preset.transform["^.+\\.(t|j)sx?$"] },
   // The wasm schema engine's glue (schema_engine_bg.js) is ESM only, like PGlite: transform it too.
-  transformIgnorePatterns: ["/node_modules/(?!(@seqlab|@electric-sql|pglite-prisma-adapter|@prisma/schema-engine-wasm)/)"],
+  transformIgnorePatterns: [
+    "/node_modules/(?!(@seqlab|@electric-sql|pglite-prisma-adapter|@prisma/schema-engine-wasm)/)",
+  ],
   // Tests replay migrations through the wasm engine and start PGlite (seconds each on a loaded 2-core box).
   testTimeout: 120_000,
 };

@@ -18,7 +18,9 @@ export function env(): WebEnv {
   if (!cached) {
     const result = WebEnv.safeParse(process.env);
     if (!result.success) {
-      throw new Error(`seqlab web: invalid environment: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      throw new Error(
+        `seqlab web: invalid environment: ${result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     }
     cached = result.data;
   }

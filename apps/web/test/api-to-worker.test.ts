@@ -35,7 +35,14 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
     process.env.REDIS_URL = REDIS_URL;
     process.env.SEQLAB_QUEUE_PREFIX = prefix;
     routes = await import("../src/app/api/runs/route");
-    worker = await createWorker({ prisma: db.prisma, redisUrl: REDIS_URL, queues: ["default"], prefix, backend: "cpu", log: () => undefined });
+    worker = await createWorker({
+      prisma: db.prisma,
+      redisUrl: REDIS_URL,
+      queues: ["default"],
+      prefix,
+      backend: "cpu",
+      log: () => undefined,
+    });
     runs = new RunRepository(db.prisma);
     subscriber = createRedisConnection(REDIS_URL);
   });
@@ -52,41 +59,52 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
   });
 
   const post = (body: unknown) =>
-    routes.POST(new Request("http://test/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }));
+    routes.POST(
+      new Request("http://test/api/runs", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
 
-  it.each([["rnn"], ["lstm"]])("trains a %s on the adding problem end to end, streaming metrics live", async (model) => {
-    const body = {
-      model,
-      modelHyperparameters: { units: 8 },
-      dataset: "adding",
-      datasetParams: { length: 10 },
-      training: { steps: 30, batchSize: 16, evalEvery: 10, checkpointEvery: 20 },
-      seed: 3,
-    };
-    const response = await post(body);
-    expect(response.status).toBe(201);
-    const { run } = (await response.json()) as { run: { id: string; status: string } };
-    expect(run.status).toBe("QUEUED");
+  it.each([["rnn"], ["lstm"]])(
+    "trains a %s on the adding problem end to end, streaming metrics live",
+    async (model) => {
+      const body = {
+        model,
+        modelHyperparameters: { units: 8 },
+        dataset: "adding",
+        datasetParams: { length: 10 },
+        training: { steps: 30, batchSize: 16, evalEvery: 10, checkpointEvery: 20 },
+        seed: 3,
+      };
+      const response = await post(body);
+      expect(response.status).toBe(201);
+      const { run } = (await response.json()) as { run: { id: string; status: string } };
+      expect(run.status).toBe("QUEUED");
 
-    const live: RunStreamEvent[] = [];
-    const stop = await subscribeRunEvents(subscriber, run.id, (e) => live.push(e));
-    const detail = await waitForRun(runs, run.id);
-    await stop();
+      const live: RunStreamEvent[] = [];
+      const stop = await subscribeRunEvents(subscriber, run.id, (e) => live.push(e));
+      const detail = await waitForRun(runs, run.id);
+      await stop();
 
-    expect(detail).toMatchObject({ status: "SUCCEEDED", attempt: 1, lastStep: 30, errorReason: null });
-    expect(detail!.finalLoss).toEqual(expect.any(Number));
-    const metrics = new MetricRepository(db.prisma);
-    const loss = (await metrics.listPoints(run.id, { keys: ["loss"] })).map((p) => p.step);
-    expect(loss).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
-    expect((await metrics.listPoints(run.id, { keys: ["val/loss"] })).map((p) => p.step)).toEqual([10, 20, 30]);
-    expect(await metrics.countPoints(run.id, "train/accuracy")).toBe(30);
-    expect(detail!.artifacts.filter((a) => a.kind === "checkpoint").map((a) => a.step)).toEqual([20, 30]);
-    expect(detail!.backend).toBe("cpu");
-    // Live viewers saw the points as they were recorded, and the final status.
-    const liveLossSteps = live.flatMap((e) => (e.type === "metrics" ? e.points.filter((p) => p.key === "loss").map((p) => p.step) : []));
-    expect(liveLossSteps.length).toBeGreaterThanOrEqual(25);
-    expect(live.some((e) => e.type === "status" && e.status === "SUCCEEDED")).toBe(true);
-  });
+      expect(detail).toMatchObject({ status: "SUCCEEDED", attempt: 1, lastStep: 30, errorReason: null });
+      expect(detail!.finalLoss).toEqual(expect.any(Number));
+      const metrics = new MetricRepository(db.prisma);
+      const loss = (await metrics.listPoints(run.id, { keys: ["loss"] })).map((p) => p.step);
+      expect(loss).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect((await metrics.listPoints(run.id, { keys: ["val/loss"] })).map((p) => p.step)).toEqual([10, 20, 30]);
+      expect(await metrics.countPoints(run.id, "train/accuracy")).toBe(30);
+      expect(detail!.artifacts.filter((a) => a.kind === "checkpoint").map((a) => a.step)).toEqual([20, 30]);
+      expect(detail!.backend).toBe("cpu");
+      // Live viewers saw the points as they were recorded, and the final status.
+      const liveLossSteps = live.flatMap((e) =>
+        e.type === "metrics" ? e.points.filter((p) => p.key === "loss").map((p) => p.step) : [],
+      );
+      expect(liveLossSteps.length).toBeGreaterThanOrEqual(25);
+      expect(live.some((e) => e.type === "status" && e.status === "SUCCEEDED")).toBe(true);
+    },
+  );
 
   it("rejects a bad body with 400 listing each bad field, and writes and queues nothing", async () => {
     const before = await db.prisma.run.count();
@@ -100,7 +118,12 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
     expect(response.status).toBe(400);
     const json = (await response.json()) as { issues: { path: string; message: string }[] };
     expect(json.issues.map((i) => i.path)).toEqual(["training.steps"]);
-    const second = await post({ model: "lstm", modelHyperparameters: { units: -4 }, dataset: "adding", datasetParams: { length: 1 } });
+    const second = await post({
+      model: "lstm",
+      modelHyperparameters: { units: -4 },
+      dataset: "adding",
+      datasetParams: { length: 1 },
+    });
     expect(second.status).toBe(400);
     const paths = ((await second.json()) as { issues: { path: string }[] }).issues.map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(["modelHyperparameters.units", "datasetParams.length"]));
@@ -108,7 +131,12 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
     const misfit = await post({ model: "seq2seq-attention", dataset: "adding" });
     expect(misfit.status).toBe(400);
     expect(((await misfit.json()) as { issues: { path: string; message: string }[] }).issues).toEqual([
-      { path: "model", message: expect.stringMatching(/^model "seq2seq-attention" \(heads: .*\) does not fit dataset "adding" \(heads: regression\)$/) },
+      {
+        path: "model",
+        message: expect.stringMatching(
+          /^model "seq2seq-attention" \(heads: .*\) does not fit dataset "adding" \(heads: regression\)$/,
+        ),
+      },
     ]);
     const notJson = await routes.POST(new Request("http://test/api/runs", { method: "POST", body: "{nope" }));
     expect(notJson.status).toBe(400);
@@ -122,8 +150,21 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
     const { services } = await import("../src/server/services");
     const s = services();
     const project = await s.projects.ensureProject();
-    const good = { model: "rnn", modelHyperparameters: {}, dataset: "adding", datasetParams: {}, training: { steps: 1 }, seed: 1 };
-    const created = await runs.createRun({ projectId: project.id, name: "bad-payload", config: { ...good, training: (await import("@seqlab/contracts")).TrainingSettings.parse({ steps: 1 }) }, priority: 0, queueName: "default" });
+    const good = {
+      model: "rnn",
+      modelHyperparameters: {},
+      dataset: "adding",
+      datasetParams: {},
+      training: { steps: 1 },
+      seed: 1,
+    };
+    const created = await runs.createRun({
+      projectId: project.id,
+      name: "bad-payload",
+      config: { ...good, training: (await import("@seqlab/contracts")).TrainingSettings.parse({ steps: 1 }) },
+      priority: 0,
+      queueName: "default",
+    });
     const queue = new TrainingQueue({ connection: s.redis, queue: "default", prefix });
     // A payload from a foreign or outdated producer: steps is a string.
     await queue.queue.add("run.train", { runId: created.id, config: { ...good, training: { steps: "ten" } } });

@@ -26,7 +26,13 @@ function freePort(): Promise<number> {
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
@@ -53,22 +59,44 @@ describe("dashboard in real Chromium", () => {
 
   beforeAll(async () => {
     if (!existsSync(path.join(WEB_DIR, ".next/BUILD_ID"))) {
-      throw new Error("apps/web has no production build: run `./seqlab test` (it builds first) or `npx turbo run build --filter=@seqlab/web`");
+      throw new Error(
+        "apps/web has no production build: run `./seqlab test` (it builds first) or `npx turbo run build --filter=@seqlab/web`",
+      );
     }
     db = await createTestDatabase();
     const prefix = `e2e-${randomUUID()}`;
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    web = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-      cwd: WEB_DIR,
-      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, SEQLAB_QUEUE_PREFIX: prefix, NODE_ENV: "production" },
-      stdio: ["ignore", "inherit", "inherit"],
+    web = spawn(
+      process.execPath,
+      [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+      {
+        cwd: WEB_DIR,
+        env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, SEQLAB_QUEUE_PREFIX: prefix, NODE_ENV: "production" },
+        stdio: ["ignore", "inherit", "inherit"],
+      },
+    );
+    worker = await createWorker({
+      prisma: db.prisma,
+      redisUrl: REDIS_URL,
+      queues: ["default"],
+      prefix,
+      backend: "wasm",
+      log: () => undefined,
     });
-    worker = await createWorker({ prisma: db.prisma, redisUrl: REDIS_URL, queues: ["default"], prefix, backend: "wasm", log: () => undefined });
     await waitForHttp(`${baseUrl}/api/health`, 60_000);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   });
 

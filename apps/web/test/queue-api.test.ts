@@ -26,7 +26,9 @@ describe("queue positions, priorities and cancel through the HTTP API (no worker
     const { services } = await import("../src/server/services");
     const s = services();
     const { TrainingQueue } = await import("@seqlab/queue");
-    await new TrainingQueue({ connection: s.redis, queue, prefix: process.env.SEQLAB_QUEUE_PREFIX }).queue.obliterate({ force: true });
+    await new TrainingQueue({ connection: s.redis, queue, prefix: process.env.SEQLAB_QUEUE_PREFIX }).queue.obliterate({
+      force: true,
+    });
     s.redis.disconnect();
     await s.prisma.$disconnect();
     await db.drop();
@@ -34,13 +36,24 @@ describe("queue positions, priorities and cancel through the HTTP API (no worker
 
   const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
   const launch = async (name: string, priority: number) => {
-    const res = await runsRoute.POST(new Request("http://t/api/runs", { method: "POST", body: JSON.stringify({ name, model: "rnn", dataset: "adding", priority, queue }) }));
+    const res = await runsRoute.POST(
+      new Request("http://t/api/runs", {
+        method: "POST",
+        body: JSON.stringify({ name, model: "rnn", dataset: "adding", priority, queue }),
+      }),
+    );
     expect(res.status).toBe(201);
     return ((await res.json()) as { run: { id: string } }).run.id;
   };
-  const position = async (id: string) => ((await (await runRoute.GET(new Request("http://t"), ctx(id))).json()) as { run: { queuePosition: number | null } }).run.queuePosition;
+  const position = async (id: string) =>
+    ((await (await runRoute.GET(new Request("http://t"), ctx(id))).json()) as { run: { queuePosition: number | null } })
+      .run.queuePosition;
   const order = async () =>
-    ((await (await queueRoute.GET(new Request("http://t"), { params: Promise.resolve({ queue }) })).json()) as { waiting: { runId: string }[] }).waiting.map((w) => w.runId);
+    (
+      (await (await queueRoute.GET(new Request("http://t"), { params: Promise.resolve({ queue }) })).json()) as {
+        waiting: { runId: string }[];
+      }
+    ).waiting.map((w) => w.runId);
 
   it("orders waiting runs by priority, lets a waiting run's priority change, and cancels a waiting run", async () => {
     const low = await launch("low", -10);
@@ -49,13 +62,17 @@ describe("queue positions, priorities and cancel through the HTTP API (no worker
     expect(await order()).toEqual([high, mid, low]);
     expect(await position(low)).toBe(3);
 
-    const patch = (id: string, body: unknown) => runRoute.PATCH(new Request("http://t", { method: "PATCH", body: JSON.stringify(body) }), ctx(id));
+    const patch = (id: string, body: unknown) =>
+      runRoute.PATCH(new Request("http://t", { method: "PATCH", body: JSON.stringify(body) }), ctx(id));
     expect((await patch(low, { priority: 50 })).status).toBe(200);
     expect(await order()).toEqual([low, high, mid]);
     expect(await position(low)).toBe(1);
     const bad = await patch(low, { priority: 500, colour: "red" });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(["(root)", "priority"]);
+    expect(((await bad.json()) as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual([
+      "(root)",
+      "priority",
+    ]);
     expect((await patch("missing", { priority: 1 })).status).toBe(404);
 
     expect((await cancelRoute.POST(new Request("http://t", { method: "POST" }), ctx(high))).status).toBe(202);

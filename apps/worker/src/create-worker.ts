@@ -2,7 +2,14 @@ import { hostname, cpus, totalmem } from "node:os";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { WaitingError, type Worker as BullWorker } from "bullmq";
-import { ArtifactRepository, EventRepository, MetricRepository, RunRepository, WorkerRepository, type Db } from "@seqlab/db";
+import {
+  ArtifactRepository,
+  EventRepository,
+  MetricRepository,
+  RunRepository,
+  WorkerRepository,
+  type Db,
+} from "@seqlab/db";
 import { createRedisConnection, createTrainingWorker, publishRunEvent } from "@seqlab/queue";
 import { superviseRun, type SupervisionControl } from "./run-supervisor";
 import { TrainerProcess } from "./trainer-process";
@@ -89,7 +96,10 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
     host: hostname(),
     pid: process.pid,
     backend: backend.backend,
-    device: backend.device === "cpu" || backend.backend !== "tensorflow" ? `${backend.device} (${cpus()[0]?.model ?? "cpu"})` : backend.device,
+    device:
+      backend.device === "cpu" || backend.backend !== "tensorflow"
+        ? `${backend.device} (${cpus()[0]?.model ?? "cpu"})`
+        : backend.device,
     deviceMemory: BigInt(totalmem()),
     concurrency,
     queues: config.queues,
@@ -112,7 +122,19 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
         try {
           const result = await superviseRun(
             payload,
-            { runs, metrics, artifacts, events, redis, workerId: id, backend, takeTrainer, log, fault: config.fault, gpuIndex: config.device },
+            {
+              runs,
+              metrics,
+              artifacts,
+              events,
+              redis,
+              workerId: id,
+              backend,
+              takeTrainer,
+              log,
+              fault: config.fault,
+              gpuIndex: config.device,
+            },
             (control) => {
               active.set(payload.runId, control);
               if (handingOver) control.requestHandover();
@@ -135,7 +157,9 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
         if (runId) {
           await runs.failRun(runId, reason).catch(() => undefined);
           await events.addEvent(runId, { level: "error", message: reason }).catch(() => undefined);
-          await publishRunEvent(redis, { type: "status", runId, status: "FAILED", errorReason: reason }).catch(() => undefined);
+          await publishRunEvent(redis, { type: "status", runId, status: "FAILED", errorReason: reason }).catch(
+            () => undefined,
+          );
         }
       },
     }),

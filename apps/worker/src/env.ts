@@ -7,7 +7,15 @@ export const WorkerEnv = z.object({
   /** Redis URL for BullMQ and live metric pub/sub. */
   REDIS_URL: z.string().url(),
   /** Comma-separated seqlab queues this worker serves, in priority order. */
-  SEQLAB_QUEUES: z.string().default("default").transform((s) => s.split(",").map((q) => q.trim()).filter(Boolean)),
+  SEQLAB_QUEUES: z
+    .string()
+    .default("default")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((q) => q.trim())
+        .filter(Boolean),
+    ),
   /** Force a tfjs backend ("tensorflow", "wasm", "cpu"); chosen automatically when unset. */
   SEQLAB_BACKEND: z.enum(["tensorflow", "wasm", "cpu"]).optional(),
   /** Jobs trained at once by this process. One: a process per GPU or core is faster than sharing one. */
@@ -19,7 +27,10 @@ export const WorkerEnv = z.object({
   /** Heap limit of each training process in MiB; past it the run fails as out of memory and the worker lives on. */
   SEQLAB_TRAINER_MEMORY_MB: z.coerce.number().int().min(256).max(1_048_576).default(4096),
   /** Test-only fault injection: "throw-at-step:N", "nan-at-step:N", "hang-at-step:N" or "oom-at-step:N". Never set it in production. */
-  SEQLAB_TEST_FAULT: z.string().regex(/^(throw|nan|hang|oom)-at-step:\d+$/).optional(),
+  SEQLAB_TEST_FAULT: z
+    .string()
+    .regex(/^(throw|nan|hang|oom)-at-step:\d+$/)
+    .optional(),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
@@ -39,13 +50,18 @@ export function parseWorkerArgs(argv: string[]): { device?: string; queues?: str
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
-    if ((flag === "--device" || flag === "--queues") && value === undefined) throw new Error(`seqlab worker: ${flag} needs a value`);
+    if ((flag === "--device" || flag === "--queues") && value === undefined)
+      throw new Error(`seqlab worker: ${flag} needs a value`);
     if (flag === "--device") {
-      if (!/^\d+(,\d+)*$/.test(value!)) throw new Error(`seqlab worker: --device must be a GPU index such as 0, got "${value}"`);
+      if (!/^\d+(,\d+)*$/.test(value!))
+        throw new Error(`seqlab worker: --device must be a GPU index such as 0, got "${value}"`);
       out.device = value;
       i++;
     } else if (flag === "--queues") {
-      out.queues = value!.split(",").map((q) => q.trim()).filter(Boolean);
+      out.queues = value!
+        .split(",")
+        .map((q) => q.trim())
+        .filter(Boolean);
       i++;
     } else if (flag !== undefined) {
       throw new Error(`seqlab worker: unknown flag ${flag} (known: --device N, --queues a,b)`);

@@ -24,7 +24,13 @@ describe("MetricWriter", () => {
 
   it("writes in batches of at most maxBatch and persists everything on close", async () => {
     const store = new SwitchableStore();
-    const writer = new MetricWriter({ runId: "r", metrics: store as unknown as MetricRepository, redis, maxBatch: 100, flushIntervalMs: 10_000 });
+    const writer = new MetricWriter({
+      runId: "r",
+      metrics: store as unknown as MetricRepository,
+      redis,
+      maxBatch: 100,
+      flushIntervalMs: 10_000,
+    });
     for (let s = 1; s <= 250; s++) writer.record([point(s)]);
     await writer.close();
     expect(store.batches.map((b) => b.length)).toEqual([100, 100, 50]);
@@ -34,7 +40,12 @@ describe("MetricWriter", () => {
 
   it("keeps points while the store is down, refuses persistAll, and writes them once it is back", async () => {
     const store = new SwitchableStore();
-    const writer = new MetricWriter({ runId: "r", metrics: store as unknown as MetricRepository, redis, flushIntervalMs: 10_000 });
+    const writer = new MetricWriter({
+      runId: "r",
+      metrics: store as unknown as MetricRepository,
+      redis,
+      flushIntervalMs: 10_000,
+    });
     store.up = false;
     writer.record([point(1), point(2)]);
     await expect(writer.persistAll()).rejects.toThrow("2 metric points are not persisted yet");
@@ -49,7 +60,11 @@ describe("MetricWriter", () => {
     store.up = false;
     const logged: string[] = [];
     const writer = new MetricWriter({
-      runId: "r", metrics: store as unknown as MetricRepository, redis, maxBuffered: 3, flushIntervalMs: 10_000,
+      runId: "r",
+      metrics: store as unknown as MetricRepository,
+      redis,
+      maxBuffered: 3,
+      flushIntervalMs: 10_000,
       onError: (e) => logged.push(String(e)),
     });
     for (let s = 1; s <= 5; s++) writer.record([point(s)]);

@@ -42,12 +42,17 @@ export class MetricWriter {
   /** Records points: publishes them now and schedules their batched insert. */
   record(points: MetricPoint[]): void {
     if (points.length === 0) return;
-    publishRunEvent(this.options.redis, { type: "metrics", runId: this.options.runId, points }).catch((e) => this.options.onError?.(e));
+    publishRunEvent(this.options.redis, { type: "metrics", runId: this.options.runId, points }).catch((e) =>
+      this.options.onError?.(e),
+    );
     this.buffer.push(...points);
     if (this.buffer.length > this.maxBuffered) {
       const excess = this.buffer.length - this.maxBuffered;
       this.buffer.splice(0, excess);
-      if (this.dropped === 0) this.options.onError?.(new Error(`metric buffer full at its bound of ${this.maxBuffered} points: dropping the oldest`));
+      if (this.dropped === 0)
+        this.options.onError?.(
+          new Error(`metric buffer full at its bound of ${this.maxBuffered} points: dropping the oldest`),
+        );
       this.dropped += excess;
     }
     if (this.buffer.length >= this.maxBatch) void this.flush();

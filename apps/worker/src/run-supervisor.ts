@@ -34,10 +34,7 @@ export interface SupervisorDeps {
 }
 
 /** What the worker does with the job after a supervised attempt. */
-export type SupervisionResult =
-  | { kind: "finished" }
-  | { kind: "crashed"; reason: string }
-  | { kind: "handover" };
+export type SupervisionResult = { kind: "finished" } | { kind: "crashed"; reason: string } | { kind: "handover" };
 
 /** Handle the worker uses to ask a supervised run to hand itself back (graceful shutdown). */
 export interface SupervisionControl {
@@ -71,7 +68,8 @@ export async function superviseRun(
   if (!claim) {
     deps.log(`run ${runId}: nothing to do (finished, cancelled, taken by another attempt, or out of restarts)`);
     const status = await deps.runs.getStatus(runId);
-    if (status?.status === "FAILED") await publishRunEvent(deps.redis, { type: "status", runId, status: "FAILED" }).catch(() => undefined);
+    if (status?.status === "FAILED")
+      await publishRunEvent(deps.redis, { type: "status", runId, status: "FAILED" }).catch(() => undefined);
     return { kind: "finished" };
   }
   const { attempt } = claim;
@@ -79,24 +77,37 @@ export async function superviseRun(
   const event = async (message: string, level: "info" | "warn" | "error" = "info", data?: Record<string, unknown>) => {
     deps.log(`run ${runId}: ${message}`);
     await Promise.all([
-      deps.events.addEvent(runId, { level, message, attempt, data }).catch((e) => deps.log(`run ${runId}: could not store event: ${String(e)}`)),
+      deps.events
+        .addEvent(runId, { level, message, attempt, data })
+        .catch((e) => deps.log(`run ${runId}: could not store event: ${String(e)}`)),
       publishRunEvent(deps.redis, { type: "log", runId, level, message, at: Date.now() }).catch(() => undefined),
     ]);
   };
-  await publishRunEvent(deps.redis, { type: "status", runId, status: "RUNNING", attempt, backend: deps.backend.backend }).catch(() => undefined);
-  await event(`attempt ${attempt} started on ${deps.workerId} (${deps.backend.backend}, ${deps.backend.device})`, "info", {
-    kind: "attempt-start",
-    worker: deps.workerId,
+  await publishRunEvent(deps.redis, {
+    type: "status",
+    runId,
+    status: "RUNNING",
+    attempt,
     backend: deps.backend.backend,
-    device: deps.backend.device,
-  });
+  }).catch(() => undefined);
+  await event(
+    `attempt ${attempt} started on ${deps.workerId} (${deps.backend.backend}, ${deps.backend.device})`,
+    "info",
+    {
+      kind: "attempt-start",
+      worker: deps.workerId,
+      backend: deps.backend.backend,
+      device: deps.backend.device,
+    },
+  );
 
   const checkpoint = await retryUntil(() => deps.artifacts.latestGoodCheckpoint(runId), { deadlineMs: finalDeadline });
   const writer = new MetricWriter({
     runId,
     metrics: deps.metrics,
     redis: deps.redis,
-    onError: (e) => deps.log(`run ${runId}: metric write failed, buffering: ${e instanceof Error ? e.message : String(e)}`),
+    onError: (e) =>
+      deps.log(`run ${runId}: metric write failed, buffering: ${e instanceof Error ? e.message : String(e)}`),
   });
   const trainer = deps.takeTrainer();
   trainer.onOutput = (line, stream) => void event(line, stream === "stderr" ? "warn" : "info");
@@ -113,7 +124,7 @@ export async function superviseRun(
     stopSent = reason;
     trainer.send({ type: "stop", reason });
     // A step that never ends (a hang, a huge batch) must not hold the slot: kill after the grace period.
-    setTimeout(() => trainer.kill("SIGKILL"), reason === "handover" ? 30_000 : deps.stopGraceMs ?? 1_500).unref();
+    setTimeout(() => trainer.kill("SIGKILL"), reason === "handover" ? 30_000 : (deps.stopGraceMs ?? 1_500)).unref();
   };
   registerControl({ requestHandover: () => stop("handover") });
 
@@ -139,19 +150,30 @@ export async function superviseRun(
           retryUntil(() => writer.persistAll(), { deadlineMs: finalDeadline })
             .then(() =>
               retryUntil(
-                () => deps.artifacts.saveArtifact({ runId, kind: "checkpoint", name: `step-${String(ckStep).padStart(8, "0")}`, content: bytes, step: ckStep, attempt }),
-                { deadlineMs: finalDeadline, onRetry: (e) => deps.log(`run ${runId}: checkpoint save failed, retrying: ${String(e)}`) },
+                () =>
+                  deps.artifacts.saveArtifact({
+                    runId,
+                    kind: "checkpoint",
+                    name: `step-${String(ckStep).padStart(8, "0")}`,
+                    content: bytes,
+                    step: ckStep,
+                    attempt,
+                  }),
+                {
+                  deadlineMs: finalDeadline,
+                  onRetry: (e) => deps.log(`run ${runId}: checkpoint save failed, retrying: ${String(e)}`),
+                },
               ),
             )
             .then(
-            () => {
-              writer.record([
-                { key: "system/checkpoint_ms", step: ckStep, value: message.saveMs, wallTime: Date.now() },
-                { key: "system/step_ms", step: ckStep, value: message.stepMs, wallTime: Date.now() },
-              ]);
-            },
-            (e) => deps.log(`run ${runId}: checkpoint at step ${ckStep} lost: ${String(e)}`),
-          ),
+              () => {
+                writer.record([
+                  { key: "system/checkpoint_ms", step: ckStep, value: message.saveMs, wallTime: Date.now() },
+                  { key: "system/step_ms", step: ckStep, value: message.stepMs, wallTime: Date.now() },
+                ]);
+              },
+              (e) => deps.log(`run ${runId}: checkpoint at step ${ckStep} lost: ${String(e)}`),
+            ),
         );
         break;
       }
@@ -205,11 +227,22 @@ export async function superviseRun(
   }
 
   await checkpointChain;
-  await retryUntil(() => writer.close(), { deadlineMs: finalDeadline, onRetry: (e) => deps.log(`run ${runId}: flushing metrics failed, retrying: ${String(e)}`) });
+  await retryUntil(() => writer.close(), {
+    deadlineMs: finalDeadline,
+    onRetry: (e) => deps.log(`run ${runId}: flushing metrics failed, retrying: ${String(e)}`),
+  });
   const finish = async (status: Exclude<RunStatus, "QUEUED" | "RUNNING">, errorReason: string | null) => {
-    const owned = await retryUntil(() => deps.runs.finishAttempt(runId, attempt, status, { errorReason, finalLoss: lastLoss, lastStep: step }), { deadlineMs: finalDeadline });
-    if (owned) await publishRunEvent(deps.redis, { type: "status", runId, status, errorReason, attempt }).catch(() => undefined);
-    await event(`attempt ${attempt} ended: ${status.toLowerCase()}`, status === "SUCCEEDED" ? "info" : "warn", { kind: "attempt-end", outcome: status.toLowerCase(), step });
+    const owned = await retryUntil(
+      () => deps.runs.finishAttempt(runId, attempt, status, { errorReason, finalLoss: lastLoss, lastStep: step }),
+      { deadlineMs: finalDeadline },
+    );
+    if (owned)
+      await publishRunEvent(deps.redis, { type: "status", runId, status, errorReason, attempt }).catch(() => undefined);
+    await event(`attempt ${attempt} ended: ${status.toLowerCase()}`, status === "SUCCEEDED" ? "info" : "warn", {
+      kind: "attempt-end",
+      outcome: status.toLowerCase(),
+      step,
+    });
   };
 
   // `done` is assigned in a message callback, which control-flow analysis cannot see.
@@ -222,11 +255,19 @@ export async function superviseRun(
     }
     if (result.outcome === "handover") {
       await retryUntil(() => deps.runs.handBack(runId, attempt), { deadlineMs: finalDeadline });
-      await event(`attempt ${attempt} handed back at step ${result.step}: another worker resumes from its checkpoint`, "warn", { kind: "attempt-end", outcome: "handed back", step: result.step });
+      await event(
+        `attempt ${attempt} handed back at step ${result.step}: another worker resumes from its checkpoint`,
+        "warn",
+        { kind: "attempt-end", outcome: "handed back", step: result.step },
+      );
       await publishRunEvent(deps.redis, { type: "status", runId, status: "QUEUED", attempt }).catch(() => undefined);
       return { kind: "handover" };
     }
-    await event(`attempt ${attempt} stopped: another attempt owns the run`, "warn", { kind: "attempt-end", outcome: "superseded", step });
+    await event(`attempt ${attempt} stopped: another attempt owns the run`, "warn", {
+      kind: "attempt-end",
+      outcome: "superseded",
+      step,
+    });
     return { kind: "finished" };
   }
   // No "done": the process died. Cancel and hand-over kills are still what the user or the worker asked for.
@@ -237,11 +278,18 @@ export async function superviseRun(
   if (stopSent === "superseded") return { kind: "finished" };
   const how = exit.signal ? `killed by ${exit.signal}` : `exited with code ${exit.code}`;
   if (isOutOfMemory(exit.stderrTail)) {
-    await finish("FAILED", `out of memory: the training process ${how}: ${exit.stderrTail.split("\n").slice(-3).join(" ")}`);
+    await finish(
+      "FAILED",
+      `out of memory: the training process ${how}: ${exit.stderrTail.split("\n").slice(-3).join(" ")}`,
+    );
     return { kind: "finished" };
   }
   const reason = `training process ${how} at step ${step}`;
   await retryUntil(() => deps.runs.recordCrash(runId, attempt, reason), { deadlineMs: finalDeadline });
-  await event(`attempt ${attempt} crashed: ${reason}; the run resumes from its latest checkpoint`, "error", { kind: "attempt-end", outcome: "crashed", step });
+  await event(`attempt ${attempt} crashed: ${reason}; the run resumes from its latest checkpoint`, "error", {
+    kind: "attempt-end",
+    outcome: "crashed",
+    step,
+  });
   return { kind: "crashed", reason };
 }

@@ -30,12 +30,17 @@ function nvidiaSmi(gpuIndex: string | undefined): Promise<{ utilization: number;
   // With several GPUs visible, ask for the one this worker trains on, not whichever nvidia-smi lists first.
   const select = gpuIndex !== undefined ? ["-i", gpuIndex.split(",")[0]!] : [];
   return new Promise((resolve) => {
-    execFile("nvidia-smi", [...select, "--query-gpu=utilization.gpu,memory.used", "--format=csv,noheader,nounits"], { timeout: 5_000 }, (error, stdout) => {
-      if (error) return resolve(null);
-      const [first] = stdout.trim().split("\n");
-      const [util, mem] = (first ?? "").split(",").map((v) => Number(v.trim()));
-      resolve(Number.isFinite(util) && Number.isFinite(mem) ? { utilization: util!, memoryMb: mem! } : null);
-    });
+    execFile(
+      "nvidia-smi",
+      [...select, "--query-gpu=utilization.gpu,memory.used", "--format=csv,noheader,nounits"],
+      { timeout: 5_000 },
+      (error, stdout) => {
+        if (error) return resolve(null);
+        const [first] = stdout.trim().split("\n");
+        const [util, mem] = (first ?? "").split(",").map((v) => Number(v.trim()));
+        resolve(Number.isFinite(util) && Number.isFinite(mem) ? { utilization: util!, memoryMb: mem! } : null);
+      },
+    );
   });
 }
 

@@ -52,7 +52,12 @@ export class TrainerProcess {
         buffered = parts.pop() ?? "";
         for (const line of parts) {
           // tfjs's "install the node backend" banner on the cpu backend is advice, not a run event.
-          if (!line.trim() || /^=+$/.test(line.trim()) || line.includes("looks like you are running TensorFlow.js in Node.js")) continue;
+          if (
+            !line.trim() ||
+            /^=+$/.test(line.trim()) ||
+            line.includes("looks like you are running TensorFlow.js in Node.js")
+          )
+            continue;
           if (stream === "stderr") {
             this.stderrLines.push(line);
             if (this.stderrLines.length > STDERR_TAIL_LINES) this.stderrLines.shift();
@@ -77,7 +82,11 @@ export class TrainerProcess {
           resolve(m);
         }
       });
-      void this.exited.then((exit) => reject(new Error(`training process exited before it was ready (${exit.signal ?? exit.code}): ${exit.stderrTail}`)));
+      void this.exited.then((exit) =>
+        reject(
+          new Error(`training process exited before it was ready (${exit.signal ?? exit.code}): ${exit.stderrTail}`),
+        ),
+      );
     });
     // A rejection nobody awaited yet must not crash the worker.
     this.ready.catch(() => undefined);

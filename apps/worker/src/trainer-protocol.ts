@@ -29,7 +29,13 @@ export const ChildMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), backend: z.string(), reason: z.string(), device: z.string() }),
   z.object({ type: z.literal("log"), level: z.enum(["info", "warn", "error"]), message: z.string() }),
   z.object({ type: z.literal("metrics"), points: z.array(MetricPoint), step: z.number().int(), loss: z.number() }),
-  z.object({ type: z.literal("checkpoint"), step: z.number().int(), bytes: Bytes, stepMs: z.number(), saveMs: z.number() }),
+  z.object({
+    type: z.literal("checkpoint"),
+    step: z.number().int(),
+    bytes: Bytes,
+    stepMs: z.number(),
+    saveMs: z.number(),
+  }),
   z.object({
     type: z.literal("done"),
     outcome: z.enum(["succeeded", "failed", "diverged", "cancelled", "handover", "superseded"]),

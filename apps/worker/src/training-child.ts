@@ -37,7 +37,11 @@ async function main(): Promise<void> {
   process.on("message", (raw) => {
     const parsed = ParentMessage.safeParse(raw);
     if (!parsed.success) {
-      send({ type: "log", level: "error", message: `training process: ignored a malformed message: ${parsed.error.message}` });
+      send({
+        type: "log",
+        level: "error",
+        message: `training process: ignored a malformed message: ${parsed.error.message}`,
+      });
       return;
     }
     const message = parsed.data;
@@ -67,6 +71,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -15,7 +15,19 @@ const pairs = taskCatalog.flatMap((task) => {
 /** Shrinks a model's defaults so two steps stay quick; only fields the schema has are set. */
 function smallHyperparameters(model: string): Record<string, unknown> {
   const shape = modelCatalog.find((m) => m.name === model)!.hyperparameters.shape as Record<string, unknown>;
-  const wanted: Record<string, unknown> = { units: 8, layers: 1, channels: 8, residualChannels: 8, skipChannels: 8, hiddenUnits: 8, embeddingSize: 8, attentionUnits: 8, convChannels: 8, lstmUnits: 8, hidden: 8 };
+  const wanted: Record<string, unknown> = {
+    units: 8,
+    layers: 1,
+    channels: 8,
+    residualChannels: 8,
+    skipChannels: 8,
+    hiddenUnits: 8,
+    embeddingSize: 8,
+    attentionUnits: 8,
+    convChannels: 8,
+    lstmUnits: 8,
+    hidden: 8,
+  };
   return Object.fromEntries(Object.entries(wanted).filter(([k]) => k in shape));
 }
 

@@ -25,7 +25,12 @@ function metricKey(prefix: string, name: string): string {
   return `${prefix}/${name.replace(/[^A-Za-z0-9_.\/-]/g, "_")}`;
 }
 
-function taskMetricPoints(prefix: string, values: Record<string, number>, step: number, wallTime: number): MetricPoint[] {
+function taskMetricPoints(
+  prefix: string,
+  values: Record<string, number>,
+  step: number,
+  wallTime: number,
+): MetricPoint[] {
   return Object.entries(values)
     .filter(([, v]) => Number.isFinite(v))
     .map(([k, v]) => ({ key: metricKey(prefix, k), step, value: v, wallTime }));
@@ -52,7 +57,14 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
   let step = 0;
   let lastLoss: number | null = null;
   const done = (outcome: Extract<ChildMessage, { type: "done" }>["outcome"], error?: string, configError?: boolean) =>
-    emit({ type: "done", outcome, step, loss: lastLoss, ...(error ? { error } : {}), ...(configError ? { configError } : {}) });
+    emit({
+      type: "done",
+      outcome,
+      step,
+      loss: lastLoss,
+      ...(error ? { error } : {}),
+      ...(configError ? { configError } : {}),
+    });
 
   try {
     let task: TaskInstance;
@@ -73,7 +85,11 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
           model: config.model,
           hyperparameters: config.modelHyperparameters,
           io: task.spec,
-          optimizer: { name: config.training.optimizer, learningRate: config.training.learningRate, clipNorm: config.training.clipNorm },
+          optimizer: {
+            name: config.training.optimizer,
+            learningRate: config.training.learningRate,
+            clipNorm: config.training.clipNorm,
+          },
           seed: config.seed,
         });
       } catch (error) {
@@ -92,7 +108,13 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
     const checkpoint = async () => {
       const started = clock();
       const bytes = await trainer!.saveCheckpoint({ runId: options.runId, attempt: options.attempt });
-      emit({ type: "checkpoint", step: trainer!.step, bytes, stepMs: stepsTimed ? stepMsTotal / stepsTimed : 0, saveMs: clock() - started });
+      emit({
+        type: "checkpoint",
+        step: trainer!.step,
+        bytes,
+        stepMs: stepsTimed ? stepMsTotal / stepsTimed : 0,
+        saveMs: clock() - started,
+      });
       lastCheckpointAt = now();
     };
 
@@ -101,7 +123,14 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
       const stop = options.stopRequested();
       if (stop) {
         if (stop === "handover") await checkpoint();
-        log(stop === "cancel" ? `cancelled at step ${step}` : stop === "handover" ? `handing the run back at step ${step}` : `another attempt owns the run; stopping at step ${step}`, "warn");
+        log(
+          stop === "cancel"
+            ? `cancelled at step ${step}`
+            : stop === "handover"
+              ? `handing the run back at step ${step}`
+              : `another attempt owns the run; stopping at step ${step}`,
+          "warn",
+        );
         done(stop === "cancel" ? "cancelled" : stop);
         return;
       }
@@ -140,7 +169,8 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
         points.push(...taskMetricPoints("val", task.metrics(vb, output), step, wallTime));
       }
       emit({ type: "metrics", points, step, loss });
-      if (step < steps && (step % checkpointEvery === 0 || now() - lastCheckpointAt >= checkpointEveryMinutes * 60_000)) await checkpoint();
+      if (step < steps && (step % checkpointEvery === 0 || now() - lastCheckpointAt >= checkpointEveryMinutes * 60_000))
+        await checkpoint();
       // Lets IPC messages (stop requests) in between steps.
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -15,7 +15,16 @@ describe("fault tolerance with in-process workers and real training processes (c
   let connection: Redis;
   const workers: SeqlabWorker[] = [];
   const start = async (fault?: string, trainerMemoryMb?: number) => {
-    const w = await createWorker({ prisma: db.prisma, redisUrl: REDIS_URL, queues: ["default"], prefix, backend: "cpu", log: () => undefined, fault, trainerMemoryMb });
+    const w = await createWorker({
+      prisma: db.prisma,
+      redisUrl: REDIS_URL,
+      queues: ["default"],
+      prefix,
+      backend: "cpu",
+      log: () => undefined,
+      fault,
+      trainerMemoryMb,
+    });
     workers.push(w);
     return w;
   };
@@ -64,7 +73,8 @@ describe("fault tolerance with in-process workers and real training processes (c
     const [ta, tb] = [await finalTensors(clean), await finalTensors(crashed)];
     expect(tb.map((t) => t.name)).toEqual(ta.map((t) => t.name));
     expect(tb.length).toBeGreaterThan(3);
-    for (let i = 0; i < ta.length; i++) expect(Buffer.from(tb[i]!.values.buffer).equals(Buffer.from(ta[i]!.values.buffer))).toBe(true);
+    for (let i = 0; i < ta.length; i++)
+      expect(Buffer.from(tb[i]!.values.buffer).equals(Buffer.from(ta[i]!.values.buffer))).toBe(true);
   });
 
   it("delivers a multi-megabyte final checkpoint and its result before the training process exits", async () => {

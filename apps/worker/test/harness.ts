@@ -22,10 +22,25 @@ export function smallConfig(overrides: Partial<ResolvedRunConfig["training"]> = 
 }
 
 /** Creates a run and queues it the way the API does. */
-export async function launch(prisma: Db, queue: TrainingQueue, config: ResolvedRunConfig, name = "test"): Promise<string> {
+export async function launch(
+  prisma: Db,
+  queue: TrainingQueue,
+  config: ResolvedRunConfig,
+  name = "test",
+): Promise<string> {
   const project = await new ProjectRepository(prisma).ensureProject();
-  const run = await new RunRepository(prisma).createRun({ projectId: project.id, name, config, priority: 0, queueName: "default" });
-  await queue.enqueue("run.train", { runId: run.id, config }, { jobId: run.id, attempts: config.training.maxRestarts + 2 });
+  const run = await new RunRepository(prisma).createRun({
+    projectId: project.id,
+    name,
+    config,
+    priority: 0,
+    queueName: "default",
+  });
+  await queue.enqueue(
+    "run.train",
+    { runId: run.id, config },
+    { jobId: run.id, attempts: config.training.maxRestarts + 2 },
+  );
   return run.id;
 }
 
@@ -45,7 +60,9 @@ export async function waitForStatus(prisma: Db, runId: string, statuses: RunStat
 export async function waitForStep(prisma: Db, runId: string, step: number, timeoutMs = 90_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const last = await prisma.metricPoint.findFirst({ where: { runId, key: "loss" }, orderBy: { step: "desc" }, select: { step: true } }).catch(() => null);
+    const last = await prisma.metricPoint
+      .findFirst({ where: { runId, key: "loss" }, orderBy: { step: "desc" }, select: { step: true } })
+      .catch(() => null);
     if (last && last.step >= step) return Date.now();
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -6,7 +6,17 @@ import path from "node:path";
 import { createPrismaClient, RunRepository } from "@seqlab/db";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import { createWorker } from "../src/create-worker";
-import { REDIS_URL, launch, series, smallConfig, spawnWorkerProcess, testQueue, waitForStatus, waitForStep, waitForWorkerRegistered } from "./harness";
+import {
+  REDIS_URL,
+  launch,
+  series,
+  smallConfig,
+  spawnWorkerProcess,
+  testQueue,
+  waitForStatus,
+  waitForStep,
+  waitForWorkerRegistered,
+} from "./harness";
 
 jest.setTimeout(300_000);
 
@@ -21,7 +31,9 @@ function freePort(): Promise<number> {
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+  return new Promise((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code)),
+  );
 }
 
 describe("worker processes killed, stopped and cut off (real processes, PostgreSQL, Redis)", () => {
@@ -39,7 +51,11 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     const { prefix, queue, connection } = testQueue();
     const env = { DATABASE_URL: db.url, REDIS_URL, SEQLAB_QUEUE_PREFIX: prefix };
     // Slow enough (tens of seconds) that the run is still training when the second worker is up.
-    const config = { ...smallConfig({ steps: 300, batchSize: 64, checkpointEvery: 25 }), modelHyperparameters: { units: 32 }, datasetParams: { length: 20 } };
+    const config = {
+      ...smallConfig({ steps: 300, batchSize: 64, checkpointEvery: 25 }),
+      modelHyperparameters: { units: 32 },
+      datasetParams: { length: 20 },
+    };
     const a = spawnWorkerProcess(env);
     children.push(a);
     await waitForWorkerRegistered(db.prisma, a.pid!);
@@ -53,7 +69,10 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     await exited(a);
     // Whatever the dead worker had in flight has landed (or never will) half a second later.
     await new Promise((r) => setTimeout(r, 500));
-    const stepAtKill = (await db.prisma.metricPoint.findFirst({ where: { runId: id, key: "loss" }, orderBy: { step: "desc" } }))!.step;
+    const stepAtKill = (await db.prisma.metricPoint.findFirst({
+      where: { runId: id, key: "loss" },
+      orderBy: { step: "desc" },
+    }))!.step;
     expect(stepAtKill).toBeLessThan(250); // still training: the test would prove nothing otherwise
     const continuedAt = await waitForStep(db.prisma, id, stepAtKill + 1, 60_000);
     const detail = await waitForStatus(db.prisma, id, ["SUCCEEDED", "FAILED"]);
@@ -79,7 +98,11 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     const a = spawnWorkerProcess(env);
     children.push(a);
     await waitForWorkerRegistered(db.prisma, a.pid!);
-    const config = { ...smallConfig({ steps: 300, batchSize: 64, checkpointEvery: 1000 }), modelHyperparameters: { units: 32 }, datasetParams: { length: 20 } };
+    const config = {
+      ...smallConfig({ steps: 300, batchSize: 64, checkpointEvery: 1000 }),
+      modelHyperparameters: { units: 32 },
+      datasetParams: { length: 20 },
+    };
     const id = await launch(db.prisma, queue, config);
     await waitForStep(db.prisma, id, 20);
     const b = spawnWorkerProcess(env);
@@ -101,15 +124,40 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     const dir = mkdtempSync(path.join(os.tmpdir(), "seqlab-redis-"));
     const port = await freePort();
     const startRedis = () => {
-      const r = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--save", ""], { stdio: "ignore" });
+      const r = spawn(
+        "redis-server",
+        ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--save", ""],
+        { stdio: "ignore" },
+      );
       children.push(r);
       return r;
     };
     let redis = startRedis();
     const url = `redis://127.0.0.1:${port}`;
-    for (let i = 0; i < 50 && !(await new Promise((r) => net.connect(port, "127.0.0.1").once("connect", function (this: net.Socket) { this.destroy(); r(true); }).once("error", () => r(false)))); i++) await new Promise((r) => setTimeout(r, 100));
+    for (
+      let i = 0;
+      i < 50 &&
+      !(await new Promise((r) =>
+        net
+          .connect(port, "127.0.0.1")
+          .once("connect", function (this: net.Socket) {
+            this.destroy();
+            r(true);
+          })
+          .once("error", () => r(false)),
+      ));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
     const { queue, connection, prefix } = testQueue(url);
-    const worker = await createWorker({ prisma: db.prisma, redisUrl: url, queues: ["default"], prefix, backend: "cpu", log: () => undefined });
+    const worker = await createWorker({
+      prisma: db.prisma,
+      redisUrl: url,
+      queues: ["default"],
+      prefix,
+      backend: "cpu",
+      log: () => undefined,
+    });
     const first = await launch(db.prisma, queue, smallConfig({ steps: 120, batchSize: 32 }), "first");
     const second = await launch(db.prisma, queue, smallConfig({ steps: 5 }), "second");
     await waitForStep(db.prisma, first, 10);
@@ -135,7 +183,12 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
       const server = net.connect(Number(upstream.port || 5432), upstream.hostname);
       sockets.add(client).add(server);
       client.pipe(server).pipe(client);
-      const drop = () => { client.destroy(); server.destroy(); sockets.delete(client); sockets.delete(server); };
+      const drop = () => {
+        client.destroy();
+        server.destroy();
+        sockets.delete(client);
+        sockets.delete(server);
+      };
       client.on("error", drop).on("close", drop);
       server.on("error", drop).on("close", drop);
     });
@@ -146,17 +199,29 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     proxied.port = String(port);
     const workerDb = createPrismaClient({ databaseUrl: proxied.toString(), poolSize: 4 });
     const { queue, connection, prefix } = testQueue();
-    const worker = await createWorker({ prisma: workerDb, redisUrl: REDIS_URL, queues: ["default"], prefix, backend: "cpu", log: () => undefined });
+    const worker = await createWorker({
+      prisma: workerDb,
+      redisUrl: REDIS_URL,
+      queues: ["default"],
+      prefix,
+      backend: "cpu",
+      log: () => undefined,
+    });
     const steps = 200;
     const id = await launch(db.prisma, queue, smallConfig({ steps, batchSize: 32, checkpointEvery: 50 }));
     await waitForStep(db.prisma, id, 5);
-    await new Promise<void>((r) => { proxy.close(() => r()); for (const s of sockets) s.destroy(); });
+    await new Promise<void>((r) => {
+      proxy.close(() => r());
+      for (const s of sockets) s.destroy();
+    });
     const cutAt = Date.now();
     await new Promise((r) => setTimeout(r, 30_000));
     const duringOutage = await db.prisma.metricPoint.count({ where: { runId: id, key: "loss" } });
     await new Promise<void>((r) => proxy.listen(port, "127.0.0.1", r));
     const detail = await waitForStatus(db.prisma, id, ["SUCCEEDED", "FAILED"], 120_000);
-    console.log(`database outage of ${Date.now() - cutAt} ms: ${duringOutage} loss points persisted before it; run ${detail.status}`);
+    console.log(
+      `database outage of ${Date.now() - cutAt} ms: ${duringOutage} loss points persisted before it; run ${detail.status}`,
+    );
     expect(detail.status).toBe("SUCCEEDED");
     const s = await series(db.prisma, id, ["loss", "val/loss"]);
     expect(s.loss!.map(([step]) => step)).toEqual(Array.from({ length: steps }, (_, i) => i + 1));

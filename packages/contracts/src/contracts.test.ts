@@ -20,7 +20,14 @@ describe("LaunchRunRequest", () => {
     expect(result.success).toBe(false);
     const paths = result.error!.issues.map((i) => i.path.join("."));
     expect(paths).toEqual(
-      expect.arrayContaining(["model", "dataset", "training.steps", "training.learningRate", "training.batchSize", "seed"]),
+      expect.arrayContaining([
+        "model",
+        "dataset",
+        "training.steps",
+        "training.learningRate",
+        "training.batchSize",
+        "seed",
+      ]),
     );
   });
 
@@ -61,7 +68,13 @@ describe("job catalog", () => {
 
 describe("stream events and metric points", () => {
   it("accepts metrics and status events and rejects unknown types", () => {
-    expect(RunStreamEvent.safeParse({ type: "metrics", runId: "r", points: [{ key: "loss", step: 0, value: 1, wallTime: 1 }] }).success).toBe(true);
+    expect(
+      RunStreamEvent.safeParse({
+        type: "metrics",
+        runId: "r",
+        points: [{ key: "loss", step: 0, value: 1, wallTime: 1 }],
+      }).success,
+    ).toBe(true);
     expect(RunStreamEvent.safeParse({ type: "status", runId: "r", status: "RUNNING" }).success).toBe(true);
     expect(RunStreamEvent.safeParse({ type: "bogus", runId: "r" }).success).toBe(false);
   });

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { RunStatus } from "./run";
 
 /** Metric keys: "loss", "train/accuracy", "val/mse", "system/cpu" ... */
-export const MetricKey = z.string().regex(/^[A-Za-z0-9_.\/-]{1,64}$/, "must be 1-64 characters of letters, digits, _ . / -");
+export const MetricKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_.\/-]{1,64}$/, "must be 1-64 characters of letters, digits, _ . / -");
 
 /** One value of one metric at one step. A run has at most one point per (key, step). */
 export const MetricPoint = z.object({

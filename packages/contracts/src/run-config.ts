@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** Identifiers of catalog entries: lower-case words joined by dashes, as the catalogs name them. */
-const CatalogName = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be a catalog name such as \"lstm\" or \"adding\"");
+const CatalogName = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a catalog name such as "lstm" or "adding"');
 
 /** Training-loop settings shared by every model; the model's and dataset's own knobs live beside them. */
 export const TrainingSettings = z.object({
@@ -16,13 +16,30 @@ export const TrainingSettings = z.object({
   /** Evaluate on a validation batch every N steps. */
   evalEvery: z.number().int().min(1).max(100_000).default(25).describe("Validation batch every N steps"),
   /** Save a checkpoint every N steps (and always at the end). */
-  checkpointEvery: z.number().int().min(1).max(1_000_000).default(250).describe("Checkpoint every N steps (and at the end)"),
+  checkpointEvery: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(250)
+    .describe("Checkpoint every N steps (and at the end)"),
   /** Also checkpoint when this many minutes passed since the last one, so a slow run never loses more than that. */
-  checkpointEveryMinutes: z.number().min(0.05).max(24 * 60).default(10).describe("Checkpoint at least every M minutes"),
+  checkpointEveryMinutes: z
+    .number()
+    .min(0.05)
+    .max(24 * 60)
+    .default(10)
+    .describe("Checkpoint at least every M minutes"),
   /** Restarts after a crash before the run is failed (Determined's max_restarts; 3 like its default of 5, but cheaper runs). */
   maxRestarts: z.number().int().min(0).max(100).default(3).describe("Restarts after a crash before the run fails"),
   /** Compute training accuracy and the task metric every N steps (each costs one forward pass). */
-  trainMetricsEvery: z.number().int().min(1).max(100_000).default(1).describe("Training accuracy/metric every N steps (one forward pass each)"),
+  trainMetricsEvery: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(1)
+    .describe("Training accuracy/metric every N steps (one forward pass each)"),
 });
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 
@@ -37,10 +54,18 @@ export const LaunchRunRequest = z.object({
   datasetParams: z.record(z.string(), z.unknown()).default({}),
   training: TrainingSettings.default(TrainingSettings.parse({})),
   /** Seeds data generation and weight initialisation. */
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
   /** Higher runs first (BullMQ priority is inverted internally). */
   priority: z.number().int().min(-100).max(100).default(0),
-  queue: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a queue name such as \"default\" or \"a100\"").default("default"),
+  queue: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a queue name such as "default" or "a100"')
+    .default("default"),
 });
 export type LaunchRunRequest = z.infer<typeof LaunchRunRequest>;
 export type LaunchRunInput = z.input<typeof LaunchRunRequest>;

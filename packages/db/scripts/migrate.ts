@@ -38,7 +38,11 @@ async function main(): Promise<number> {
       const name = args[0];
       if (!name || name.startsWith("--")) throw new Error("usage: migrate create <name>");
       const result = await createMigration(name);
-      console.log(result.status === "created" ? `created ${result.directory}` : "no changes: schema.prisma matches the migrations");
+      console.log(
+        result.status === "created"
+          ? `created ${result.directory}`
+          : "no changes: schema.prisma matches the migrations",
+      );
       return 0;
     }
     case "deploy": {
@@ -58,7 +62,9 @@ async function main(): Promise<number> {
       let code = 0;
       const drift = await checkDrift();
       if (drift) {
-        console.log(`DRIFT: schema.prisma differs from the committed migrations; run migrate:create. Missing SQL:\n${drift}`);
+        console.log(
+          `DRIFT: schema.prisma differs from the committed migrations; run migrate:create. Missing SQL:\n${drift}`,
+        );
         code = 2;
       } else {
         console.log("no drift: the committed migrations produce schema.prisma");
@@ -68,7 +74,8 @@ async function main(): Promise<number> {
         try {
           const s = await migrationStatus(t.target);
           console.log(JSON.stringify(s, null, 2));
-          if (s.pendingMigrationNames.length || s.failedMigrationNames.length || s.unknownMigrationNames.length) code = 2;
+          if (s.pendingMigrationNames.length || s.failedMigrationNames.length || s.unknownMigrationNames.length)
+            code = 2;
           // Database drift compares against the default schema; a per-test --schema would always differ.
           if (!("schema" in t.target && t.target.schema)) {
             const databaseDrift = await checkDatabaseDrift(t.target);

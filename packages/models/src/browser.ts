@@ -91,7 +91,9 @@ function completeBatch(batch: InferenceBatch, io: ModelIO): TrainingBatch {
     inputs: batch.inputs,
     inputMask: batch.inputMask ?? new Float32Array(b * io.inputLength).fill(1),
     inputLengths: batch.inputLengths ?? new Int32Array(b).fill(io.inputLength),
-    targets: batch.targets ?? (io.outputKind === "regression" ? new Float32Array(b * targetsPerSample) : new Int32Array(b * targetsPerSample)),
+    targets:
+      batch.targets ??
+      (io.outputKind === "regression" ? new Float32Array(b * targetsPerSample) : new Int32Array(b * targetsPerSample)),
     targetLengths: batch.targetLengths ?? new Int32Array(b).fill(io.targetLength),
     targetMask: batch.targetMask ?? new Float32Array(b * io.targetLength).fill(1),
   };

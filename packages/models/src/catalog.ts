@@ -35,7 +35,9 @@ export interface TrainableModel {
 }
 
 /** Wraps a builder result of the sibling folders (./wavenet's model contract) as a TrainableModel. */
-function fromSequenceModel(model: SequenceModel & { outputLengths?(lengths: ArrayLike<number>): Int32Array }): TrainableModel {
+function fromSequenceModel(
+  model: SequenceModel & { outputLengths?(lengths: ArrayLike<number>): Int32Array },
+): TrainableModel {
   const weights = model.variables.map((variable, i) => ({ name: model.variableNames[i] ?? `weight${i}`, variable }));
   return {
     weights,
@@ -46,7 +48,12 @@ function fromSequenceModel(model: SequenceModel & { outputLengths?(lengths: Arra
         ...(batch.targetIds ? { targets: batch.targetIds } : {}),
       });
     },
-    ...(model.outputLengths ? { outputLengths: (lengths: Int32Array) => (model.outputLengths as (l: ArrayLike<number>) => Int32Array)(lengths) } : {}),
+    ...(model.outputLengths
+      ? {
+          outputLengths: (lengths: Int32Array) =>
+            (model.outputLengths as (l: ArrayLike<number>) => Int32Array)(lengths),
+        }
+      : {}),
     dispose: () => model.dispose(),
   };
 }
@@ -79,7 +86,10 @@ const bilstmSchema = z.strictObject({
   ...common,
   ...gated,
   ...lstmOnly,
-  merge: z.enum(["concat", "sum"]).default("concat").describe("How the two directions combine: concat doubles the width, sum keeps it"),
+  merge: z
+    .enum(["concat", "sum"])
+    .default("concat")
+    .describe("How the two directions combine: concat doubles the width, sum keeps it"),
 });
 
 const causalHeads: HeadKind[] = ["classification", "regression", "forecast", "tagging", "ctc", "generation"];
@@ -131,8 +141,24 @@ const entries: ModelEntry[] = [
     rnnSchema,
     causalHeads,
   ),
-  recurrentEntry("lstm", "LSTM", "Long short-term memory with input, forget and output gates (sigmoid gates, orthogonal recurrent init).", "lstm", false, lstmSchema, causalHeads),
-  recurrentEntry("gru", "GRU", "Gated recurrent unit, PyTorch/cuDNN formulation (reset gate applied after the recurrent matMul).", "gru", false, gruSchema, causalHeads),
+  recurrentEntry(
+    "lstm",
+    "LSTM",
+    "Long short-term memory with input, forget and output gates (sigmoid gates, orthogonal recurrent init).",
+    "lstm",
+    false,
+    lstmSchema,
+    causalHeads,
+  ),
+  recurrentEntry(
+    "gru",
+    "GRU",
+    "Gated recurrent unit, PyTorch/cuDNN formulation (reset gate applied after the recurrent matMul).",
+    "gru",
+    false,
+    gruSchema,
+    causalHeads,
+  ),
   recurrentEntry(
     "bilstm",
     "Bidirectional LSTM",
@@ -145,7 +171,8 @@ const entries: ModelEntry[] = [
   {
     name: "wavenet",
     title: "WaveNet (dilated causal convolutions)",
-    description: "Stack of gated, dilated causal convolutions with residual and skip connections; no recurrence, so all steps train in parallel.",
+    description:
+      "Stack of gated, dilated causal convolutions with residual and skip connections; no recurrence, so all steps train in parallel.",
     heads: ["classification", "regression", "forecast", "tagging", "ctc"],
     hyperparameters: WaveNetHyperparameters,
     build: (h, io, _head, seed) => fromSequenceModel(buildWaveNet(h, io, { seed })),
@@ -161,7 +188,8 @@ const entries: ModelEntry[] = [
   {
     name: "cnn-bilstm-ctc",
     title: "CNN + BiLSTM + CTC line recogniser",
-    description: "Column convolution and sliding windows feeding a bidirectional LSTM, trained with CTC (FSDL's LineCNNLSTM).",
+    description:
+      "Column convolution and sliding windows feeding a bidirectional LSTM, trained with CTC (FSDL's LineCNNLSTM).",
     heads: ["ctc"],
     hyperparameters: LineRecognizerHyperparameters,
     build: (h, io, _head, seed) => fromSequenceModel(buildLineRecognizer(h, io, { seed })),

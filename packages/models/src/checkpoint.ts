@@ -37,7 +37,8 @@ export function encodeCheckpoint(meta: CheckpointMeta, tensors: CheckpointTensor
   let offset = 0;
   for (const t of tensors) {
     const expected = t.shape.reduce((p, d) => p * d, 1);
-    if (expected !== t.values.length) throw new Error(`tensor "${t.name}": shape [${t.shape}] needs ${expected} values, got ${t.values.length}`);
+    if (expected !== t.values.length)
+      throw new Error(`tensor "${t.name}": shape [${t.shape}] needs ${expected} values, got ${t.values.length}`);
     entries.push({ name: t.name, dtype: t.dtype, shape: t.shape, offset, length: t.values.length });
     offset += 4 * t.values.length;
   }
@@ -79,7 +80,8 @@ export function decodeCheckpoint(bytes: Uint8Array): { meta: CheckpointMeta; ten
       new Uint8Array(values.buffer).set(bytes.subarray(start, start + 4 * entry.length));
     } else {
       for (let i = 0; i < entry.length; i++) {
-        values[i] = entry.dtype === "float32" ? view.getFloat32(start + 4 * i, true) : view.getInt32(start + 4 * i, true);
+        values[i] =
+          entry.dtype === "float32" ? view.getFloat32(start + 4 * i, true) : view.getInt32(start + 4 * i, true);
       }
     }
     return { name: entry.name, dtype: entry.dtype, shape: entry.shape, values };
@@ -87,15 +89,22 @@ export function decodeCheckpoint(bytes: Uint8Array): { meta: CheckpointMeta; ten
   return { meta: header.meta, tensors };
 }
 
-function parseHeader(bytes: Uint8Array): { header: { meta: CheckpointMeta; tensors: TensorEntry[] }; dataStart: number } {
+function parseHeader(bytes: Uint8Array): {
+  header: { meta: CheckpointMeta; tensors: TensorEntry[] };
+  dataStart: number;
+} {
   if (bytes.length < 12) throw new Error("not a seqlab checkpoint: shorter than its 12-byte preamble");
   for (let i = 0; i < magic.length; i++) {
     if (bytes[i] !== magic.charCodeAt(i)) throw new Error("not a seqlab checkpoint: bad magic bytes");
   }
   const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
   if (12 + length > bytes.length) throw new Error("checkpoint truncated inside its header");
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length))) as { meta: CheckpointMeta; tensors: TensorEntry[] };
-  if (header.meta?.format !== "seqlab-checkpoint") throw new Error(`unknown checkpoint format ${String(header.meta?.format)}`);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length))) as {
+    meta: CheckpointMeta;
+    tensors: TensorEntry[];
+  };
+  if (header.meta?.format !== "seqlab-checkpoint")
+    throw new Error(`unknown checkpoint format ${String(header.meta?.format)}`);
   if (header.meta.version !== 1) throw new Error(`unsupported checkpoint version ${String(header.meta.version)}`);
   return { header, dataStart: align4(12 + length) };
 }

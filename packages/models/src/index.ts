@@ -11,7 +11,14 @@ export { initBackend } from "./backend/init-backend";
 export type { BackendChoice, BackendName, InitBackendOptions } from "./backend/init-backend";
 export { installWasmKernelFixes, uninstallWasmKernelFixes } from "./backend/wasm-kernels";
 export { installCpuKernelFixes, uninstallCpuKernelFixes } from "./backend/cpu-kernels";
-export { modelCatalog, getModelDefinition, compatibleModels, headMismatch, parseHyperparameters, registerModel } from "./catalog";
+export {
+  modelCatalog,
+  getModelDefinition,
+  compatibleModels,
+  headMismatch,
+  parseHyperparameters,
+  registerModel,
+} from "./catalog";
 export type { ModelEntry, PreparedInputs, TrainableModel } from "./catalog";
 export { createTrainer, loadTrainer, readCheckpointMeta } from "./training/trainer";
 export { encodeCheckpoint, decodeCheckpoint } from "./checkpoint";

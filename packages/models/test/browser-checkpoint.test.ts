@@ -5,7 +5,14 @@ import { createTask } from "@seqlab/datasets";
 import { build, type Metafile } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type * as tfjs from "@tensorflow/tfjs";
-import { createTrainer, initBackend, readCheckpointMeta, type CheckpointMeta, type ModelIO, type TrainingBatch } from "../src";
+import {
+  createTrainer,
+  initBackend,
+  readCheckpointMeta,
+  type CheckpointMeta,
+  type ModelIO,
+  type TrainingBatch,
+} from "../src";
 import type * as BrowserEntry from "../src/browser";
 
 /**
@@ -20,7 +27,17 @@ jest.setTimeout(120_000);
 const packageRoot = path.resolve(__dirname, "..");
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // Node globals a browser lacks; the page traps them to catch the bundle installing shims for any of them.
-const nodeGlobals = ["process", "Buffer", "require", "module", "exports", "global", "__filename", "__dirname", "setImmediate"];
+const nodeGlobals = [
+  "process",
+  "Buffer",
+  "require",
+  "module",
+  "exports",
+  "global",
+  "__filename",
+  "__dirname",
+  "setImmediate",
+];
 // Node built-ins that @tensorflow/tfjs itself maps to empty modules through its package.json "browser" field; the
 // bundle may contain these stubs and nothing else from Node.
 const stubbedByTfjs = new Set(["fs", "util", "crypto", "node-fetch", "string_decoder"]);
@@ -56,7 +73,12 @@ beforeAll(async () => {
   // The entry re-exports tf next to src/browser.ts so the page sets the backend on the very tfjs instance the
   // model uses, as a page importing both @tensorflow/tfjs and @seqlab/models/browser would share one copy.
   const result = await build({
-    stdin: { contents: 'export * from "./src/browser";\nexport * as tf from "@tensorflow/tfjs";\n', resolveDir: packageRoot, loader: "ts", sourcefile: "page-entry.ts" },
+    stdin: {
+      contents: 'export * from "./src/browser";\nexport * as tf from "@tensorflow/tfjs";\n',
+      resolveDir: packageRoot,
+      loader: "ts",
+      sourcefile: "page-entry.ts",
+    },
     bundle: true,
     platform: "browser",
     format: "iife",
@@ -94,7 +116,9 @@ describe("the browser bundle", () => {
   it("contains no Node built-in beyond tfjs's own browser stubs, and none of seqlab's Node-only modules", () => {
     const inputs = Object.keys(metafile.inputs);
     const nodeInputs = inputs.filter((i) => i.startsWith("node:") || i.startsWith("(disabled):"));
-    const disabled = nodeInputs.map((i) => (i.startsWith("(disabled):") ? moduleName(i.slice("(disabled):".length)) : i));
+    const disabled = nodeInputs.map((i) =>
+      i.startsWith("(disabled):") ? moduleName(i.slice("(disabled):".length)) : i,
+    );
     expect(disabled.filter((name) => !stubbedByTfjs.has(name))).toEqual([]);
     const seqlab = inputs.filter((i) => i.includes("packages/models/src/") || i.startsWith("src/"));
     expect(seqlab.length).toBeGreaterThan(0);
@@ -111,7 +135,13 @@ describe.each([
     const task = createTask("adding", { length: 10 }, 1);
     const io = task.spec as ModelIO;
     const train = task.split("train");
-    const trainer = await createTrainer({ model, hyperparameters, io, optimizer: { name: "adam", learningRate: 0.01, clipNorm: 1 }, seed: 7 });
+    const trainer = await createTrainer({
+      model,
+      hyperparameters,
+      io,
+      optimizer: { name: "adam", learningRate: 0.01, clipNorm: 1 },
+      seed: 7,
+    });
     for (let i = 0; i < trainSteps; i++) await trainer.trainStep(train.batch(i * 8, 8));
     const checkpoint = await trainer.saveCheckpoint({ batchIndex: trainSteps });
     const batch: TrainingBatch = task.split("test").batch(0, 8);
@@ -145,7 +175,11 @@ describe.each([
       const diff = maxAbsDiff(actual, expected.values);
       // Tolerance 0: identical kernels on identical bytes. Bytes are compared too, so -0 vs 0 or NaN payloads count.
       expect(diff).toBe(0);
-      expect(Buffer.from(actual.buffer).equals(Buffer.from(expected.values.buffer, expected.values.byteOffset, expected.values.byteLength))).toBe(true);
+      expect(
+        Buffer.from(actual.buffer).equals(
+          Buffer.from(expected.values.buffer, expected.values.byteOffset, expected.values.byteLength),
+        ),
+      ).toBe(true);
       expect(fromBase64Float32(result.inputsOnlyValues)).toEqual(actual);
       expect(result.tensorsAfter).toBe(result.tensorsBefore);
       process.stdout.write(

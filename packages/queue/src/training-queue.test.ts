@@ -2,14 +2,28 @@ import { randomUUID } from "node:crypto";
 import { QueueEvents, type Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { TrainingSettings, type JobPayload } from "@seqlab/contracts";
-import { createRedisConnection, TrainingQueue, createTrainingWorker, toBullPriority, publishRunEvent, subscribeRunEvents } from "./index";
+import {
+  createRedisConnection,
+  TrainingQueue,
+  createTrainingWorker,
+  toBullPriority,
+  publishRunEvent,
+  subscribeRunEvents,
+} from "./index";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 
 function payload(runId: string): JobPayload<"run.train"> {
   return {
     runId,
-    config: { model: "rnn", modelHyperparameters: {}, dataset: "adding", datasetParams: {}, training: TrainingSettings.parse({}), seed: 1 },
+    config: {
+      model: "rnn",
+      modelHyperparameters: {},
+      dataset: "adding",
+      datasetParams: {},
+      training: TrainingSettings.parse({}),
+      seed: 1,
+    },
   };
 }
 
@@ -42,14 +56,21 @@ describe("training queue (real Redis)", () => {
 
   it("delivers a validated payload to the handler", async () => {
     const seen: string[] = [];
-    worker = createTrainingWorker({ connection, queue: "default", prefix, handler: async (p) => void seen.push(p.runId) });
+    worker = createTrainingWorker({
+      connection,
+      queue: "default",
+      prefix,
+      handler: async (p) => void seen.push(p.runId),
+    });
     const job = await queue.enqueue("run.train", payload("run-a"), { jobId: "run-a" });
     await job.waitUntilFinished(events, 10_000);
     expect(seen).toEqual(["run-a"]);
   });
 
   it("refuses to enqueue an invalid payload", async () => {
-    await expect(queue.enqueue("run.train", { runId: "" } as never, { jobId: "x" })).rejects.toThrow(/invalid run.train payload: runId/);
+    await expect(queue.enqueue("run.train", { runId: "" } as never, { jobId: "x" })).rejects.toThrow(
+      /invalid run.train payload: runId/,
+    );
     expect(await queue.queue.count()).toBe(0);
   });
 
@@ -57,7 +78,9 @@ describe("training queue (real Redis)", () => {
     const reasons: string[] = [];
     const handled: string[] = [];
     worker = createTrainingWorker({
-      connection, queue: "default", prefix,
+      connection,
+      queue: "default",
+      prefix,
       handler: async (p) => void handled.push(p.runId),
       onInvalidPayload: (_job, reason) => void reasons.push(reason),
     });
@@ -77,7 +100,9 @@ describe("training queue (real Redis)", () => {
     const seen: string[] = [];
     const done = new Promise<void>((resolve) => {
       worker = createTrainingWorker({
-        connection, queue: "default", prefix,
+        connection,
+        queue: "default",
+        prefix,
         handler: async (p) => {
           seen.push(p.runId);
           if (seen.length === 3) resolve();

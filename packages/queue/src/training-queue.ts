@@ -1,4 +1,12 @@
-import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions, type WorkerOptions, type ConnectionOptions } from "bullmq";
+import {
+  Queue,
+  UnrecoverableError,
+  Worker,
+  type Job,
+  type JobsOptions,
+  type WorkerOptions,
+  type ConnectionOptions,
+} from "bullmq";
 import { jobCatalog, parseJobPayload, trainingQueueName, type JobName, type JobPayload } from "@seqlab/contracts";
 
 /** BullMQ priorities run lowest first, 1 highest; seqlab priorities run highest first, -100..100. */
@@ -26,7 +34,11 @@ export class TrainingQueue {
   }
 
   /** Enqueues a job by catalog name; the payload is validated before it reaches Redis. */
-  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts: { jobId: string; priority?: number; attempts?: number }): Promise<Job> {
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: JobPayload<N>,
+    opts: { jobId: string; priority?: number; attempts?: number },
+  ): Promise<Job> {
     const parsed = parseJobPayload(name, payload);
     if (!parsed.ok) throw new Error(parsed.reason);
     const def = jobCatalog[name];
@@ -59,7 +71,11 @@ export class TrainingQueue {
 }
 
 /** What a handler gets: the validated payload and the BullMQ job (for lock token, progress, attempts). */
-export type TrainingJobHandler = (payload: JobPayload<"run.train">, job: Job, token: string | undefined) => Promise<void>;
+export type TrainingJobHandler = (
+  payload: JobPayload<"run.train">,
+  job: Job,
+  token: string | undefined,
+) => Promise<void>;
 
 export interface TrainingWorkerOptions extends TrainingQueueOptions {
   handler: TrainingJobHandler;
@@ -74,7 +90,8 @@ export function createTrainingWorker(options: TrainingWorkerOptions): Worker {
   return new Worker(
     trainingQueueName(options.queue),
     async (job, token) => {
-      if (job.name !== "run.train") throw new UnrecoverableError(`unknown job name "${job.name}"; this worker handles run.train`);
+      if (job.name !== "run.train")
+        throw new UnrecoverableError(`unknown job name "${job.name}"; this worker handles run.train`);
       const parsed = parseJobPayload("run.train", job.data);
       if (!parsed.ok) {
         // Retrying cannot fix a malformed payload: UnrecoverableError fails the job at once.

@@ -9,7 +9,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <header className="top">
-          <a className="brand" href="/">seqlab</a>
+          <a className="brand" href="/">
+            seqlab
+          </a>
           <a href="/">Runs</a>
           <a href="/runs/new">Launch a run</a>
           <a href="/workers">Workers</a>

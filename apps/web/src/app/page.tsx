@@ -9,7 +9,9 @@ export default async function RunsPage() {
     <>
       <div className="row" style={{ justifyContent: "space-between", alignItems: "center" }}>
         <h1>Runs</h1>
-        <a className="button" href="/runs/new">Launch a run</a>
+        <a className="button" href="/runs/new">
+          Launch a run
+        </a>
       </div>
       <RunsTable initialRuns={runs} />
     </>

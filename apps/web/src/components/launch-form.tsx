@@ -32,14 +32,23 @@ export function LaunchForm({ catalog, initial }: { catalog: CatalogDescription; 
   const [dataset, setDataset] = useState(firstDataset?.name ?? "");
   const datasetInfo = catalog.datasets.find((d) => d.name === dataset);
   const models = useMemo(
-    () => catalog.models.filter((m) => !datasetInfo || m.heads.some((h) => (datasetInfo.heads as string[]).includes(h))),
+    () =>
+      catalog.models.filter((m) => !datasetInfo || m.heads.some((h) => (datasetInfo.heads as string[]).includes(h))),
     [catalog.models, datasetInfo],
   );
-  const [model, setModel] = useState(initial?.model ?? models.find((m) => m.name === "lstm")?.name ?? models[0]?.name ?? "");
+  const [model, setModel] = useState(
+    initial?.model ?? models.find((m) => m.name === "lstm")?.name ?? models[0]?.name ?? "",
+  );
   const modelInfo = catalog.models.find((m) => m.name === model);
-  const [datasetParams, setDatasetParams] = useState<Record<string, unknown>>(initial?.datasetParams ?? firstDataset?.defaultParams ?? {});
-  const [modelParams, setModelParams] = useState<Record<string, unknown>>(initial?.modelHyperparameters ?? modelInfo?.defaultParams ?? {});
-  const [training, setTraining] = useState<Record<string, unknown>>(initial?.training ?? catalog.training.defaultParams);
+  const [datasetParams, setDatasetParams] = useState<Record<string, unknown>>(
+    initial?.datasetParams ?? firstDataset?.defaultParams ?? {},
+  );
+  const [modelParams, setModelParams] = useState<Record<string, unknown>>(
+    initial?.modelHyperparameters ?? modelInfo?.defaultParams ?? {},
+  );
+  const [training, setTraining] = useState<Record<string, unknown>>(
+    initial?.training ?? catalog.training.defaultParams,
+  );
   const [name, setName] = useState(initial?.name ?? "");
   const [seed, setSeed] = useState(String(initial?.seed ?? 42));
   const [priority, setPriority] = useState(String(initial?.priority ?? 0));
@@ -80,8 +89,16 @@ export function LaunchForm({ catalog, initial }: { catalog: CatalogDescription; 
       queue,
     };
     try {
-      const response = await fetch("/api/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      const json = (await response.json()) as { run?: { id: string }; error?: string; issues?: { path: string; message: string }[] };
+      const response = await fetch("/api/runs", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      const json = (await response.json()) as {
+        run?: { id: string };
+        error?: string;
+        issues?: { path: string; message: string }[];
+      };
       if (response.ok && json.run) {
         window.location.href = `/runs/${json.run.id}`;
         return;
@@ -89,7 +106,9 @@ export function LaunchForm({ catalog, initial }: { catalog: CatalogDescription; 
       const fieldErrors: Record<string, string> = {};
       for (const issue of json.issues ?? []) fieldErrors[issue.path] = issue.message;
       setErrors(fieldErrors);
-      setMessage(`${json.error ?? `HTTP ${response.status}`}${json.issues ? `:\n${json.issues.map((i) => `${i.path}: ${i.message}`).join("\n")}` : ""}`);
+      setMessage(
+        `${json.error ?? `HTTP ${response.status}`}${json.issues ? `:\n${json.issues.map((i) => `${i.path}: ${i.message}`).join("\n")}` : ""}`,
+      );
     } catch (error) {
       setMessage(`Could not reach the server: ${String(error)}`);
     }
@@ -98,7 +117,11 @@ export function LaunchForm({ catalog, initial }: { catalog: CatalogDescription; 
 
   return (
     <form onSubmit={submit} data-testid="launch-form">
-      {message && <div className="error-box" role="alert">{message}</div>}
+      {message && (
+        <div className="error-box" role="alert">
+          {message}
+        </div>
+      )}
       <div className="row">
         <div className="col panel">
           <h2>Dataset</h2>
@@ -106,15 +129,26 @@ export function LaunchForm({ catalog, initial }: { catalog: CatalogDescription; 
             <label htmlFor="dataset">Task</label>
             <select id="dataset" name="dataset" value={dataset} onChange={(e) => chooseDataset(e.target.value)}>
               {catalog.datasets.map((d) => (
-                <option key={d.name} value={d.name}>{d.title} ({d.problemType})</option>
+                <option key={d.name} value={d.name}>
+                  {d.title} ({d.problemType})
+                </option>
               ))}
             </select>
-            {datasetInfo && <span className="help">{datasetInfo.description} Metric: {datasetInfo.metric.name}.</span>}
+            {datasetInfo && (
+              <span className="help">
+                {datasetInfo.description} Metric: {datasetInfo.metric.name}.
+              </span>
+            )}
             {errors.dataset && <span className="error">{errors.dataset}</span>}
           </div>
           {datasetInfo && (
-            <SchemaFields prefix="datasetParams" schema={datasetInfo.params as JsonObjectSchema} values={datasetParams} errors={errors}
-              onChange={(k, v) => setDatasetParams((p) => ({ ...p, [k]: v }))} />
+            <SchemaFields
+              prefix="datasetParams"
+              schema={datasetInfo.params as JsonObjectSchema}
+              values={datasetParams}
+              errors={errors}
+              onChange={(k, v) => setDatasetParams((p) => ({ ...p, [k]: v }))}
+            />
           )}
         </div>
         <div className="col panel">
@@ -123,29 +157,54 @@ export function LaunchForm({ catalog, initial }: { catalog: CatalogDescription; 
             <label htmlFor="model">Architecture</label>
             <select id="model" name="model" value={model} onChange={(e) => chooseModel(e.target.value)}>
               {models.map((m) => (
-                <option key={m.name} value={m.name}>{m.title}</option>
+                <option key={m.name} value={m.name}>
+                  {m.title}
+                </option>
               ))}
             </select>
             {modelInfo && <span className="help">{modelInfo.description}</span>}
             {errors.model && <span className="error">{errors.model}</span>}
           </div>
           {modelInfo && (
-            <SchemaFields prefix="modelHyperparameters" schema={modelInfo.params as JsonObjectSchema} values={modelParams} errors={errors}
-              onChange={(k, v) => setModelParams((p) => ({ ...p, [k]: v }))} />
+            <SchemaFields
+              prefix="modelHyperparameters"
+              schema={modelInfo.params as JsonObjectSchema}
+              values={modelParams}
+              errors={errors}
+              onChange={(k, v) => setModelParams((p) => ({ ...p, [k]: v }))}
+            />
           )}
         </div>
         <div className="col panel">
           <h2>Training</h2>
-          <SchemaFields prefix="training" schema={catalog.training.params as JsonObjectSchema} values={training} errors={errors}
-            onChange={(k, v) => setTraining((p) => ({ ...p, [k]: v }))} />
+          <SchemaFields
+            prefix="training"
+            schema={catalog.training.params as JsonObjectSchema}
+            values={training}
+            errors={errors}
+            onChange={(k, v) => setTraining((p) => ({ ...p, [k]: v }))}
+          />
           <div className="field">
             <label htmlFor="seed">seed</label>
-            <input id="seed" name="seed" type="number" value={seed} onChange={(e) => setSeed(e.target.value)} aria-invalid={errors.seed ? true : undefined} />
+            <input
+              id="seed"
+              name="seed"
+              type="number"
+              value={seed}
+              onChange={(e) => setSeed(e.target.value)}
+              aria-invalid={errors.seed ? true : undefined}
+            />
             {errors.seed && <span className="error">{errors.seed}</span>}
           </div>
           <div className="field">
             <label htmlFor="priority">priority</label>
-            <input id="priority" name="priority" type="number" value={priority} onChange={(e) => setPriority(e.target.value)} />
+            <input
+              id="priority"
+              name="priority"
+              type="number"
+              value={priority}
+              onChange={(e) => setPriority(e.target.value)}
+            />
             <span className="help">higher runs first · range -100 .. 100</span>
             {errors.priority && <span className="error">{errors.priority}</span>}
           </div>
@@ -156,9 +215,17 @@ export function LaunchForm({ catalog, initial }: { catalog: CatalogDescription; 
           </div>
           <div className="field">
             <label htmlFor="name">run name</label>
-            <input id="name" name="name" value={name} placeholder="generated when empty" onChange={(e) => setName(e.target.value)} />
+            <input
+              id="name"
+              name="name"
+              value={name}
+              placeholder="generated when empty"
+              onChange={(e) => setName(e.target.value)}
+            />
           </div>
-          <button type="submit" disabled={submitting} data-testid="launch">{submitting ? "Launching..." : "Launch run"}</button>
+          <button type="submit" disabled={submitting} data-testid="launch">
+            {submitting ? "Launching..." : "Launch run"}
+          </button>
         </div>
       </div>
     </form>

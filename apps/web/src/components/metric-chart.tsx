@@ -41,7 +41,10 @@ export function MetricChart({ title, series }: { title: string; series: ChartSer
       scales: { x: { time: false } },
       axes: [{ label: "step" }, {}],
       // uPlot's default shows point markers only while they have room: a one-point series stays visible.
-      series: [{ label: "step" }, ...series.map((s, i) => ({ label: s.key, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))],
+      series: [
+        { label: "step" },
+        ...series.map((s, i) => ({ label: s.key, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true })),
+      ],
       legend: { live: true },
     };
     plot.current = new uPlot(opts, align(series), container.current);

@@ -33,7 +33,9 @@ export function RunView({ initialRun }: { initialRun: RunDetail }) {
   const [status, setStatus] = useState<RunStatus>(initialRun.status);
   const [errorReason, setErrorReason] = useState(initialRun.errorReason);
   const [attempt, setAttempt] = useState(initialRun.attempt);
-  const [logs, setLogs] = useState(initialRun.events.map((e) => ({ level: e.level, message: e.message, at: e.createdAt })));
+  const [logs, setLogs] = useState(
+    initialRun.events.map((e) => ({ level: e.level, message: e.message, at: e.createdAt })),
+  );
   const [version, setVersion] = useState(0);
   const [connected, setConnected] = useState(false);
   const series = useRef<SeriesMap>(new Map());
@@ -67,15 +69,20 @@ export function RunView({ initialRun }: { initialRun: RunDetail }) {
         if (event.attempt !== undefined) setAttempt(event.attempt);
         {
           // A new attempt, a hand-over or the end: refresh details (attempts, artifacts, queue position).
-          void fetch(`/api/runs/${initialRun.id}`).then((r) => r.json()).then((j: { run?: RunDetail }) => {
-            if (j.run) {
-              setRun(j.run);
-              setLogs(j.run.events.map((e) => ({ level: e.level, message: e.message, at: e.createdAt })));
-            }
-          });
+          void fetch(`/api/runs/${initialRun.id}`)
+            .then((r) => r.json())
+            .then((j: { run?: RunDetail }) => {
+              if (j.run) {
+                setRun(j.run);
+                setLogs(j.run.events.map((e) => ({ level: e.level, message: e.message, at: e.createdAt })));
+              }
+            });
         }
       } else if (event.type === "log") {
-        setLogs((l) => [...l.slice(-499), { level: event.level, message: event.message, at: new Date(event.at).toISOString() }]);
+        setLogs((l) => [
+          ...l.slice(-499),
+          { level: event.level, message: event.message, at: new Date(event.at).toISOString() },
+        ]);
       }
     };
     return () => source.close();
@@ -94,37 +101,81 @@ export function RunView({ initialRun }: { initialRun: RunDetail }) {
     <>
       <div className="row" style={{ justifyContent: "space-between", alignItems: "center" }}>
         <h1>
-          {run.name} <span className={`badge ${status}`} data-testid="run-status">{status}</span>
+          {run.name}{" "}
+          <span className={`badge ${status}`} data-testid="run-status">
+            {status}
+          </span>
         </h1>
         <div className="row" style={{ gap: 8 }}>
-          <a className="button secondary" href={`/runs/new?from=${run.id}`}>Clone</a>
-          {!TERMINAL.includes(status) && <button className="secondary" onClick={cancel} data-testid="cancel">Cancel</button>}
+          <a className="button secondary" href={`/runs/new?from=${run.id}`}>
+            Clone
+          </a>
+          {!TERMINAL.includes(status) && (
+            <button className="secondary" onClick={cancel} data-testid="cancel">
+              Cancel
+            </button>
+          )}
         </div>
       </div>
-      {errorReason && <div className="error-box" data-testid="run-error">{errorReason}</div>}
+      {errorReason && (
+        <div className="error-box" data-testid="run-error">
+          {errorReason}
+        </div>
+      )}
       <div className="panel">
         <dl className="kv">
-          <dt>Model</dt><dd>{run.modelName}</dd>
-          <dt>Dataset</dt><dd>{run.datasetName}</dd>
-          <dt>Step</dt><dd data-testid="run-step">{lastStep ?? "-"} / {run.config.training.steps}</dd>
-          <dt>Attempt</dt><dd>{attempt} of {run.maxAttempts}</dd>
-          <dt>Backend</dt><dd>{run.backend ?? "-"} {run.device ? `(${run.device})` : ""}</dd>
-          <dt>Seed</dt><dd>{run.seed}</dd>
-          <dt>Queue</dt><dd>{run.queueName} (priority {run.priority}){status === "QUEUED" && run.queuePosition ? `, position ${run.queuePosition}` : ""}</dd>
-          <dt>Live</dt><dd>{connected ? "connected" : "reconnecting..."}</dd>
+          <dt>Model</dt>
+          <dd>{run.modelName}</dd>
+          <dt>Dataset</dt>
+          <dd>{run.datasetName}</dd>
+          <dt>Step</dt>
+          <dd data-testid="run-step">
+            {lastStep ?? "-"} / {run.config.training.steps}
+          </dd>
+          <dt>Attempt</dt>
+          <dd>
+            {attempt} of {run.maxAttempts}
+          </dd>
+          <dt>Backend</dt>
+          <dd>
+            {run.backend ?? "-"} {run.device ? `(${run.device})` : ""}
+          </dd>
+          <dt>Seed</dt>
+          <dd>{run.seed}</dd>
+          <dt>Queue</dt>
+          <dd>
+            {run.queueName} (priority {run.priority})
+            {status === "QUEUED" && run.queuePosition ? `, position ${run.queuePosition}` : ""}
+          </dd>
+          <dt>Live</dt>
+          <dd>{connected ? "connected" : "reconnecting..."}</dd>
         </dl>
       </div>
       <h2>Metrics</h2>
-      {charts.length === 0 ? <p className="muted">No metrics yet: the run is waiting for a worker.</p> : (
+      {charts.length === 0 ? (
+        <p className="muted">No metrics yet: the run is waiting for a worker.</p>
+      ) : (
         <div className="charts">
-          {charts.map((c) => <MetricChart key={c.title} title={c.title} series={c.series} />)}
+          {charts.map((c) => (
+            <MetricChart key={c.title} title={c.title} series={c.series} />
+          ))}
         </div>
       )}
       {run.attempts.length > 0 && (
         <>
           <h2>Attempts</h2>
           <table className="grid" data-testid="attempts">
-            <thead><tr><th>#</th><th>Worker</th><th>Backend</th><th>Started</th><th>Ended</th><th>Outcome</th><th>Step</th></tr></thead>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Worker</th>
+                <th>Backend</th>
+                <th>Started</th>
+                <th>Ended</th>
+                <th>Outcome</th>
+                <th>Step</th>
+              </tr>
+            </thead>
             <tbody>
               {run.attempts.map((a) => (
                 <tr key={a.attempt}>
@@ -144,14 +195,26 @@ export function RunView({ initialRun }: { initialRun: RunDetail }) {
       <div className="row">
         <div className="col">
           <h2>Artifacts</h2>
-          {run.artifacts.length === 0 ? <p className="muted">None yet.</p> : (
+          {run.artifacts.length === 0 ? (
+            <p className="muted">None yet.</p>
+          ) : (
             <table className="grid" data-testid="artifacts">
-              <thead><tr><th>Kind</th><th>Name</th><th>Step</th><th>Size</th><th>sha256</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Kind</th>
+                  <th>Name</th>
+                  <th>Step</th>
+                  <th>Size</th>
+                  <th>sha256</th>
+                </tr>
+              </thead>
               <tbody>
                 {run.artifacts.map((a) => (
                   <tr key={a.id}>
                     <td>{a.kind}</td>
-                    <td><a href={`/api/artifacts/${a.id}`}>{a.name}</a></td>
+                    <td>
+                      <a href={`/api/artifacts/${a.id}`}>{a.name}</a>
+                    </td>
                     <td className="num">{a.step ?? "-"}</td>
                     <td className="num">{(a.size / 1024).toFixed(1)} KiB</td>
                     <td title={a.sha256}>{a.sha256.slice(0, 12)}</td>
@@ -169,7 +232,9 @@ export function RunView({ initialRun }: { initialRun: RunDetail }) {
       <h2>Log</h2>
       <div className="log" data-testid="run-log">
         {logs.map((l, i) => (
-          <div key={i} className={l.level}>{new Date(l.at).toLocaleTimeString()} {l.message}</div>
+          <div key={i} className={l.level}>
+            {new Date(l.at).toLocaleTimeString()} {l.message}
+          </div>
         ))}
       </div>
     </>

@@ -22,20 +22,34 @@ export function RunsTable({ initialRuns }: { initialRuns: RunSummary[] }) {
   if (runs.length === 0) {
     return (
       <div className="panel">
-        No runs yet. <a href="/runs/new">Launch the first one</a>: an LSTM on the adding problem trains in a minute on a CPU.
+        No runs yet. <a href="/runs/new">Launch the first one</a>: an LSTM on the adding problem trains in a minute on a
+        CPU.
       </div>
     );
   }
   return (
     <table className="grid" data-testid="runs-table">
       <thead>
-        <tr><th>Run</th><th>Status</th><th>Model</th><th>Dataset</th><th>Step</th><th>Loss (last)</th><th>Attempts</th><th>Started</th></tr>
+        <tr>
+          <th>Run</th>
+          <th>Status</th>
+          <th>Model</th>
+          <th>Dataset</th>
+          <th>Step</th>
+          <th>Loss (last)</th>
+          <th>Attempts</th>
+          <th>Started</th>
+        </tr>
       </thead>
       <tbody>
         {runs.map((run) => (
           <tr key={run.id} data-run-id={run.id}>
-            <td><a href={`/runs/${run.id}`}>{run.name}</a></td>
-            <td><span className={`badge ${run.status}`}>{run.status}</span></td>
+            <td>
+              <a href={`/runs/${run.id}`}>{run.name}</a>
+            </td>
+            <td>
+              <span className={`badge ${run.status}`}>{run.status}</span>
+            </td>
             <td>{run.modelName}</td>
             <td>{run.datasetName}</td>
             <td className="num">{run.lastStep ?? "-"}</td>

@@ -21,7 +21,11 @@ export interface JsonObjectSchema {
 
 function kindOf(p: JsonSchemaProperty): "enum" | "boolean" | "integer" | "number" | "array" | "string" {
   if (p.enum) return "enum";
-  const types = Array.isArray(p.type) ? p.type : p.type ? [p.type] : (p.anyOf ?? []).flatMap((a) => (Array.isArray(a.type) ? a.type : a.type ? [a.type] : []));
+  const types = Array.isArray(p.type)
+    ? p.type
+    : p.type
+      ? [p.type]
+      : (p.anyOf ?? []).flatMap((a) => (Array.isArray(a.type) ? a.type : a.type ? [a.type] : []));
   if (types.includes("boolean")) return "boolean";
   if (types.includes("integer")) return "integer";
   if (types.includes("number")) return "number";
@@ -85,11 +89,25 @@ export function SchemaFields({
           <div className="field" key={id}>
             <label htmlFor={id}>{key}</label>
             {kind === "boolean" ? (
-              <input id={id} name={id} type="checkbox" checked={value === true} onChange={(e) => onChange(key, e.target.checked)} />
+              <input
+                id={id}
+                name={id}
+                type="checkbox"
+                checked={value === true}
+                onChange={(e) => onChange(key, e.target.checked)}
+              />
             ) : kind === "enum" ? (
-              <select id={id} name={id} value={String(value)} aria-invalid={error ? true : undefined} onChange={(e) => onChange(key, coerceFieldValue(p, e.target.value))}>
+              <select
+                id={id}
+                name={id}
+                value={String(value)}
+                aria-invalid={error ? true : undefined}
+                onChange={(e) => onChange(key, coerceFieldValue(p, e.target.value))}
+              >
                 {(p.enum ?? []).map((option) => (
-                  <option key={String(option)} value={String(option)}>{String(option)}</option>
+                  <option key={String(option)} value={String(option)}>
+                    {String(option)}
+                  </option>
                 ))}
               </select>
             ) : (
@@ -100,12 +118,25 @@ export function SchemaFields({
                 step={kind === "integer" ? 1 : "any"}
                 value={String(value)}
                 aria-invalid={error ? true : undefined}
-                onChange={(e) => onChange(key, kind === "integer" || kind === "number" ? e.target.value : coerceFieldValue(p, e.target.value))}
+                onChange={(e) =>
+                  onChange(
+                    key,
+                    kind === "integer" || kind === "number" ? e.target.value : coerceFieldValue(p, e.target.value),
+                  )
+                }
                 onBlur={(e) => onChange(key, coerceFieldValue(p, e.target.value))}
               />
             )}
-            {(p.description || bounds(p)) && <span className="help">{[p.description, bounds(p) && `range ${bounds(p)}`].filter(Boolean).join(" · ")}</span>}
-            {error && <span className="error" data-testid={`error-${id}`}>{error}</span>}
+            {(p.description || bounds(p)) && (
+              <span className="help">
+                {[p.description, bounds(p) && `range ${bounds(p)}`].filter(Boolean).join(" · ")}
+              </span>
+            )}
+            {error && (
+              <span className="error" data-testid={`error-${id}`}>
+                {error}
+              </span>
+            )}
           </div>
         );
       })}

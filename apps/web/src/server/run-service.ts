@@ -56,7 +56,14 @@ export function resolveRunConfig(body: unknown): { request: LaunchRunRequest; co
   if (issues.length > 0) throw new LaunchValidationError(issues);
   return {
     request,
-    config: { model: request.model, modelHyperparameters, dataset: request.dataset, datasetParams, training: request.training, seed: request.seed },
+    config: {
+      model: request.model,
+      modelHyperparameters,
+      dataset: request.dataset,
+      datasetParams,
+      training: request.training,
+      seed: request.seed,
+    },
   };
 }
 
@@ -93,7 +100,9 @@ export class RunService {
     try {
       // One delivery per allowed attempt plus one, so the attempt after the last restart can mark the run failed.
       const attempts = config.training.maxRestarts + 2;
-      await this.deps.queueFor(request.queue).enqueue("run.train", { runId: run.id, config }, { jobId: run.id, priority: request.priority, attempts });
+      await this.deps
+        .queueFor(request.queue)
+        .enqueue("run.train", { runId: run.id, config }, { jobId: run.id, priority: request.priority, attempts });
     } catch (error) {
       await this.deps.runs.deleteRun(run.id);
       throw error;
@@ -128,7 +137,11 @@ export class RunService {
     const outcome = await this.deps.runs.requestCancel(runId);
     if (outcome === "cancelled") {
       const status = await this.deps.runs.getRunDetail(runId);
-      if (status) await this.deps.queueFor(status.queueName).queue.remove(runId).catch(() => 0);
+      if (status)
+        await this.deps
+          .queueFor(status.queueName)
+          .queue.remove(runId)
+          .catch(() => 0);
     }
     return outcome;
   }

@@ -1,5 +1,13 @@
 import type { Redis } from "ioredis";
-import { createPrismaClient, ArtifactRepository, MetricRepository, ProjectRepository, RunRepository, WorkerRepository, type Db } from "@seqlab/db";
+import {
+  createPrismaClient,
+  ArtifactRepository,
+  MetricRepository,
+  ProjectRepository,
+  RunRepository,
+  WorkerRepository,
+  type Db,
+} from "@seqlab/db";
 import { createRedisConnection, TrainingQueue } from "@seqlab/queue";
 import { env } from "../env";
 import { RunService } from "./run-service";

@@ -51,7 +51,10 @@ export function sseResponse(
       const catchUps = catchUp
         ? CATCH_UP_DELAYS_MS.map((delay) =>
             setTimeout(() => {
-              catchUp().then((events) => events.forEach((e) => write(`data: ${JSON.stringify(e)}\n\n`)), () => undefined);
+              catchUp().then(
+                (events) => events.forEach((e) => write(`data: ${JSON.stringify(e)}\n\n`)),
+                () => undefined,
+              );
             }, delay),
           )
         : [];

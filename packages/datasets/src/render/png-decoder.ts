@@ -22,7 +22,8 @@ export function decodePng(bytes: Uint8Array): PngImage {
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
     const data = bytes.subarray(offset + 8, offset + 8 + length);
     const crc = view.getUint32(offset + 8 + length);
-    if (crc !== crc32(bytes.subarray(offset + 4, offset + 8 + length))) throw new Error(`decodePng: bad CRC in ${type}`);
+    if (crc !== crc32(bytes.subarray(offset + 4, offset + 8 + length)))
+      throw new Error(`decodePng: bad CRC in ${type}`);
     if (type === "IHDR") {
       const h = new DataView(data.buffer, data.byteOffset, data.byteLength);
       width = h.getUint32(0);

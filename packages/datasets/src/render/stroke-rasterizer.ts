@@ -50,7 +50,12 @@ export function strokeSegment(
  * Strokes a polyline given as flat coordinates [x0, y0, x1, y1, ...] in pixel units (pixel (i, j) covers
  * [i, i+1) x [j, j+1)). A single point draws a dot of the stroke's width.
  */
-export function strokePolyline(canvas: GrayCanvas, points: ArrayLike<number>, strokeWidth: number, intensity = 1): void {
+export function strokePolyline(
+  canvas: GrayCanvas,
+  points: ArrayLike<number>,
+  strokeWidth: number,
+  intensity = 1,
+): void {
   if (points.length < 2) return;
   if (points.length < 4) {
     strokeSegment(canvas, points[0]!, points[1]!, points[0]!, points[1]!, strokeWidth, intensity);

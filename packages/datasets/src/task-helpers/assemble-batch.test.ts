@@ -27,7 +27,9 @@ describe("assembleBatch", () => {
 
   it("copies dense values row-major", () => {
     const spec: TaskSpec = { ...tokenSpec, inputFeatures: 2, outputKind: "regression", outputSize: 2, targetLength: 1 };
-    const batch = assembleBatch(spec, [{ input: { values: [1, 2, 3, 4], steps: 2 }, target: { values: [5, 6], steps: 1 } }]);
+    const batch = assembleBatch(spec, [
+      { input: { values: [1, 2, 3, 4], steps: 2 }, target: { values: [5, 6], steps: 1 } },
+    ]);
     expect(Array.from(batch.inputs)).toEqual([1, 2, 3, 4, 0, 0]);
     expect(Array.from(batch.targets)).toEqual([5, 6]);
   });

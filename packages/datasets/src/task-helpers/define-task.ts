@@ -60,12 +60,7 @@ export interface TaskRecipe<P extends z.ZodObject> {
 }
 
 /** Builds a split whose batch `index` holds samples index*batchSize ... (mod size), wrapping around the split. */
-function createSplit(
-  name: SplitName,
-  size: number,
-  spec: TaskSpec,
-  sampleAt: (index: number) => Sample,
-): TaskSplit {
+function createSplit(name: SplitName, size: number, spec: TaskSpec, sampleAt: (index: number) => Sample): TaskSplit {
   const batch = (index: number, batchSize: number): Batch => {
     if (!Number.isSafeInteger(index) || index < 0) throw new Error(`batch index must be an integer >= 0, got ${index}`);
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
@@ -110,7 +105,10 @@ export function defineTask<P extends z.ZodObject>(recipe: TaskRecipe<P>): TaskDe
       const splits = new Map<SplitName, TaskSplit>();
       for (const name of SPLIT_NAMES) {
         const size = setup.sizes[name];
-        splits.set(name, createSplit(name, size, spec, (index) => sampleAt(name, index)));
+        splits.set(
+          name,
+          createSplit(name, size, spec, (index) => sampleAt(name, index)),
+        );
       }
       const source: SampleSource = {
         sample: sampleAt,

@@ -39,7 +39,12 @@ describe("metrics", () => {
       { input: { values: [0], steps: 1 }, target: { values: [1], steps: 1 } },
       { input: { values: [0], steps: 1 }, target: { values: [2], steps: 1 } },
     ]);
-    const scores = regressionScores(regression, batch, { values: Float32Array.from([1.03, 1.5]), shape: [2, 1, 1] }, 0.04);
+    const scores = regressionScores(
+      regression,
+      batch,
+      { values: Float32Array.from([1.03, 1.5]), shape: [2, 1, 1] },
+      0.04,
+    );
     expect(scores.mse).toBeCloseTo((0.03 ** 2 + 0.5 ** 2) / 2, 6);
     expect(scores.mae).toBeCloseTo(0.265, 6);
     expect(scores.accuracy).toBe(0.5);

@@ -16,6 +16,15 @@ describe("split assignment", () => {
       const n = drawForSplit(rng, "test", (r) => r.int(0, 1000), String);
       expect(splitOfContent(String(n))).toBe("test");
     }
-    expect(() => drawForSplit(rng, "test", () => 0, () => "train-only", undefined, 100)).toThrow(/too small/);
+    expect(() =>
+      drawForSplit(
+        rng,
+        "test",
+        () => 0,
+        () => "train-only",
+        undefined,
+        100,
+      ),
+    ).toThrow(/too small/);
   });
 });

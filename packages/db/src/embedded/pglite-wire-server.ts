@@ -281,13 +281,16 @@ function readyForQuery(status: "I" | "T" | "E"): Buffer {
 }
 
 function errorResponse(code: string, text: string): Buffer {
-  return message("E", Buffer.concat([Buffer.from("SERROR\0", "ascii"), Buffer.from(`C${code}\0`), cstring(`M${text}`), Buffer.from([0])]));
+  return message(
+    "E",
+    Buffer.concat([Buffer.from("SERROR\0", "ascii"), Buffer.from(`C${code}\0`), cstring(`M${text}`), Buffer.from([0])]),
+  );
 }
 
 /** The transaction status of the last ReadyForQuery ('Z') in a backend reply, if it has one. */
 function lastReadyStatus(reply: Buffer): "I" | "T" | "E" | undefined {
   let status: "I" | "T" | "E" | undefined;
-  for (let i = 0; i + 5 <= reply.length; ) {
+  for (let i = 0; i + 5 <= reply.length;) {
     const length = reply.readInt32BE(i + 1);
     if (reply[i] === 0x5a && length === 5) status = String.fromCharCode(reply[i + 5]!) as "I" | "T" | "E";
     i += 1 + length;

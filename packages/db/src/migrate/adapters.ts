@@ -33,7 +33,11 @@ function reportCatalogTypesAsText(result: pg.QueryResult | undefined): void {
 function decodeCatalogTypesAsText(client: pg.PoolClient): void {
   const query = client.query.bind(client) as QueryFn;
   const patched: QueryFn = (config, ...rest) => {
-    if (typeof config !== "object" || config === null || typeof (config as { submit?: unknown }).submit === "function") {
+    if (
+      typeof config !== "object" ||
+      config === null ||
+      typeof (config as { submit?: unknown }).submit === "function"
+    ) {
       return query(config, ...rest);
     }
     const types = (config as { types?: TypeParsers }).types ?? pg.types;

@@ -109,9 +109,7 @@ export async function diffSchemaAgainstMigrations(sources: MigrationSources = {}
 export const checkDrift: (sources?: MigrationSources) => Promise<string> = diffSchemaAgainstMigrations;
 
 /** Result of {@link createMigration}. */
-export type CreateMigrationResult =
-  | { status: "created"; directory: string; sql: string }
-  | { status: "no-changes" };
+export type CreateMigrationResult = { status: "created"; directory: string; sql: string } | { status: "no-changes" };
 
 /**
  * Writes a new migration `<timestamp>_<name>` with the SQL from {@link diffSchemaAgainstMigrations} (what

@@ -7,7 +7,14 @@ export class ArtifactRepository {
   constructor(private readonly db: Db) {}
 
   /** Stores (or replaces, by run + kind + name) an artifact; returns its summary. */
-  async saveArtifact(input: { runId: string; kind: string; name: string; content: Uint8Array; step?: number | null; attempt?: number }): Promise<ArtifactSummary> {
+  async saveArtifact(input: {
+    runId: string;
+    kind: string;
+    name: string;
+    content: Uint8Array;
+    step?: number | null;
+    attempt?: number;
+  }): Promise<ArtifactSummary> {
     const sha256 = createHash("sha256").update(input.content).digest("hex");
     const content = new Uint8Array(input.content);
     const data = { size: content.byteLength, sha256, step: input.step ?? null, attempt: input.attempt ?? 0, content };
@@ -21,8 +28,13 @@ export class ArtifactRepository {
   }
 
   /** The artifact's bytes and metadata, or null. */
-  async getArtifact(id: string): Promise<{ runId: string; kind: string; name: string; sha256: string; content: Uint8Array } | null> {
-    return this.db.artifact.findUnique({ where: { id }, select: { runId: true, kind: true, name: true, sha256: true, content: true } });
+  async getArtifact(
+    id: string,
+  ): Promise<{ runId: string; kind: string; name: string; sha256: string; content: Uint8Array } | null> {
+    return this.db.artifact.findUnique({
+      where: { id },
+      select: { runId: true, kind: true, name: true, sha256: true, content: true },
+    });
   }
 
   /** The newest checkpoint of a run whose bytes still match their sha256 (a torn write is skipped). */
@@ -34,7 +46,8 @@ export class ArtifactRepository {
       take: 5,
     });
     for (const row of rows) {
-      if (createHash("sha256").update(row.content).digest("hex") === row.sha256) return { id: row.id, step: row.step, content: row.content };
+      if (createHash("sha256").update(row.content).digest("hex") === row.sha256)
+        return { id: row.id, step: row.step, content: row.content };
     }
     return null;
   }

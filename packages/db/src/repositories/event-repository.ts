@@ -5,7 +5,15 @@ import type { Db } from "./types";
 export class EventRepository {
   constructor(private readonly db: Db) {}
 
-  async addEvent(runId: string, event: { level?: "debug" | "info" | "warn" | "error"; message: string; attempt?: number; data?: Record<string, unknown> }): Promise<void> {
+  async addEvent(
+    runId: string,
+    event: {
+      level?: "debug" | "info" | "warn" | "error";
+      message: string;
+      attempt?: number;
+      data?: Record<string, unknown>;
+    },
+  ): Promise<void> {
     await this.db.runEvent.create({
       data: {
         runId,

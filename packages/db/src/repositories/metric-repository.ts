@@ -27,10 +27,17 @@ export class MetricRepository {
    * Every point of a run, key by key, in step order. Series longer than `maxPointsPerKey` are thinned to
    * evenly spaced steps plus the last one (TensorBoard keeps 1000 samples per scalar; so do we by default).
    */
-  async listPoints(runId: string, options: { maxPointsPerKey?: number; keys?: string[]; recordedAfter?: Date } = {}): Promise<MetricPoint[]> {
+  async listPoints(
+    runId: string,
+    options: { maxPointsPerKey?: number; keys?: string[]; recordedAfter?: Date } = {},
+  ): Promise<MetricPoint[]> {
     const max = options.maxPointsPerKey ?? 1000;
     const rows = await this.db.metricPoint.findMany({
-      where: { runId, key: options.keys ? { in: options.keys } : undefined, wallTime: options.recordedAfter ? { gt: options.recordedAfter } : undefined },
+      where: {
+        runId,
+        key: options.keys ? { in: options.keys } : undefined,
+        wallTime: options.recordedAfter ? { gt: options.recordedAfter } : undefined,
+      },
       orderBy: [{ key: "asc" }, { step: "asc" }],
       select: { key: true, step: true, value: true, wallTime: true },
     });
@@ -44,7 +51,8 @@ export class MetricRepository {
     for (const list of byKey.values()) {
       const stride = Math.max(1, Math.ceil(list.length / max));
       list.forEach((row, i) => {
-        if (i % stride === 0 || i === list.length - 1) out.push({ key: row.key, step: row.step, value: row.value, wallTime: row.wallTime.getTime() });
+        if (i % stride === 0 || i === list.length - 1)
+          out.push({ key: row.key, step: row.step, value: row.value, wallTime: row.wallTime.getTime() });
       });
     }
     return out;

@@ -1,6 +1,13 @@
 import { TrainingSettings, type ResolvedRunConfig } from "@seqlab/contracts";
 import { createTestDatabase, type TestDatabase } from "../test-database";
-import { ArtifactRepository, EventRepository, MetricRepository, ProjectRepository, RunRepository, WorkerRepository } from "./index";
+import {
+  ArtifactRepository,
+  EventRepository,
+  MetricRepository,
+  ProjectRepository,
+  RunRepository,
+  WorkerRepository,
+} from "./index";
 
 const config: ResolvedRunConfig = {
   model: "lstm",
@@ -47,7 +54,14 @@ describe("repositories (real PostgreSQL)", () => {
   });
 
   it("stops claiming after maxAttempts", async () => {
-    const run = await runs.createRun({ projectId, name: "crashy", config, priority: 0, queueName: "default", maxAttempts: 2 });
+    const run = await runs.createRun({
+      projectId,
+      name: "crashy",
+      config,
+      priority: 0,
+      queueName: "default",
+      maxAttempts: 2,
+    });
     expect(await runs.startAttempt(run.id, { backend: "cpu", device: "cpu" })).toEqual({ attempt: 1 });
     expect(await runs.startAttempt(run.id, { backend: "cpu", device: "cpu" })).toEqual({ attempt: 2 });
     expect(await runs.startAttempt(run.id, { backend: "cpu", device: "cpu" })).toBeNull();
@@ -68,7 +82,12 @@ describe("repositories (real PostgreSQL)", () => {
     const run = await runs.createRun({ projectId, name: "m", config, priority: 0, queueName: "default" });
     const metrics = new MetricRepository(db.prisma);
     const t0 = Date.UTC(2026, 10, 26, 12, 0, 0, 123);
-    const points = Array.from({ length: 50 }, (_, i) => ({ key: "loss", step: i + 1, value: 1 / (i + 1), wallTime: t0 + i }));
+    const points = Array.from({ length: 50 }, (_, i) => ({
+      key: "loss",
+      step: i + 1,
+      value: 1 / (i + 1),
+      wallTime: t0 + i,
+    }));
     expect(await metrics.insertPoints(run.id, points)).toBe(50);
     expect(await metrics.insertPoints(run.id, points.slice(10, 20))).toBe(0);
     expect(await metrics.countPoints(run.id, "loss")).toBe(50);
@@ -83,9 +102,21 @@ describe("repositories (real PostgreSQL)", () => {
   it("stores artifacts with their sha256 and skips a corrupted newest checkpoint", async () => {
     const run = await runs.createRun({ projectId, name: "a", config, priority: 0, queueName: "default" });
     const artifacts = new ArtifactRepository(db.prisma);
-    const first = await artifacts.saveArtifact({ runId: run.id, kind: "checkpoint", name: "step-1", content: new Uint8Array([1, 2, 3]), step: 1 });
+    const first = await artifacts.saveArtifact({
+      runId: run.id,
+      kind: "checkpoint",
+      name: "step-1",
+      content: new Uint8Array([1, 2, 3]),
+      step: 1,
+    });
     expect(first.sha256).toBe("039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81");
-    const second = await artifacts.saveArtifact({ runId: run.id, kind: "checkpoint", name: "step-2", content: new Uint8Array([4, 5]), step: 2 });
+    const second = await artifacts.saveArtifact({
+      runId: run.id,
+      kind: "checkpoint",
+      name: "step-2",
+      content: new Uint8Array([4, 5]),
+      step: 2,
+    });
     expect((await artifacts.latestGoodCheckpoint(run.id))?.step).toBe(2);
     await db.prisma.artifact.update({ where: { id: second.id }, data: { content: new Uint8Array([9, 9]) } });
     expect((await artifacts.latestGoodCheckpoint(run.id))?.step).toBe(1);
@@ -97,7 +128,16 @@ describe("repositories (real PostgreSQL)", () => {
 
   it("derives worker state from heartbeats", async () => {
     const workers = new WorkerRepository(db.prisma);
-    await workers.register({ id: "w1", host: "h", pid: 1, backend: "cpu", device: "cpu", concurrency: 1, queues: ["default"], version: "0" });
+    await workers.register({
+      id: "w1",
+      host: "h",
+      pid: 1,
+      backend: "cpu",
+      device: "cpu",
+      concurrency: 1,
+      queues: ["default"],
+      version: "0",
+    });
     await workers.heartbeat("w1", null);
     expect((await workers.listWorkers()).find((w) => w.id === "w1")?.state).toBe("idle");
     await db.prisma.worker.update({ where: { id: "w1" }, data: { lastHeartbeat: new Date(Date.now() - 60_000) } });

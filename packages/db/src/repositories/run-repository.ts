@@ -128,7 +128,11 @@ export class RunRepository {
           select: { id: true, kind: true, name: true, size: true, sha256: true, step: true, createdAt: true },
           orderBy: { createdAt: "asc" },
         },
-        events: { select: { id: true, level: true, message: true, attempt: true, createdAt: true, data: true }, orderBy: { id: "asc" }, take: 2000 },
+        events: {
+          select: { id: true, level: true, message: true, attempt: true, createdAt: true, data: true },
+          orderBy: { id: "asc" },
+          take: 2000,
+        },
       },
     });
     if (!row) return null;
@@ -143,14 +147,23 @@ export class RunRepository {
       backend: row.backend,
       device: row.device,
       artifacts: row.artifacts.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
-      events: row.events.map((e) => ({ id: e.id.toString(), level: e.level, message: e.message, attempt: e.attempt, createdAt: e.createdAt.toISOString() })),
+      events: row.events.map((e) => ({
+        id: e.id.toString(),
+        level: e.level,
+        message: e.message,
+        attempt: e.attempt,
+        createdAt: e.createdAt.toISOString(),
+      })),
       attempts: attemptsFromEvents(row.events),
       queuePosition: null,
     };
   }
 
   async getStatus(runId: string): Promise<{ status: RunStatus; attempt: number; cancelRequested: boolean } | null> {
-    return this.db.run.findUnique({ where: { id: runId }, select: { status: true, attempt: true, cancelRequested: true } });
+    return this.db.run.findUnique({
+      where: { id: runId },
+      select: { status: true, attempt: true, cancelRequested: true },
+    });
   }
 
   /**
@@ -162,7 +175,10 @@ export class RunRepository {
     runId: string,
     info: { workerId?: string | null; backend: string; device: string },
   ): Promise<{ attempt: number } | null> {
-    const run = await this.db.run.findUnique({ where: { id: runId }, select: { status: true, attempt: true, maxAttempts: true, errorReason: true } });
+    const run = await this.db.run.findUnique({
+      where: { id: runId },
+      select: { status: true, attempt: true, maxAttempts: true, errorReason: true },
+    });
     if (!run || (run.status !== "QUEUED" && run.status !== "RUNNING")) return null;
     if (run.attempt >= run.maxAttempts) {
       await this.db.run.updateMany({
@@ -193,7 +209,10 @@ export class RunRepository {
 
   /** Notes why an attempt crashed (shown until the next attempt ends), without ending the run. */
   async recordCrash(runId: string, attempt: number, reason: string): Promise<void> {
-    await this.db.run.updateMany({ where: { id: runId, attempt, status: "RUNNING" }, data: { errorReason: reason, workerId: null } });
+    await this.db.run.updateMany({
+      where: { id: runId, attempt, status: "RUNNING" },
+      data: { errorReason: reason, workerId: null },
+    });
   }
 
   /**
@@ -235,7 +254,10 @@ export class RunRepository {
         status,
         finishedAt: new Date(),
         errorReason: details.errorReason ?? null,
-        finalLoss: details.finalLoss !== undefined && details.finalLoss !== null && Number.isFinite(details.finalLoss) ? details.finalLoss : undefined,
+        finalLoss:
+          details.finalLoss !== undefined && details.finalLoss !== null && Number.isFinite(details.finalLoss)
+            ? details.finalLoss
+            : undefined,
         lastStep: details.lastStep ?? undefined,
         workerId: null,
       },
@@ -253,7 +275,10 @@ export class RunRepository {
       data: { status: "CANCELLED", cancelRequested: true, finishedAt: new Date() },
     });
     if (queued.count === 1) return "cancelled";
-    const running = await this.db.run.updateMany({ where: { id: runId, status: "RUNNING" }, data: { cancelRequested: true } });
+    const running = await this.db.run.updateMany({
+      where: { id: runId, status: "RUNNING" },
+      data: { cancelRequested: true },
+    });
     if (running.count === 1) return "requested";
     const exists = await this.db.run.count({ where: { id: runId } });
     return exists ? "finished" : "missing";

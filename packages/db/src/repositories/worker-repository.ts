@@ -34,15 +34,34 @@ export class WorkerRepository {
   }
 
   /** Every worker with a derived state: "lost" when its heartbeat is older than `lostAfterMs`. */
-  async listWorkers(lostAfterMs = 30_000): Promise<(WorkerRegistration & { state: "idle" | "busy" | "lost" | "stopped"; lastHeartbeat: string; currentRunId: string | null })[]> {
+  async listWorkers(lostAfterMs = 30_000): Promise<
+    (WorkerRegistration & {
+      state: "idle" | "busy" | "lost" | "stopped";
+      lastHeartbeat: string;
+      currentRunId: string | null;
+    })[]
+  > {
     const rows = await this.db.worker.findMany({ orderBy: { startedAt: "desc" } });
     const now = Date.now();
     return rows.map((w) => ({
-      id: w.id, host: w.host, pid: w.pid, backend: w.backend, device: w.device, deviceMemory: w.deviceMemory,
-      concurrency: w.concurrency, queues: w.queues, version: w.version,
+      id: w.id,
+      host: w.host,
+      pid: w.pid,
+      backend: w.backend,
+      device: w.device,
+      deviceMemory: w.deviceMemory,
+      concurrency: w.concurrency,
+      queues: w.queues,
+      version: w.version,
       lastHeartbeat: w.lastHeartbeat.toISOString(),
       currentRunId: w.currentRunId,
-      state: w.stoppedAt ? "stopped" : now - w.lastHeartbeat.getTime() > lostAfterMs ? "lost" : w.currentRunId ? "busy" : "idle",
+      state: w.stoppedAt
+        ? "stopped"
+        : now - w.lastHeartbeat.getTime() > lostAfterMs
+          ? "lost"
+          : w.currentRunId
+            ? "busy"
+            : "idle",
     }));
   }
 }

@@ -24,7 +24,9 @@ export function installCpuKernelFixes(): void {
   const names = ["Slice", "SplitV", "Unpack"];
   const stock = names.map((name) => tf.getKernel(name, "cpu"));
   if (stock.some((k) => !k)) throw new Error("cpu kernels Slice/SplitV/Unpack are not registered");
-  const [stockSlice, stockSplit, stockUnpack] = stock.map((k) => (k as tf.KernelConfig).kernelFunc as unknown as KernelFunc) as [KernelFunc, KernelFunc, KernelFunc];
+  const [stockSlice, stockSplit, stockUnpack] = stock.map(
+    (k) => (k as tf.KernelConfig).kernelFunc as unknown as KernelFunc,
+  ) as [KernelFunc, KernelFunc, KernelFunc];
   const fast = (x: tf.TensorInfo) => x.dtype === "float32" || x.dtype === "int32" || x.dtype === "bool";
   const register = (kernelName: string, kernelFunc: KernelFunc) => {
     tf.unregisterKernel(kernelName, "cpu");
@@ -49,7 +51,8 @@ export function uninstallCpuKernelFixes(): void {
 function sliceBox(backend: CpuBackendLike, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
   const src = backend.data.get(x.dataId)?.values as Float32Array | Int32Array | Uint8Array;
   const count = size.reduce((p, d) => p * d, 1);
-  const dst = x.dtype === "int32" ? new Int32Array(count) : x.dtype === "bool" ? new Uint8Array(count) : new Float32Array(count);
+  const dst =
+    x.dtype === "int32" ? new Int32Array(count) : x.dtype === "bool" ? new Uint8Array(count) : new Float32Array(count);
   copySlice(src, x.shape, begin, size, dst);
   return backend.makeTensorInfo(size, x.dtype, dst);
 }
@@ -67,7 +70,11 @@ function slice(args: KernelArgs): tf.TensorInfo {
 function split(args: KernelArgs): tf.TensorInfo[] {
   const x = args.inputs.x as tf.TensorInfo;
   const axis = tf.util.parseAxisParam(args.attrs?.axis as number, x.shape)[0] as number;
-  const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, args.attrs?.numOrSizeSplits as number | number[], axis);
+  const sizes = tf.backend_util.prepareSplitSize(
+    x as unknown as tf.Tensor,
+    args.attrs?.numOrSizeSplits as number | number[],
+    axis,
+  );
   const begin = new Array<number>(x.shape.length).fill(0);
   return sizes.map((s) => {
     const size = x.shape.slice();

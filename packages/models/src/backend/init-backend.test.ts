@@ -23,10 +23,16 @@ function workload(): Record<string, Float32Array | Int32Array> {
     keep("matMul", tf.matMul(a, b));
     keep("matMul tA", tf.matMul(tf.tensor2d(values(19 * 37, 3), [19, 37]), b, true, false));
     keep("matMul tB", tf.matMul(a, tf.tensor2d(values(23 * 19, 4), [23, 19]), false, true));
-    keep("matMul tA tB", tf.matMul(tf.tensor2d(values(19 * 37, 3), [19, 37]), tf.tensor2d(values(23 * 19, 4), [23, 19]), true, true));
+    keep(
+      "matMul tA tB",
+      tf.matMul(tf.tensor2d(values(19 * 37, 3), [19, 37]), tf.tensor2d(values(23 * 19, 4), [23, 19]), true, true),
+    );
     const batched = tf.tensor3d(values(3 * 7 * 5, 5), [3, 7, 5]);
     keep("batched x shared", tf.matMul(batched, tf.tensor2d(values(5 * 4, 6), [5, 4])));
-    keep("batched tA x shared tB", tf.matMul(tf.tensor3d(values(3 * 5 * 7, 7), [3, 5, 7]), tf.tensor2d(values(4 * 5, 8), [4, 5]), true, true));
+    keep(
+      "batched tA x shared tB",
+      tf.matMul(tf.tensor3d(values(3 * 5 * 7, 7), [3, 5, 7]), tf.tensor2d(values(4 * 5, 8), [4, 5]), true, true),
+    );
     keep("batched x batched", tf.matMul(batched, tf.tensor3d(values(3 * 5 * 4, 9), [3, 5, 4])));
     const x4 = tf.tensor4d(values(4 * 5 * 6 * 7, 10), [4, 5, 6, 7]);
     keep("slice 1d", tf.slice(tf.tensor1d(values(50, 11)), [7], [20]));
@@ -42,7 +48,10 @@ function workload(): Record<string, Float32Array | Int32Array> {
     keep("gather gradient", tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), 1.5)))(table));
     const cell = new LstmCell({ units: 8, inputSize: 5, seed: 3 });
     const x = tf.tensor3d(values(6 * 4 * 5, 14), [6, 4, 5]);
-    const { grads, value } = tf.variableGrads(() => tf.sum(tf.square(runSequence(cell, x).outputs)) as tf.Scalar, cell.weights.map((w) => w.variable));
+    const { grads, value } = tf.variableGrads(
+      () => tf.sum(tf.square(runSequence(cell, x).outputs)) as tf.Scalar,
+      cell.weights.map((w) => w.variable),
+    );
     keep("lstm loss", value);
     cell.weights.forEach((w) => keep(`lstm grad ${w.name}`, grads[w.variable.name] as tf.Tensor));
     cell.weights.forEach((w) => w.variable.dispose());
@@ -98,6 +107,7 @@ describe("initBackend", () => {
     const stock = workload();
     installCpuKernelFixes();
     const fixed = workload();
-    for (const [name, expected] of Object.entries(stock)) expect([name, Array.from(fixed[name] as Float32Array)]).toEqual([name, Array.from(expected)]);
+    for (const [name, expected] of Object.entries(stock))
+      expect([name, Array.from(fixed[name] as Float32Array)]).toEqual([name, Array.from(expected)]);
   });
 });

@@ -45,16 +45,27 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendCh
 
 async function choose(options: InitBackendOptions): Promise<BackendChoice> {
   const order: BackendName[] = ["tensorflow", "wasm", "cpu"];
-  const candidates = options.prefer ? (options.strict ? [options.prefer] : [options.prefer, ...order.filter((b) => b !== options.prefer)]) : order;
+  const candidates = options.prefer
+    ? options.strict
+      ? [options.prefer]
+      : [options.prefer, ...order.filter((b) => b !== options.prefer)]
+    : order;
   const skipped: string[] = [];
   for (const candidate of candidates) {
     try {
       const device = await activate(candidate, options.gpu ?? "auto");
-      const why = options.prefer === candidate ? "requested" : options.prefer ? `fallback from ${options.prefer}` : "best available";
+      const why =
+        options.prefer === candidate
+          ? "requested"
+          : options.prefer
+            ? `fallback from ${options.prefer}`
+            : "best available";
       const reason = [`${candidate}: ${why}`, ...skipped].join("; ");
       return { backend: tf.getBackend(), reason, device };
     } catch (error) {
-      skipped.push(`${candidate} unavailable (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`);
+      skipped.push(
+        `${candidate} unavailable (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`,
+      );
     }
   }
   throw new Error(`No tfjs backend could be initialised: ${skipped.join("; ")}`);
@@ -92,7 +103,8 @@ async function activate(name: BackendName, gpu: boolean | "auto"): Promise<strin
       }
     }
     if (!loaded) req("@tensorflow/tfjs-node");
-    if (!(await tf.setBackend("tensorflow"))) throw new Error("tfjs-node loaded but the tensorflow backend did not start");
+    if (!(await tf.setBackend("tensorflow")))
+      throw new Error("tfjs-node loaded but the tensorflow backend did not start");
     return device;
   }
   if (name === "wasm") {

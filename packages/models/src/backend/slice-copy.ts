@@ -6,7 +6,13 @@ type Values = Float32Array | Int32Array | Uint8Array;
  * element's flat index to coordinates and back (about 300 ns an element here), and its wasm slice first copies the
  * whole input out of the heap.
  */
-export function copySlice(src: Values, shape: readonly number[], begin: readonly number[], size: readonly number[], dst: Values): void {
+export function copySlice(
+  src: Values,
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  dst: Values,
+): void {
   const rank = shape.length;
   if (rank === 0 || size.some((d) => d === 0)) {
     if (rank === 0) dst[0] = src[0] as number;
@@ -20,7 +26,8 @@ export function copySlice(src: Values, shape: readonly number[], begin: readonly
   let outOffset = 0;
   for (let n = 0; n < outerCount; n++) {
     let srcOffset = begin[rank - 1] as number;
-    for (let d = 0; d < rank - 1; d++) srcOffset += ((begin[d] as number) + (index[d] as number)) * (strides[d] as number);
+    for (let d = 0; d < rank - 1; d++)
+      srcOffset += ((begin[d] as number) + (index[d] as number)) * (strides[d] as number);
     dst.set(src.subarray(srcOffset, srcOffset + inner), outOffset);
     outOffset += inner;
     for (let d = rank - 2; d >= 0; d--) {

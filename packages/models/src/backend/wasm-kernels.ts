@@ -22,7 +22,11 @@ interface WasmBackendLike {
   disposeData(dataId: object, force?: boolean): boolean;
 }
 
-type KernelFunc = (args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) => tf.TensorInfo | tf.TensorInfo[];
+type KernelFunc = (args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}) => tf.TensorInfo | tf.TensorInfo[];
 
 /** Stock kernels replaced by `installWasmKernelFixes`, kept so that `uninstallWasmKernelFixes` can put them back. */
 let originals: { replaced: tf.KernelConfig[]; addedSegmentSum: boolean } | null = null;
@@ -33,7 +37,8 @@ export function installWasmKernelFixes(): void {
   const original = tf.getKernel("BatchMatMul", "wasm");
   const transposeKernel = tf.getKernel("Transpose", "wasm");
   const replaced = ["BatchMatMul", "Slice", "Unpack", "SplitV"].map((name) => tf.getKernel(name, "wasm"));
-  if (!original || !transposeKernel || replaced.some((k) => !k)) throw new Error("wasm kernels BatchMatMul/Slice/Unpack/SplitV/Transpose are not registered");
+  if (!original || !transposeKernel || replaced.some((k) => !k))
+    throw new Error("wasm kernels BatchMatMul/Slice/Unpack/SplitV/Transpose are not registered");
   const originalMatMul = original.kernelFunc as unknown as KernelFunc;
   const transpose = transposeKernel.kernelFunc as unknown as KernelFunc;
 
@@ -47,11 +52,23 @@ export function installWasmKernelFixes(): void {
 
   // Unpack and SplitV call the stock slice function directly, not through the registry: replace them too.
   tf.unregisterKernel("Slice", "wasm");
-  tf.registerKernel({ kernelName: "Slice", backendName: "wasm", kernelFunc: sliceCopyingOnlyPart as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: "Slice",
+    backendName: "wasm",
+    kernelFunc: sliceCopyingOnlyPart as unknown as tf.KernelFunc,
+  });
   tf.unregisterKernel("Unpack", "wasm");
-  tf.registerKernel({ kernelName: "Unpack", backendName: "wasm", kernelFunc: unpackWithPartialSlices as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: "Unpack",
+    backendName: "wasm",
+    kernelFunc: unpackWithPartialSlices as unknown as tf.KernelFunc,
+  });
   tf.unregisterKernel("SplitV", "wasm");
-  tf.registerKernel({ kernelName: "SplitV", backendName: "wasm", kernelFunc: splitWithPartialSlices as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: "SplitV",
+    backendName: "wasm",
+    kernelFunc: splitWithPartialSlices as unknown as tf.KernelFunc,
+  });
 
   const addedSegmentSum = !tf.getKernel("UnsortedSegmentSum", "wasm");
   if (addedSegmentSum) {
@@ -111,13 +128,21 @@ function fastBatchMatMul(
     const folded: tf.TensorInfo = { dataId: a.dataId, shape: [1, batchA * rowsA, inner], dtype: a.dtype };
     backend.incRef(b.dataId);
     const b3: tf.TensorInfo = { dataId: b.dataId, shape: [1, inner, colsB], dtype: b.dtype };
-    const product = originalMatMul({ inputs: { a: folded, b: b3 }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
+    const product = originalMatMul({
+      inputs: { a: folded, b: b3 },
+      backend,
+      attrs: { transposeA: false, transposeB: false },
+    }) as tf.TensorInfo;
     backend.disposeData(folded.dataId);
     backend.disposeData(b3.dataId);
     const outShape = [...a.shape.slice(0, -2), rowsA, colsB];
     out = { dataId: product.dataId, shape: outShape, dtype: product.dtype };
   } else {
-    out = originalMatMul({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
+    out = originalMatMul({
+      inputs: { a, b },
+      backend,
+      attrs: { transposeA: false, transposeB: false },
+    }) as tf.TensorInfo;
   }
   for (const t of temporaries) backend.disposeData(t.dataId);
   return out;
@@ -145,7 +170,11 @@ function unpackWithPartialSlices(args: KernelArgs): tf.TensorInfo[] {
 function splitWithPartialSlices(args: KernelArgs): tf.TensorInfo[] {
   const x = args.inputs.x as tf.TensorInfo;
   const axis = tf.util.parseAxisParam(args.attrs?.axis as number, x.shape)[0] as number;
-  const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, args.attrs?.numOrSizeSplits as number | number[], axis);
+  const sizes = tf.backend_util.prepareSplitSize(
+    x as unknown as tf.Tensor,
+    args.attrs?.numOrSizeSplits as number | number[],
+    axis,
+  );
   const begin = new Array<number>(x.shape.length).fill(0);
   return sizes.map((s) => {
     const size = x.shape.slice();
@@ -172,7 +201,11 @@ function sliceCopyingOnlyPart(args: KernelArgs): tf.TensorInfo {
   return out;
 }
 
-function unsortedSegmentSumViaCpu(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function unsortedSegmentSumViaCpu(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const x = args.inputs.x as tf.TensorInfo;
   const segmentIds = args.inputs.segmentIds as tf.TensorInfo;
@@ -183,13 +216,21 @@ function unsortedSegmentSumViaCpu(args: { inputs: tf.NamedTensorInfoMap; backend
   } | null;
   const cpuKernel = tf.getKernel("UnsortedSegmentSum", "cpu");
   if (!cpu || !cpuKernel) throw new Error("UnsortedSegmentSum on wasm needs the cpu backend, which is not registered");
-  const xCpu: tf.TensorInfo = { dataId: cpu.write(backend.readSync(x.dataId), x.shape, x.dtype), shape: x.shape, dtype: x.dtype };
+  const xCpu: tf.TensorInfo = {
+    dataId: cpu.write(backend.readSync(x.dataId), x.shape, x.dtype),
+    shape: x.shape,
+    dtype: x.dtype,
+  };
   const idsCpu: tf.TensorInfo = {
     dataId: cpu.write(backend.readSync(segmentIds.dataId), segmentIds.shape, segmentIds.dtype),
     shape: segmentIds.shape,
     dtype: segmentIds.dtype,
   };
-  const result = cpuKernel.kernelFunc({ inputs: { x: xCpu, segmentIds: idsCpu }, backend: cpu as never, attrs: args.attrs ?? {} }) as tf.TensorInfo;
+  const result = cpuKernel.kernelFunc({
+    inputs: { x: xCpu, segmentIds: idsCpu },
+    backend: cpu as never,
+    attrs: args.attrs ?? {},
+  }) as tf.TensorInfo;
   const values = cpu.readSync(result.dataId);
   cpu.disposeData(xCpu.dataId, true);
   cpu.disposeData(idsCpu.dataId, true);

@@ -32,7 +32,10 @@ function collapse(alignment: readonly number[], blank: number): number[] {
 }
 
 /** Calls `visit` with every alignment of length T over C classes and its log-probability. */
-function forEachAlignment(logits: readonly (readonly number[])[], visit: (alignment: number[], logP: number) => void): void {
+function forEachAlignment(
+  logits: readonly (readonly number[])[],
+  visit: (alignment: number[], logP: number) => void,
+): void {
   const T = logits.length;
   const lp = logits.map((r) => logSoftmax(r));
   const C = logits[0]?.length ?? 0;
@@ -51,7 +54,11 @@ function forEachAlignment(logits: readonly (readonly number[])[], visit: (alignm
 }
 
 /** -log p(label | logits) by summing the probability of every alignment that collapses to the label. */
-export function bruteForceCtcLoss(logits: readonly (readonly number[])[], label: readonly number[], blank: number): number {
+export function bruteForceCtcLoss(
+  logits: readonly (readonly number[])[],
+  label: readonly number[],
+  blank: number,
+): number {
   let p = 0;
   const key = label.join(",");
   forEachAlignment(logits, (a, logP) => {

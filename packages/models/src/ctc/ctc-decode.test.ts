@@ -12,7 +12,13 @@ function randomLogits(next: () => number, T: number, C: number): number[][] {
 }
 
 function logProbOf(logits: number[][], label: number[], blank: number): number {
-  return tf.tidy(() => -(ctcLoss(tf.tensor3d([logits]), [label], [logits.length], [label.length], { blank, reduction: "sum" }).dataSync()[0] as number));
+  return tf.tidy(
+    () =>
+      -(ctcLoss(tf.tensor3d([logits]), [label], [logits.length], [label.length], {
+        blank,
+        reduction: "sum",
+      }).dataSync()[0] as number),
+  );
 }
 
 describe("ctcGreedyDecode", () => {

@@ -22,15 +22,22 @@ export interface CtcBeamSearchResult {
   logProbs: number[][];
 }
 
-function checkShape(scores: tf.Tensor, inputLengths: ArrayLike<number>, blank: number, fn: string): [number, number, number] {
-  if (scores.rank !== 3) throw new Error(`${fn}: scores must be rank 3 [batch, time, classes], got rank ${scores.rank}`);
+function checkShape(
+  scores: tf.Tensor,
+  inputLengths: ArrayLike<number>,
+  blank: number,
+  fn: string,
+): [number, number, number] {
+  if (scores.rank !== 3)
+    throw new Error(`${fn}: scores must be rank 3 [batch, time, classes], got rank ${scores.rank}`);
   const [batch, time, classes] = scores.shape as [number, number, number];
   if (inputLengths.length !== batch) {
     throw new Error(`${fn}: inputLengths has ${inputLengths.length} entries but the batch is ${batch}`);
   }
   for (let b = 0; b < batch; b++) {
     const T = inputLengths[b] as number;
-    if (!Number.isInteger(T) || T < 0 || T > time) throw new Error(`${fn}: inputLengths[${b}] = ${T} must be in [0, ${time}]`);
+    if (!Number.isInteger(T) || T < 0 || T > time)
+      throw new Error(`${fn}: inputLengths[${b}] = ${T} must be in [0, ${time}]`);
   }
   if (!Number.isInteger(blank) || blank < 0 || blank >= classes) {
     throw new Error(`${fn}: options.blank must be an integer in [0, ${classes}), got ${blank}`);
@@ -109,7 +116,17 @@ interface PrefixNode {
 }
 
 function newNode(symbol: number, parent: PrefixNode | null): PrefixNode {
-  return { symbol, parent, children: null, blankEnd: NEG_INF, symbolEnd: NEG_INF, nextBlank: NEG_INF, nextSymbol: NEG_INF, stamp: -1, score: NEG_INF };
+  return {
+    symbol,
+    parent,
+    children: null,
+    blankEnd: NEG_INF,
+    symbolEnd: NEG_INF,
+    nextBlank: NEG_INF,
+    nextSymbol: NEG_INF,
+    stamp: -1,
+    score: NEG_INF,
+  };
 }
 
 function total(node: PrefixNode): number {
@@ -140,9 +157,12 @@ export function ctcBeamSearchDecode(
   const beamWidth = options.beamWidth ?? 10;
   const topPaths = options.topPaths ?? 1;
   const [batch, time, classes] = checkShape(logits, inputLengths, blank, "ctcBeamSearchDecode");
-  if (!Number.isInteger(beamWidth) || beamWidth < 1) throw new Error(`ctcBeamSearchDecode: options.beamWidth must be an integer >= 1, got ${beamWidth}`);
+  if (!Number.isInteger(beamWidth) || beamWidth < 1)
+    throw new Error(`ctcBeamSearchDecode: options.beamWidth must be an integer >= 1, got ${beamWidth}`);
   if (!Number.isInteger(topPaths) || topPaths < 1 || topPaths > beamWidth) {
-    throw new Error(`ctcBeamSearchDecode: options.topPaths must be an integer in [1, beamWidth = ${beamWidth}], got ${topPaths}`);
+    throw new Error(
+      `ctcBeamSearchDecode: options.topPaths must be an integer in [1, beamWidth = ${beamWidth}], got ${topPaths}`,
+    );
   }
   const data = logits.dataSync();
   const lp = new Float64Array(classes);
@@ -217,7 +237,8 @@ export function ctcBeamSearchDecode(
       const threshold = scores[Math.max(0, scores.length - beamWidth)] as number;
       const kept: { score: number; node: PrefixNode | null; fresh: number }[] = [];
       for (const node of touched) if (node.score >= threshold) kept.push({ score: node.score, node, fresh: -1 });
-      for (let j = 0; j < fresh; j++) if ((freshScore[j] as number) >= threshold) kept.push({ score: freshScore[j] as number, node: null, fresh: j });
+      for (let j = 0; j < fresh; j++)
+        if ((freshScore[j] as number) >= threshold) kept.push({ score: freshScore[j] as number, node: null, fresh: j });
       kept.sort((x, y) => y.score - x.score);
       beams = kept.slice(0, beamWidth).map((entry) => {
         if (entry.node) return entry.node;

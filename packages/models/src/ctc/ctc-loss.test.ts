@@ -27,9 +27,15 @@ function lossAndGrad(
   return tf.tidy(() => {
     const x = tf.tensor3d(logits);
     const { value, grad } = tf.valueAndGrad((z: tf.Tensor) =>
-      ctcLoss(z as tf.Tensor3D, labels, inputLengths, labelLengths, { ...options, reduction: options.reduction ?? "none" }).sum(),
+      ctcLoss(z as tf.Tensor3D, labels, inputLengths, labelLengths, {
+        ...options,
+        reduction: options.reduction ?? "none",
+      }).sum(),
     )(x);
-    const loss = ctcLoss(x, labels, inputLengths, labelLengths, { ...options, reduction: "none" }).dataSync() as Float32Array;
+    const loss = ctcLoss(x, labels, inputLengths, labelLengths, {
+      ...options,
+      reduction: "none",
+    }).dataSync() as Float32Array;
     void value;
     return { loss: loss.slice(), grad: (grad.dataSync() as Float32Array).slice() };
   });
@@ -121,10 +127,23 @@ describe("ctcLoss published test vectors", () => {
       [-0.576714, 0.315517, 0.0338439, 0.0393744, 0.0339315, 0.154046],
     ];
     const nanRow = new Array<number>(6).fill(Number.NaN);
-    const toInput = (p: number[][]): number[][] => [...p.map((r) => r.map((v) => Math.log(Math.fround(v)))), nanRow, nanRow];
-    const { loss, grad } = lossAndGrad([toInput(probs0), toInput(probs1)], [[0, 1, 2, 1, 0], [0, 1, 1, 0]], [5, 5], [5, 4], {
-      blank: 5,
-    });
+    const toInput = (p: number[][]): number[][] => [
+      ...p.map((r) => r.map((v) => Math.log(Math.fround(v)))),
+      nanRow,
+      nanRow,
+    ];
+    const { loss, grad } = lossAndGrad(
+      [toInput(probs0), toInput(probs1)],
+      [
+        [0, 1, 2, 1, 0],
+        [0, 1, 1, 0],
+      ],
+      [5, 5],
+      [5, 4],
+      {
+        blank: 5,
+      },
+    );
     // TF asserts atol 1e-6 on values printed with 6 significant digits; 2e-6 allows for the last digit's rounding.
     expect(Math.abs((loss[0] as number) - 3.34211)).toBeLessThan(1e-5);
     expect(Math.abs((loss[1] as number) - 5.42262)).toBeLessThan(1e-5);
@@ -135,7 +154,8 @@ describe("ctcLoss published test vectors", () => {
       for (let t = 0; t < 7; t++) {
         for (let k = 0; k < 6; k++) {
           const g = grad[(b * 7 + t) * 6 + k] as number;
-          if (t >= 5) expect(g).toBe(0); // exact zeros past the input length, despite NaN logits
+          if (t >= 5)
+            expect(g).toBe(0); // exact zeros past the input length, despite NaN logits
           else expect(Math.abs(g - (expected[t]?.[k] as number))).toBeLessThan(2e-6);
         }
       }
@@ -186,7 +206,8 @@ describe("ctcLoss gradient, batching and reductions", () => {
     // float32 loss of about 10: eps 1e-2 keeps rounding (1e-6 * 10 / 1e-2 = 1e-3 at worst) and truncation (eps^2)
     // near 1e-4, hence the 2e-3 tolerance.
     const eps = 1e-2;
-    const lossAt = (l: number[][][]): number => tf.tidy(() => ctcLoss(tf.tensor3d(l), label, [12], [5], { reduction: "sum" }).dataSync()[0] as number);
+    const lossAt = (l: number[][][]): number =>
+      tf.tidy(() => ctcLoss(tf.tensor3d(l), label, [12], [5], { reduction: "sum" }).dataSync()[0] as number);
     for (let t = 0; t < 12; t += 3) {
       for (let k = 0; k < 6; k++) {
         const plus = logits.map((s) => s.map((r) => r.slice()));
@@ -215,11 +236,18 @@ describe("ctcLoss gradient, batching and reductions", () => {
     // Rows of a padded Int32Array batch (the trainer's targets) work as label rows; padding past the length is ignored.
     const flat = Int32Array.from(labels.flat());
     const typedRows = [0, 1, 2].map((b) => flat.subarray(b * 5, b * 5 + 5));
-    const typed = tf.tidy(() => ctcLoss(tf.tensor3d(logits), typedRows, inputLengths, labelLengths, { reduction: "none" }).dataSync());
+    const typed = tf.tidy(() =>
+      ctcLoss(tf.tensor3d(logits), typedRows, inputLengths, labelLengths, { reduction: "none" }).dataSync(),
+    );
     expect(Array.from(typed)).toEqual(Array.from(batched.loss));
     for (let b = 0; b < 3; b++) {
       const T_b = inputLengths[b] as number;
-      const alone = lossAndGrad([(logits[b] as number[][]).slice(0, T_b)], [labels[b] as number[]], [T_b], [labelLengths[b] as number]);
+      const alone = lossAndGrad(
+        [(logits[b] as number[][]).slice(0, T_b)],
+        [labels[b] as number[]],
+        [T_b],
+        [labelLengths[b] as number],
+      );
       expect(batched.loss[b]).toBeCloseTo(alone.loss[0] as number, 5);
       for (let t = 0; t < T; t++) {
         for (let k = 0; k < C; k++) {
@@ -236,7 +264,9 @@ describe("ctcLoss gradient, batching and reductions", () => {
     const logits = [randomLogits(next, 6, 4), randomLogits(next, 6, 4)];
     const labels = [[1, 2, 3], [2]];
     const none = lossAndGrad(logits, labels, [6, 6], [3, 0]);
-    const sum = tf.tidy(() => ctcLoss(tf.tensor3d(logits), labels, [6, 6], [3, 0], { reduction: "sum" }).dataSync()[0] as number);
+    const sum = tf.tidy(
+      () => ctcLoss(tf.tensor3d(logits), labels, [6, 6], [3, 0], { reduction: "sum" }).dataSync()[0] as number,
+    );
     const mean = tf.tidy(() => ctcLoss(tf.tensor3d(logits), labels, [6, 6], [3, 0]).dataSync()[0] as number);
     const l0 = none.loss[0] as number;
     const l1 = none.loss[1] as number;
@@ -252,7 +282,11 @@ describe("ctcLoss gradient, batching and reductions", () => {
     }
     // A weighted upstream gradient through reduction "none" scales each sample's gradient.
     const weighted = tf.tidy(() => {
-      const g = tf.grad((z: tf.Tensor) => ctcLoss(z as tf.Tensor3D, labels, [6, 6], [3, 0], { reduction: "none" }).mul(tf.tensor1d([2, -1])).sum())(tf.tensor3d(logits));
+      const g = tf.grad((z: tf.Tensor) =>
+        ctcLoss(z as tf.Tensor3D, labels, [6, 6], [3, 0], { reduction: "none" })
+          .mul(tf.tensor1d([2, -1]))
+          .sum(),
+      )(tf.tensor3d(logits));
       return (g.dataSync() as Float32Array).slice();
     });
     expect(weighted[5] as number).toBeCloseTo(2 * (none.grad[5] as number), 6);
@@ -261,14 +295,19 @@ describe("ctcLoss gradient, batching and reductions", () => {
 
   it("zeroInfinity zeroes infeasible samples' loss and gradient and leaves the others alone", () => {
     const logits = [randomLogits(rng(2), 3, 3), randomLogits(rng(4), 3, 3)];
-    const labels = [[1, 1, 1], [1, 2]];
+    const labels = [
+      [1, 1, 1],
+      [1, 2],
+    ];
     const plain = lossAndGrad(logits, labels, [3, 3], [3, 2]);
     const zeroed = lossAndGrad(logits, labels, [3, 3], [3, 2], { zeroInfinity: true });
     expect(plain.loss[0]).toBe(Number.POSITIVE_INFINITY);
     expect(zeroed.loss[0]).toBe(0);
     expect(zeroed.loss[1]).toBe(plain.loss[1]);
     expect([...plain.grad, ...zeroed.grad].some(Number.isNaN)).toBe(false);
-    const mean = tf.tidy(() => ctcLoss(tf.tensor3d(logits), labels, [3, 3], [3, 2], { zeroInfinity: true }).dataSync()[0] as number);
+    const mean = tf.tidy(
+      () => ctcLoss(tf.tensor3d(logits), labels, [3, 3], [3, 2], { zeroInfinity: true }).dataSync()[0] as number,
+    );
     expect(mean).toBeCloseTo((plain.loss[1] as number) / 2 / 2, 5);
   });
 

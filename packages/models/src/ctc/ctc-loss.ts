@@ -48,7 +48,8 @@ function validate(
   blank: number,
   reduction: string,
 ): { batch: number; time: number; classes: number } {
-  if (logits.rank !== 3) throw new Error(`ctcLoss: logits must be rank 3 [batch, time, classes], got rank ${logits.rank}`);
+  if (logits.rank !== 3)
+    throw new Error(`ctcLoss: logits must be rank 3 [batch, time, classes], got rank ${logits.rank}`);
   const [batch, time, classes] = logits.shape as [number, number, number];
   if (classes < 1) throw new Error("ctcLoss: logits must have at least 1 class");
   if (!Number.isInteger(blank) || blank < 0 || blank >= classes) {
@@ -57,7 +58,8 @@ function validate(
   if (reduction !== "mean" && reduction !== "sum" && reduction !== "none") {
     throw new Error(`ctcLoss: options.reduction must be 'mean', 'sum' or 'none', got '${reduction}'`);
   }
-  if (labels.length !== batch) throw new Error(`ctcLoss: labels has ${labels.length} rows but logits has batch ${batch}`);
+  if (labels.length !== batch)
+    throw new Error(`ctcLoss: labels has ${labels.length} rows but logits has batch ${batch}`);
   if (inputLengths.length !== batch) {
     throw new Error(`ctcLoss: inputLengths has ${inputLengths.length} entries but logits has batch ${batch}`);
   }
@@ -72,7 +74,9 @@ function validate(
       throw new Error(`ctcLoss: inputLengths[${b}] = ${T} must be an integer in [0, ${time}] (the logits' time steps)`);
     }
     if (!Number.isInteger(L) || L < 0 || L > row.length) {
-      throw new Error(`ctcLoss: labelLengths[${b}] = ${L} must be an integer in [0, labels[${b}].length = ${row.length}]`);
+      throw new Error(
+        `ctcLoss: labelLengths[${b}] = ${L} must be an integer in [0, labels[${b}].length = ${row.length}]`,
+      );
     }
     for (let i = 0; i < L; i++) {
       const id = row[i] as number;
@@ -89,7 +93,14 @@ function validate(
  * Writes log-softmax and softmax of rows [0, T) of sample b into `out` and `probs` ([T, C]); rows beyond the input length are never read
  * (they may hold padding garbage, even NaN, as in TF's test).
  */
-function logSoftmaxRows(data: Float32Array, offset: number, T: number, C: number, out: Float64Array, probs: Float64Array): void {
+function logSoftmaxRows(
+  data: Float32Array,
+  offset: number,
+  T: number,
+  C: number,
+  out: Float64Array,
+  probs: Float64Array,
+): void {
   for (let t = 0; t < T; t++) {
     const base = offset + t * C;
     let max = NEG_INF;
@@ -127,7 +138,14 @@ function windowHigh(S: number, t: number): number {
 }
 
 /** Forward (alpha) recursion in log space for one sample. `lp` is its [T, C] log-softmax. */
-function forwardSample(lp: Float64Array, T: number, C: number, label: ArrayLike<number>, L: number, blank: number): SampleState {
+function forwardSample(
+  lp: Float64Array,
+  T: number,
+  C: number,
+  label: ArrayLike<number>,
+  L: number,
+  blank: number,
+): SampleState {
   const S = 2 * L + 1;
   const ext = new Int32Array(S);
   const skip = new Uint8Array(S);
@@ -309,7 +327,15 @@ export function ctcLoss(
         if (st.logLikelihood === NEG_INF || st.length === 0) continue; // infeasible or empty: zero gradient
         const scale = (reduction === "none" ? (dyData[b] as number) : (dyData[0] as number)) * (weights[b] as number);
         if (scale === 0) continue;
-        backwardSample(st, logProbs[b] as Float64Array, softmaxes[b] as Float64Array, classes, scale, grad, b * time * classes);
+        backwardSample(
+          st,
+          logProbs[b] as Float64Array,
+          softmaxes[b] as Float64Array,
+          classes,
+          scale,
+          grad,
+          b * time * classes,
+        );
       }
       return tf.tensor3d(grad, [batch, time, classes]);
     };

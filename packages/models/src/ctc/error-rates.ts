@@ -60,7 +60,12 @@ function errorRates(preds: readonly Sequence[], targets: readonly Sequence[], fn
   return {
     meanSampleRate: preds.length === 0 ? 0 : sumRate / preds.length,
     // An empty corpus of targets: 0 if nothing was predicted either, else every prediction is an error.
-    corpusRate: totalTargetLength === 0 ? (totalDistance === 0 ? 0 : Number.POSITIVE_INFINITY) : totalDistance / totalTargetLength,
+    corpusRate:
+      totalTargetLength === 0
+        ? totalDistance === 0
+          ? 0
+          : Number.POSITIVE_INFINITY
+        : totalDistance / totalTargetLength,
     totalDistance,
     totalTargetLength,
   };

@@ -24,8 +24,16 @@ const io: ModelIO = {
   blank: 0,
 };
 const GLYPHS: Record<number, number[][]> = {
-  1: [[0, 1, 2, 3, 4, 5], [0, 5], [0, 1, 2, 3, 4, 5]],
-  2: [[2, 3], [1, 2, 3, 4], [2, 3]],
+  1: [
+    [0, 1, 2, 3, 4, 5],
+    [0, 5],
+    [0, 1, 2, 3, 4, 5],
+  ],
+  2: [
+    [2, 3],
+    [1, 2, 3, 4],
+    [2, 3],
+  ],
   3: [[0], [0, 1, 2], [0, 1, 2, 3, 4, 5]],
 };
 
@@ -80,25 +88,39 @@ describe("buildLineRecognizer", () => {
   });
 
   it("emits [batch, windows, classes] logits and per-sample CTC lengths", () => {
-    const model = buildLineRecognizer({ convChannels: 4, windowWidth: 4, windowStride: 2, windowFeatures: 8, lstmUnits: 8 }, io, { seed: 1 });
+    const model = buildLineRecognizer(
+      { convChannels: 4, windowWidth: 4, windowStride: 2, windowFeatures: 8, lstmUnits: 8 },
+      io,
+      { seed: 1 },
+    );
     expect(model.outputSteps).toBe(11);
     expect(Array.from(model.outputLengths([24, 10, 1]))).toEqual([11, 4, 1]);
     tf.tidy(() => {
       const { images } = toyLines(1, 3);
-      expect(model.forward(images, { training: false, inputLengths: Int32Array.from([24, 10, 24]) }).shape).toEqual([3, 11, 4]);
+      expect(model.forward(images, { training: false, inputLengths: Int32Array.from([24, 10, 24]) }).shape).toEqual([
+        3, 11, 4,
+      ]);
     });
     model.dispose();
   });
 
   it("trains with ctcLoss on toy lines: loss falls by a factor of 3 and greedy decoding reads most lines", () => {
-    const model = buildLineRecognizer({ convChannels: 8, windowWidth: 4, windowStride: 2, windowFeatures: 32, lstmUnits: 32 }, io, { seed: 2 });
+    const model = buildLineRecognizer(
+      { convChannels: 8, windowWidth: 4, windowStride: 2, windowFeatures: 32, lstmUnits: 32 },
+      io,
+      { seed: 2 },
+    );
     // Adam at 0.03 for 20 steps of 16 lines: measured to drop the loss from about 5 to 0.3 per label symbol.
     const optimizer = tf.train.adam(0.03);
     const losses: number[] = [];
     for (let step = 0; step < 20; step++) {
       const { images, labels, lengths } = toyLines(100 + step, 16);
       const inputLengths = Array.from(model.outputLengths(new Array<number>(16).fill(io.inputLength)));
-      const loss = optimizer.minimize(() => ctcLoss(model.forward(images, { training: true }), labels, inputLengths, lengths) as tf.Scalar, true, model.variables);
+      const loss = optimizer.minimize(
+        () => ctcLoss(model.forward(images, { training: true }), labels, inputLengths, lengths) as tf.Scalar,
+        true,
+        model.variables,
+      );
       losses.push(loss?.dataSync()[0] as number);
       loss?.dispose();
       images.dispose();

@@ -47,15 +47,29 @@ export interface LineRecognizerModel extends SequenceModel {
  * @param stride steps between window starts.
  * @returns [batch, ceil(time / stride) - windowWidth / stride + 1, outChannels]
  */
-export function slidingWindowDense(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D | null, windowWidth: number, stride: number): tf.Tensor3D {
-  if (windowWidth % stride !== 0) throw new Error(`slidingWindowDense: windowWidth (${windowWidth}) must be a multiple of stride (${stride})`);
+export function slidingWindowDense(
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D,
+  bias: tf.Tensor1D | null,
+  windowWidth: number,
+  stride: number,
+): tf.Tensor3D {
+  if (windowWidth % stride !== 0)
+    throw new Error(`slidingWindowDense: windowWidth (${windowWidth}) must be a multiple of stride (${stride})`);
   return tf.tidy(() => {
     const [batch, time, channels] = x.shape;
     const blocks = Math.ceil(time / stride);
     const perWindow = windowWidth / stride;
     const steps = blocks - perWindow + 1;
     if (steps < 1) throw new Error(`slidingWindowDense: ${time} steps are fewer than one window of ${windowWidth}`);
-    const padded = blocks * stride > time ? tf.pad(x, [[0, 0], [0, blocks * stride - time], [0, 0]]) : x;
+    const padded =
+      blocks * stride > time
+        ? tf.pad(x, [
+            [0, 0],
+            [0, blocks * stride - time],
+            [0, 0],
+          ])
+        : x;
     const blocked = tf.reshape(padded, [batch, blocks, stride * channels]) as tf.Tensor3D;
     const taps: tf.Tensor3D[] = [];
     for (let j = 0; j < perWindow; j++) taps.push(tf.slice(blocked, [0, j, 0], [batch, steps, stride * channels]));
@@ -83,7 +97,9 @@ export function slidingWindowDense(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf
 export function buildLineRecognizer(hp: unknown, io: ModelIO, options: BuildOptions = {}): LineRecognizerModel {
   const h = LineRecognizerHyperparameters.parse(hp ?? {});
   if (io.inputLength < h.windowWidth) {
-    throw new Error(`buildLineRecognizer: io.inputLength (${io.inputLength}) must be at least windowWidth (${h.windowWidth})`);
+    throw new Error(
+      `buildLineRecognizer: io.inputLength (${io.inputLength}) must be at least windowWidth (${h.windowWidth})`,
+    );
   }
   const seed = options.seed ?? 0;
   const F = io.inputFeatures;
@@ -99,24 +115,42 @@ export function buildLineRecognizer(hp: unknown, io: ModelIO, options: BuildOpti
   const windowBias = w.constant("windows/bias", [h.windowFeatures]);
   const bilstm = new Bidirectional({
     forward: new LstmCell({ units: h.lstmUnits, inputSize: h.windowFeatures, seed: seed + 1, name: "bilstm/forward" }),
-    backward: new LstmCell({ units: h.lstmUnits, inputSize: h.windowFeatures, seed: seed + 2, name: "bilstm/backward" }),
+    backward: new LstmCell({
+      units: h.lstmUnits,
+      inputSize: h.windowFeatures,
+      seed: seed + 2,
+      name: "bilstm/backward",
+    }),
     merge: "sum",
   });
   const outKernel = w.glorot("output/kernel", h.lstmUnits, io.outputSize);
   const outBias = w.constant("output/bias", [io.outputSize]);
-  const variables = [convKernel, convBias, windowKernel, windowBias, ...bilstm.weights.map((x) => x.variable), outKernel, outBias];
+  const variables = [
+    convKernel,
+    convBias,
+    windowKernel,
+    windowBias,
+    ...bilstm.weights.map((x) => x.variable),
+    outKernel,
+    outBias,
+  ];
   const variableNames = [...w.names.slice(0, 4), ...bilstm.weights.map((x) => x.name), ...w.names.slice(4)];
 
   const outputLengths = (inputLengths: ArrayLike<number>): Int32Array =>
-    Int32Array.from(Array.from(inputLengths, (len) => Math.min(outputSteps, Math.max(1, Math.ceil(len / ws) - perWindow + 1))));
+    Int32Array.from(
+      Array.from(inputLengths, (len) => Math.min(outputSteps, Math.max(1, Math.ceil(len / ws) - perWindow + 1))),
+    );
 
   const forward = (inputs: tf.Tensor3D, opts: ForwardOptions): tf.Tensor3D =>
     tf.tidy(() => {
       const [batch, width, features] = inputs.shape;
       if (features !== F) throw new Error(`LineRecognizer.forward: inputs have ${features} features, expected ${F}`);
-      if (width !== io.inputLength) throw new Error(`LineRecognizer.forward: inputs have ${width} steps, expected ${io.inputLength}`);
+      if (width !== io.inputLength)
+        throw new Error(`LineRecognizer.forward: inputs have ${width} steps, expected ${io.inputLength}`);
       const columns = tf.relu(dilatedConv1d(inputs, convKernel as tf.Tensor2D, convBias as tf.Tensor1D, 3, 1, "same"));
-      const windowFeatures = tf.relu(slidingWindowDense(columns, windowKernel as tf.Tensor2D, windowBias as tf.Tensor1D, h.windowWidth, ws));
+      const windowFeatures = tf.relu(
+        slidingWindowDense(columns, windowKernel as tf.Tensor2D, windowBias as tf.Tensor1D, h.windowWidth, ws),
+      );
       const timeMajor = tf.transpose(windowFeatures, [1, 0, 2]) as tf.Tensor3D;
       let mask: tf.Tensor3D | null = null;
       if (opts.inputLengths) {

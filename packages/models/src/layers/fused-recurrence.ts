@@ -56,16 +56,30 @@ function previousStates(outputs: tf.Tensor3D, h0: tf.Tensor2D, reverse: boolean)
 function recurrentKernelGradient(previous: tf.Tensor3D, dz: tf.Tensor3D): tf.Tensor2D {
   const [steps, batch, units] = previous.shape;
   const width = dz.shape[2];
-  return tf.matMul(tf.reshape(previous, [steps * batch, units]), tf.reshape(dz, [steps * batch, width]), true, false) as tf.Tensor2D;
+  return tf.matMul(
+    tf.reshape(previous, [steps * batch, units]),
+    tf.reshape(dz, [steps * batch, width]),
+    true,
+    false,
+  ) as tf.Tensor2D;
 }
 
 /** Splits a masked step's incoming gradient into the part for the new state and the part carried to the old one. */
-function splitByMask(grad: tf.Tensor2D, keep: tf.Tensor2D | null, hold: tf.Tensor2D | null): [tf.Tensor2D, tf.Tensor2D | null] {
+function splitByMask(
+  grad: tf.Tensor2D,
+  keep: tf.Tensor2D | null,
+  hold: tf.Tensor2D | null,
+): [tf.Tensor2D, tf.Tensor2D | null] {
   if (!keep || !hold) return [grad, null];
   return [tf.mul(grad, keep) as tf.Tensor2D, tf.mul(grad, hold) as tf.Tensor2D];
 }
 
-function carry(next: tf.Tensor2D, previous: tf.Tensor2D, keep: tf.Tensor2D | null, hold: tf.Tensor2D | null): tf.Tensor2D {
+function carry(
+  next: tf.Tensor2D,
+  previous: tf.Tensor2D,
+  keep: tf.Tensor2D | null,
+  hold: tf.Tensor2D | null,
+): tf.Tensor2D {
   if (!keep || !hold) return next;
   return tf.add(tf.mul(next, keep), tf.mul(previous, hold)) as tf.Tensor2D;
 }
@@ -76,7 +90,13 @@ function maskSteps(mask: tf.Tensor3D | null): { keep: tf.Tensor2D[]; hold: tf.Te
 }
 
 /** Vanilla RNN, h_t = tanh(xp_t + h_{t-1} U). */
-export function simpleRnnSequence(xp: tf.Tensor3D, u: tf.Tensor2D, h0: tf.Tensor2D, mask: tf.Tensor3D | null, reverse = false): tf.Tensor3D {
+export function simpleRnnSequence(
+  xp: tf.Tensor3D,
+  u: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  mask: tf.Tensor3D | null,
+  reverse = false,
+): tf.Tensor3D {
   const op = tf.customGrad((xpIn, uIn, h0In, save) => {
     const xpT = xpIn as tf.Tensor3D;
     const uT = uIn as tf.Tensor2D;
@@ -97,7 +117,13 @@ export function simpleRnnSequence(xp: tf.Tensor3D, u: tf.Tensor2D, h0: tf.Tensor
     return {
       value: outputs,
       gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
-        const [freshAll, outs, h0s, uSaved, savedMask] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor3D | undefined];
+        const [freshAll, outs, h0s, uSaved, savedMask] = saved as [
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor3D | undefined,
+        ];
         const derivative = tf.unstack(tf.sub(1, tf.square(freshAll)), 0) as tf.Tensor2D[];
         const dys = tf.unstack(dy, 0) as tf.Tensor2D[];
         const uTransposed = tf.transpose(uSaved) as tf.Tensor2D;
@@ -171,20 +197,48 @@ export function lstmSequence(
     const outputs = tf.stack(hs, 0) as tf.Tensor3D;
     // Gates are stacked separately: splitting a [T, B, 3H] tensor along its last axis is a strided copy.
     const gateStacks = [inputGates, forgetGates, outputGates].map((g) => tf.stack(g, 0));
-    (save as tf.GradSaveFunc)([...gateStacks, tf.stack(candidates, 0), tf.stack(cellTanh, 0), tf.stack(cellBefore, 0), outputs, h0In as tf.Tensor, uT, ...(mask ? [mask] : [])]);
+    (save as tf.GradSaveFunc)([
+      ...gateStacks,
+      tf.stack(candidates, 0),
+      tf.stack(cellTanh, 0),
+      tf.stack(cellBefore, 0),
+      outputs,
+      h0In as tf.Tensor,
+      uT,
+      ...(mask ? [mask] : []),
+    ]);
     return {
       // h and c stacked along time ([2T, B, H]): splitting them apart again is a contiguous copy.
       value: tf.concat([outputs, tf.stack(cellsAfter, 0)], 0) as tf.Tensor3D,
       gradFunc: (dyBoth: tf.Tensor3D, saved: tf.Tensor[]) => {
         const [I, F, O, G, TC, Cprev, outs, h0s, uSaved, savedMask] = saved as [
-          tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor3D | undefined,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor3D | undefined,
         ];
         const [dy, dCells] = tf.split(dyBoth, 2, 0) as [tf.Tensor3D, tf.Tensor3D];
         const dcs = tf.unstack(dCells, 0) as tf.Tensor2D[];
         // Everything that does not depend on the backward recursion, for all steps at once.
-        const activationDerivative = tf.concat([gateDerivative(I, activation), gateDerivative(F, activation), gateDerivative(O, activation), tf.sub(1, tf.square(G))], 2);
+        const activationDerivative = tf.concat(
+          [
+            gateDerivative(I, activation),
+            gateDerivative(F, activation),
+            gateDerivative(O, activation),
+            tf.sub(1, tf.square(G)),
+          ],
+          2,
+        );
         const outputToCell = tf.mul(O, tf.sub(1, tf.square(TC)));
-        const [dAct, oc, tcs, gs, is, fs, cs] = [activationDerivative, outputToCell, TC, G, I, F, Cprev].map((x) => tf.unstack(x, 0) as tf.Tensor2D[]) as tf.Tensor2D[][];
+        const [dAct, oc, tcs, gs, is, fs, cs] = [activationDerivative, outputToCell, TC, G, I, F, Cprev].map(
+          (x) => tf.unstack(x, 0) as tf.Tensor2D[],
+        ) as tf.Tensor2D[][];
         const dys = tf.unstack(dy, 0) as tf.Tensor2D[];
         const uTransposed = tf.transpose(uSaved) as tf.Tensor2D;
         const gradMasks = maskSteps(savedMask ?? null);
@@ -197,7 +251,11 @@ export function lstmSequence(
           const totalH = dh ? (tf.add(dys[t] as tf.Tensor2D, dh) as tf.Tensor2D) : (dys[t] as tf.Tensor2D);
           const [dhNew, dhCarry] = splitByMask(totalH, keep, hold);
           // The gradient reaching c_t: from c_{t+1} (dc) and from the c output itself.
-          const [dcNew, dcCarry] = splitByMask(dc ? (tf.add(dc, dcs[t] as tf.Tensor2D) as tf.Tensor2D) : (dcs[t] as tf.Tensor2D), keep, hold);
+          const [dcNew, dcCarry] = splitByMask(
+            dc ? (tf.add(dc, dcs[t] as tf.Tensor2D) as tf.Tensor2D) : (dcs[t] as tf.Tensor2D),
+            keep,
+            hold,
+          );
           const fromH = tf.mul(dhNew, (oc as tf.Tensor2D[])[t] as tf.Tensor2D) as tf.Tensor2D;
           const dcTotal = tf.add(dcNew, fromH) as tf.Tensor2D;
           const dO = tf.mul(dhNew, (tcs as tf.Tensor2D[])[t] as tf.Tensor2D);
@@ -212,7 +270,12 @@ export function lstmSequence(
           dh = dhCarry ? (tf.add(back, dhCarry) as tf.Tensor2D) : back;
         }
         const dZ = tf.stack(dz, 0) as tf.Tensor3D;
-        return [dZ, recurrentKernelGradient(previousStates(outs, h0s, reverse), dZ), dh as tf.Tensor2D, dc ?? tf.zerosLike(h0s)];
+        return [
+          dZ,
+          recurrentKernelGradient(previousStates(outs, h0s, reverse), dZ),
+          dh as tf.Tensor2D,
+          dc ?? tf.zerosLike(h0s),
+        ];
       },
     };
   });
@@ -244,7 +307,10 @@ export function gruSequence(
     for (const t of timeOrder(steps.length, reverse)) {
       const x = steps[t] as tf.Tensor2D;
       const hp = tf.add(tf.matMul(h, uT), biasIn as tf.Tensor1D) as tf.Tensor2D;
-      const rz = gateActivation(tf.add(tf.slice(x, [0, 0], [batch, 2 * units]), tf.slice(hp, [0, 0], [batch, 2 * units])) as tf.Tensor2D, activation);
+      const rz = gateActivation(
+        tf.add(tf.slice(x, [0, 0], [batch, 2 * units]), tf.slice(hp, [0, 0], [batch, 2 * units])) as tf.Tensor2D,
+        activation,
+      );
       const [r, z] = tf.split(rz, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
       const hpn = tf.slice(hp, [0, 2 * units], [batch, units]) as tf.Tensor2D;
       const n = fastTanh(tf.add(tf.slice(x, [0, 2 * units], [batch, units]), tf.mul(r, hpn))) as tf.Tensor2D;
@@ -257,18 +323,38 @@ export function gruSequence(
       hs[t] = h;
     }
     const outputs = tf.stack(hs, 0) as tf.Tensor3D;
-    (save as tf.GradSaveFunc)([tf.stack(rs, 0), tf.stack(zs, 0), tf.stack(ns, 0), tf.stack(hpns, 0), outputs, h0In as tf.Tensor, uT, ...(mask ? [mask] : [])]);
+    (save as tf.GradSaveFunc)([
+      tf.stack(rs, 0),
+      tf.stack(zs, 0),
+      tf.stack(ns, 0),
+      tf.stack(hpns, 0),
+      outputs,
+      h0In as tf.Tensor,
+      uT,
+      ...(mask ? [mask] : []),
+    ]);
     return {
       value: outputs,
       gradFunc: (dy: tf.Tensor3D, saved: tf.Tensor[]) => {
-        const [R, Z, N, HPN, outs, h0s, uSaved, savedMask] = saved as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor3D | undefined];
+        const [R, Z, N, HPN, outs, h0s, uSaved, savedMask] = saved as [
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor3D,
+          tf.Tensor2D,
+          tf.Tensor2D,
+          tf.Tensor3D | undefined,
+        ];
         const previous = previousStates(outs, h0s, reverse);
         // Per-step factors, precomputed for all steps: dL/da_n = dh (1 - z)(1 - n^2), dL/da_r = da_n hpn r',
         // dL/da_z = dh (h_prev - n) z'; the direct path to h_prev is dh z.
         const toN = tf.mul(tf.sub(1, Z), tf.sub(1, tf.square(N)));
         const toR = tf.mul(HPN, gateDerivative(R, activation));
         const toZ = tf.mul(tf.sub(previous, N), gateDerivative(Z, activation));
-        const [toNs, toRs, toZs, rSteps, zSteps] = [toN, toR, toZ, R, Z].map((x) => tf.unstack(x, 0) as tf.Tensor2D[]) as tf.Tensor2D[][];
+        const [toNs, toRs, toZs, rSteps, zSteps] = [toN, toR, toZ, R, Z].map(
+          (x) => tf.unstack(x, 0) as tf.Tensor2D[],
+        ) as tf.Tensor2D[][];
         const dys = tf.unstack(dy, 0) as tf.Tensor2D[];
         const uTransposed = tf.transpose(uSaved) as tf.Tensor2D;
         const gradMasks = maskSteps(savedMask ?? null);
@@ -285,7 +371,10 @@ export function gruSequence(
           dxp[t] = tf.concat([dar, daz, dan], 1) as tf.Tensor2D;
           const dhpt = tf.concat([dar, daz, dhpn], 1) as tf.Tensor2D;
           dhp[t] = dhpt;
-          let back = tf.add(tf.mul(dNew, (zSteps as tf.Tensor2D[])[t] as tf.Tensor2D), tf.matMul(dhpt, uTransposed)) as tf.Tensor2D;
+          let back = tf.add(
+            tf.mul(dNew, (zSteps as tf.Tensor2D[])[t] as tf.Tensor2D),
+            tf.matMul(dhpt, uTransposed),
+          ) as tf.Tensor2D;
           if (dCarry) back = tf.add(back, dCarry) as tf.Tensor2D;
           dh = back;
         }

@@ -57,8 +57,16 @@ export class GruCell extends tf.serialization.Serializable implements RecurrentC
     this.seed = args.seed ?? 0;
     this.name = args.name ?? "gru";
     const h = this.units;
-    const w = makeVariable(`${this.name}/kernel`, glorotUniform(this.inputSize, 3 * h, Random.stream(this.seed, `${this.name}/kernel`)), [this.inputSize, 3 * h]);
-    const u = makeVariable(`${this.name}/recurrent_kernel`, orthogonalBlocks(h, 3, Random.stream(this.seed, `${this.name}/recurrent_kernel`)), [h, 3 * h]);
+    const w = makeVariable(
+      `${this.name}/kernel`,
+      glorotUniform(this.inputSize, 3 * h, Random.stream(this.seed, `${this.name}/kernel`)),
+      [this.inputSize, 3 * h],
+    );
+    const u = makeVariable(
+      `${this.name}/recurrent_kernel`,
+      orthogonalBlocks(h, 3, Random.stream(this.seed, `${this.name}/recurrent_kernel`)),
+      [h, 3 * h],
+    );
     const b = makeVariable(`${this.name}/bias`, new Float32Array(3 * h), [3 * h]);
     const c = makeVariable(`${this.name}/recurrent_bias`, new Float32Array(3 * h), [3 * h]);
     this.kernel = w.variable;
@@ -82,18 +90,42 @@ export class GruCell extends tf.serialization.Serializable implements RecurrentC
       this.recurrentActivation,
     );
     const [r, z] = tf.split(rz, 2, 1) as [tf.Tensor2D, tf.Tensor2D];
-    const n = tf.tanh(tf.add(tf.slice(projected, [0, 2 * units], [batch, units]), tf.mul(r, tf.slice(hp, [0, 2 * units], [batch, units]))));
+    const n = tf.tanh(
+      tf.add(
+        tf.slice(projected, [0, 2 * units], [batch, units]),
+        tf.mul(r, tf.slice(hp, [0, 2 * units], [batch, units])),
+      ),
+    );
     // (1 - z) n + z h written as n + z (h - n): one op fewer per step.
     return [tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D];
   }
 
-  runProjected(projected: tf.Tensor3D, mask: tf.Tensor3D | null, initialState: tf.Tensor2D[], reverse = false): SequenceResult {
-    const outputs = gruSequence(projected, this.recurrentKernel as tf.Tensor2D, this.recurrentBias as tf.Tensor1D, initialState[0] as tf.Tensor2D, mask, this.recurrentActivation, reverse);
+  runProjected(
+    projected: tf.Tensor3D,
+    mask: tf.Tensor3D | null,
+    initialState: tf.Tensor2D[],
+    reverse = false,
+  ): SequenceResult {
+    const outputs = gruSequence(
+      projected,
+      this.recurrentKernel as tf.Tensor2D,
+      this.recurrentBias as tf.Tensor1D,
+      initialState[0] as tf.Tensor2D,
+      mask,
+      this.recurrentActivation,
+      reverse,
+    );
     return { outputs, final: [lastStep(outputs, reverse)] };
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    return { units: this.units, inputSize: this.inputSize, recurrentActivation: this.recurrentActivation, seed: this.seed, name: this.name };
+    return {
+      units: this.units,
+      inputSize: this.inputSize,
+      recurrentActivation: this.recurrentActivation,
+      seed: this.seed,
+      name: this.name,
+    };
   }
 }
 tf.serialization.registerClass(GruCell);

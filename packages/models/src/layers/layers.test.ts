@@ -64,7 +64,12 @@ function checkGradients(variables: tf.Variable[], loss: () => tf.Scalar): void {
   tf.dispose(Object.values(grads));
 }
 
-function sequenceLoss(cell: RecurrentCell, x: tf.Tensor3D, readout: tf.Tensor3D, mask: tf.Tensor3D | null = null): tf.Scalar {
+function sequenceLoss(
+  cell: RecurrentCell,
+  x: tf.Tensor3D,
+  readout: tf.Tensor3D,
+  mask: tf.Tensor3D | null = null,
+): tf.Scalar {
   return tf.tidy(() => tf.sum(tf.mul(runSequence(cell, x, { mask }).outputs, readout)));
 }
 
@@ -75,7 +80,10 @@ describe("finite-difference gradient checks", () => {
   beforeAll(() => {
     ({ x, readout } = fixture());
     // Sample 1 is padded after step 3.
-    mask = tf.tensor3d(Float32Array.from({ length: T * B }, (_, k) => (k % B === 1 && Math.floor(k / B) >= 3 ? 0 : 1)), [T, B, 1]);
+    mask = tf.tensor3d(
+      Float32Array.from({ length: T * B }, (_, k) => (k % B === 1 && Math.floor(k / B) >= 3 ? 0 : 1)),
+      [T, B, 1],
+    );
   });
 
   test.each([
@@ -85,9 +93,15 @@ describe("finite-difference gradient checks", () => {
     ["gru", () => new GruCell({ units: H, inputSize: I, seed: 3 })],
   ])("%s", (_name, make) => {
     const cell = make();
-    checkGradients(cell.weights.map((w) => w.variable), () => sequenceLoss(cell, x, readout));
+    checkGradients(
+      cell.weights.map((w) => w.variable),
+      () => sequenceLoss(cell, x, readout),
+    );
     // With padding: the mask path (state carried through padded steps) has the right gradient too.
-    checkGradients(cell.weights.map((w) => w.variable), () => sequenceLoss(cell, x, readout, mask));
+    checkGradients(
+      cell.weights.map((w) => w.variable),
+      () => sequenceLoss(cell, x, readout, mask),
+    );
   });
 
   test.each(["concat", "sum"] as const)("bidirectional lstm, merge %s", (merge) => {
@@ -98,11 +112,16 @@ describe("finite-difference gradient checks", () => {
     });
     const r = tf.tensor3d(randomArray(T * B * layer.units, 9), [T, B, layer.units]);
     const finalReadout = tf.tensor2d(randomArray(B * layer.units, 10), [B, layer.units]);
-    checkGradients(layer.weights.map((w) => w.variable), () =>
-      tf.tidy(() => {
-        const out = layer.run(x, mask);
-        return tf.add(tf.sum(tf.mul(out.outputs, r)), tf.sum(tf.mul(out.final[0] as tf.Tensor2D, finalReadout))) as tf.Scalar;
-      }),
+    checkGradients(
+      layer.weights.map((w) => w.variable),
+      () =>
+        tf.tidy(() => {
+          const out = layer.run(x, mask);
+          return tf.add(
+            tf.sum(tf.mul(out.outputs, r)),
+            tf.sum(tf.mul(out.final[0] as tf.Tensor2D, finalReadout)),
+          ) as tf.Scalar;
+        }),
     );
   });
 });
@@ -119,7 +138,9 @@ function matrix(v: tf.Variable): { data: Float32Array; cols: number } {
 /** x (length n) times the [n, cols] matrix m, as float64. */
 function vecMat(x: ArrayLike<number>, m: { data: Float32Array; cols: number }): number[] {
   const out = new Array<number>(m.cols).fill(0);
-  for (let i = 0; i < x.length; i++) for (let j = 0; j < m.cols; j++) out[j] = (out[j] as number) + (x[i] as number) * (m.data[i * m.cols + j] as number);
+  for (let i = 0; i < x.length; i++)
+    for (let j = 0; j < m.cols; j++)
+      out[j] = (out[j] as number) + (x[i] as number) * (m.data[i * m.cols + j] as number);
   return out;
 }
 
@@ -133,7 +154,11 @@ describe("equations against a plain-JS reference", () => {
 
   test("LSTM: i, f, o sigmoid gates, g tanh, c' = f c + i g, h' = o tanh(c')", () => {
     const cell = new LstmCell({ units: H, inputSize: I, seed: 11 });
-    const [W, U, b] = cell.weights.map((w) => matrix(w.variable)) as [ReturnType<typeof matrix>, ReturnType<typeof matrix>, ReturnType<typeof matrix>];
+    const [W, U, b] = cell.weights.map((w) => matrix(w.variable)) as [
+      ReturnType<typeof matrix>,
+      ReturnType<typeof matrix>,
+      ReturnType<typeof matrix>,
+    ];
     const got = runSequence(cell, x).outputs.arraySync();
     for (let s = 0; s < B; s++) {
       let h = new Array<number>(H).fill(0);
@@ -202,7 +227,11 @@ describe("equations against a plain-JS reference", () => {
 
   test("bidirectional: the backward half equals a forward layer on the reversed sequence", () => {
     const backward = new LstmCell({ units: H, inputSize: I, seed: 17, name: "b" });
-    const layer = new Bidirectional({ forward: new LstmCell({ units: H, inputSize: I, seed: 16, name: "f" }), backward, merge: "concat" });
+    const layer = new Bidirectional({
+      forward: new LstmCell({ units: H, inputSize: I, seed: 16, name: "f" }),
+      backward,
+      merge: "concat",
+    });
     const half = layer.runBackward(x);
     const direct = runSequence(backward, tf.reverse(x, 0));
     expect(tf.reverse(half.outputs, 0).arraySync()).toEqual(direct.outputs.arraySync());
@@ -215,7 +244,10 @@ describe("equations against a plain-JS reference", () => {
   test("masking: a padded sample's final state equals running its unpadded prefix", () => {
     const cell = new GruCell({ units: H, inputSize: I, seed: 18 });
     const lengths = [3, 5];
-    const mask = tf.tensor3d(Float32Array.from({ length: T * B }, (_, k) => (Math.floor(k / B) < (lengths[k % B] as number) ? 1 : 0)), [T, B, 1]);
+    const mask = tf.tensor3d(
+      Float32Array.from({ length: T * B }, (_, k) => (Math.floor(k / B) < (lengths[k % B] as number) ? 1 : 0)),
+      [T, B, 1],
+    );
     const masked = runSequence(cell, x, { mask }).final[0]!.arraySync();
     const prefix = runSequence(cell, tf.slice(x, [0, 0, 0], [3, B, I])).final[0]!.arraySync();
     prefix[0]!.forEach((v, j) => expect(masked[0]![j]).toBeCloseTo(v, 6));
@@ -229,7 +261,13 @@ describe("initialisers and layer arguments", () => {
     expect(performance.now() - start).toBeLessThan(1000);
     expect(q).toEqual(orthogonal(128, 512, new Random(1)));
     // 128 x 512 has orthonormal rows: Q Q^T = I.
-    for (const [a, b] of [[0, 0], [0, 1], [5, 5], [17, 90], [127, 127]] as const) {
+    for (const [a, b] of [
+      [0, 0],
+      [0, 1],
+      [5, 5],
+      [17, 90],
+      [127, 127],
+    ] as const) {
       let dot = 0;
       for (let k = 0; k < 512; k++) dot += (q[a * 512 + k] as number) * (q[b * 512 + k] as number);
       expect(dot).toBeCloseTo(a === b ? 1 : 0, 5);
@@ -238,7 +276,9 @@ describe("initialisers and layer arguments", () => {
 
   test("bad arguments name the argument", () => {
     expect(() => new LstmCell({ units: 0, inputSize: 3 })).toThrow(/units/);
-    expect(() => new GruCell({ units: 4, inputSize: 3, recurrentActivation: "relu" as never })).toThrow(/recurrentActivation/);
+    expect(() => new GruCell({ units: 4, inputSize: 3, recurrentActivation: "relu" as never })).toThrow(
+      /recurrentActivation/,
+    );
     expect(() => new SimpleRnnCell({ units: 4, inputSize: 2.5 })).toThrow(/inputSize/);
   });
 
@@ -258,33 +298,58 @@ describe("fused whole-sequence ops equal the step-by-step autodiff path", () => 
     ["lstm hardSigmoid", () => new LstmCell({ units: H, inputSize: I, seed: 22, recurrentActivation: "hardSigmoid" })],
     ["gru", () => new GruCell({ units: H, inputSize: I, seed: 23 })],
     ["gru hardSigmoid", () => new GruCell({ units: H, inputSize: I, seed: 23, recurrentActivation: "hardSigmoid" })],
-  ])("%s: outputs, final states and every gradient (weights, inputs, initial state); masked, reversed", (_name, make) => {
-    const cell = make();
-    const x = tf.tensor3d(randomArray(T * B * I, 31), [T, B, I]);
-    const readout = tf.tensor3d(randomArray(T * B * H, 32), [T, B, H]);
-    const finalReadout = tf.tensor2d(randomArray(B * H, 33), [B, H]);
-    const initial = Array.from({ length: cell.stateCount }, (_, k) => tf.tensor2d(randomArray(B * H, 40 + k, 0.5), [B, H]));
-    const mask = tf.tensor3d(Float32Array.from({ length: T * B }, (_, k) => (k % B === 0 && Math.floor(k / B) >= 2 ? 0 : 1)), [T, B, 1]);
-    for (const [m, reverse] of [[null, false], [mask, false], [null, true], [mask, true]] as const) {
-      const run = (fused: boolean) => {
-        const f = (xIn: tf.Tensor, ...states: tf.Tensor[]) => {
-          const r = runSequence(cell, xIn as tf.Tensor3D, { mask: m, initialState: states as tf.Tensor2D[], fused, reverse });
-          // Every final state enters the loss, so the c output of the fused LSTM is exercised too.
-          const finals = r.final.map((s) => tf.sum(tf.mul(s, finalReadout)));
-          return tf.addN([tf.sum(tf.mul(r.outputs, readout)), ...finals]) as tf.Scalar;
+  ])(
+    "%s: outputs, final states and every gradient (weights, inputs, initial state); masked, reversed",
+    (_name, make) => {
+      const cell = make();
+      const x = tf.tensor3d(randomArray(T * B * I, 31), [T, B, I]);
+      const readout = tf.tensor3d(randomArray(T * B * H, 32), [T, B, H]);
+      const finalReadout = tf.tensor2d(randomArray(B * H, 33), [B, H]);
+      const initial = Array.from({ length: cell.stateCount }, (_, k) =>
+        tf.tensor2d(randomArray(B * H, 40 + k, 0.5), [B, H]),
+      );
+      const mask = tf.tensor3d(
+        Float32Array.from({ length: T * B }, (_, k) => (k % B === 0 && Math.floor(k / B) >= 2 ? 0 : 1)),
+        [T, B, 1],
+      );
+      for (const [m, reverse] of [
+        [null, false],
+        [mask, false],
+        [null, true],
+        [mask, true],
+      ] as const) {
+        const run = (fused: boolean) => {
+          const f = (xIn: tf.Tensor, ...states: tf.Tensor[]) => {
+            const r = runSequence(cell, xIn as tf.Tensor3D, {
+              mask: m,
+              initialState: states as tf.Tensor2D[],
+              fused,
+              reverse,
+            });
+            // Every final state enters the loss, so the c output of the fused LSTM is exercised too.
+            const finals = r.final.map((s) => tf.sum(tf.mul(s, finalReadout)));
+            return tf.addN([tf.sum(tf.mul(r.outputs, readout)), ...finals]) as tf.Scalar;
+          };
+          const { value, grads } = tf.variableGrads(
+            () => f(x, ...initial),
+            cell.weights.map((w) => w.variable),
+          );
+          const inputGrads = tf.grads(f)([x, ...initial]);
+          return {
+            loss: value.dataSync()[0] as number,
+            weights: cell.weights.map((w) => grads[w.variable.name]!.dataSync()),
+            inputs: inputGrads.map((g) => g.dataSync()),
+          };
         };
-        const { value, grads } = tf.variableGrads(() => f(x, ...initial), cell.weights.map((w) => w.variable));
-        const inputGrads = tf.grads(f)([x, ...initial]);
-        return { loss: value.dataSync()[0] as number, weights: cell.weights.map((w) => grads[w.variable.name]!.dataSync()), inputs: inputGrads.map((g) => g.dataSync()) };
-      };
-      const fused = run(true);
-      const reference = run(false);
-      expect(fused.loss).toBeCloseTo(reference.loss, 4);
-      // Same maths, different summation order (one big dU matMul vs T small ones): 1e-5 absolute.
-      [...fused.weights, ...fused.inputs].forEach((g, k) => {
-        const ref = [...reference.weights, ...reference.inputs][k]!;
-        g.forEach((v, i) => expect(Math.abs(v - (ref[i] as number))).toBeLessThan(1e-5));
-      });
-    }
-  });
+        const fused = run(true);
+        const reference = run(false);
+        expect(fused.loss).toBeCloseTo(reference.loss, 4);
+        // Same maths, different summation order (one big dU matMul vs T small ones): 1e-5 absolute.
+        [...fused.weights, ...fused.inputs].forEach((g, k) => {
+          const ref = [...reference.weights, ...reference.inputs][k]!;
+          g.forEach((v, i) => expect(Math.abs(v - (ref[i] as number))).toBeLessThan(1e-5));
+        });
+      }
+    },
+  );
 });

@@ -62,8 +62,16 @@ export class LstmCell extends tf.serialization.Serializable implements Recurrent
     this.seed = args.seed ?? 0;
     this.name = args.name ?? "lstm";
     const h = this.units;
-    const w = makeVariable(`${this.name}/kernel`, glorotUniform(this.inputSize, 4 * h, Random.stream(this.seed, `${this.name}/kernel`)), [this.inputSize, 4 * h]);
-    const u = makeVariable(`${this.name}/recurrent_kernel`, orthogonalBlocks(h, 4, Random.stream(this.seed, `${this.name}/recurrent_kernel`)), [h, 4 * h]);
+    const w = makeVariable(
+      `${this.name}/kernel`,
+      glorotUniform(this.inputSize, 4 * h, Random.stream(this.seed, `${this.name}/kernel`)),
+      [this.inputSize, 4 * h],
+    );
+    const u = makeVariable(
+      `${this.name}/recurrent_kernel`,
+      orthogonalBlocks(h, 4, Random.stream(this.seed, `${this.name}/recurrent_kernel`)),
+      [h, 4 * h],
+    );
     const biasValues = new Float32Array(4 * h);
     if (this.unitForgetBias) biasValues.fill(1, h, 2 * h);
     const b = makeVariable(`${this.name}/bias`, biasValues, [4 * h]);
@@ -90,10 +98,23 @@ export class LstmCell extends tf.serialization.Serializable implements Recurrent
     return [hNext, cNext];
   }
 
-  runProjected(projected: tf.Tensor3D, mask: tf.Tensor3D | null, initialState: tf.Tensor2D[], reverse = false): SequenceResult {
+  runProjected(
+    projected: tf.Tensor3D,
+    mask: tf.Tensor3D | null,
+    initialState: tf.Tensor2D[],
+    reverse = false,
+  ): SequenceResult {
     const [h0, c0] = initialState as [tf.Tensor2D, tf.Tensor2D];
     // The fused op also returns every c so that the final cell state (a seq2seq decoder's start) has a gradient.
-    const both = lstmSequence(projected, this.recurrentKernel as tf.Tensor2D, h0, c0, mask, this.recurrentActivation, reverse);
+    const both = lstmSequence(
+      projected,
+      this.recurrentKernel as tf.Tensor2D,
+      h0,
+      c0,
+      mask,
+      this.recurrentActivation,
+      reverse,
+    );
     const [outputs, cells] = tf.split(both, 2, 0) as [tf.Tensor3D, tf.Tensor3D];
     return { outputs, final: [lastStep(outputs, reverse), lastStep(cells, reverse)] };
   }

@@ -31,7 +31,12 @@ export interface RecurrentCell {
    * The whole recurrence over projected inputs [T, B, projectionSize] as one op with hand-written BPTT
    * (fused-recurrence.ts): h at every step [T, B, units]. Optional: cells without it run step by step.
    */
-  runProjected?(projected: tf.Tensor3D, mask: tf.Tensor3D | null, initialState: tf.Tensor2D[], reverse?: boolean): SequenceResult;
+  runProjected?(
+    projected: tf.Tensor3D,
+    mask: tf.Tensor3D | null,
+    initialState: tf.Tensor2D[],
+    reverse?: boolean,
+  ): SequenceResult;
 }
 
 /** Applies the gate nonlinearity. */
@@ -43,7 +48,10 @@ export function gateActivation(x: tf.Tensor2D, kind: RecurrentActivation): tf.Te
 /** The last processed step of a time-major sequence [T, B, F] as [B, F]: step T-1, or step 0 when reversed. */
 export function lastStep(sequence: tf.Tensor3D, reverse = false): tf.Tensor2D {
   const [steps, batch, features] = sequence.shape;
-  return tf.reshape(tf.slice(sequence, [reverse ? 0 : steps - 1, 0, 0], [1, batch, features]), [batch, features]) as tf.Tensor2D;
+  return tf.reshape(tf.slice(sequence, [reverse ? 0 : steps - 1, 0, 0], [1, batch, features]), [
+    batch,
+    features,
+  ]) as tf.Tensor2D;
 }
 
 /** Zero initial state for a batch. */
@@ -76,9 +84,18 @@ export function runSequence(
   } = {},
 ): SequenceResult {
   const [steps, batch, features] = x.shape;
-  const projected = tf.reshape(cell.projectInputs(tf.reshape(x, [steps * batch, features])), [steps, batch, cell.projectionSize]) as tf.Tensor3D;
+  const projected = tf.reshape(cell.projectInputs(tf.reshape(x, [steps * batch, features])), [
+    steps,
+    batch,
+    cell.projectionSize,
+  ]) as tf.Tensor3D;
   if ((options.fused ?? true) && cell.runProjected) {
-    return cell.runProjected(projected, options.mask ?? null, options.initialState ?? zeroState(cell, batch), options.reverse ?? false);
+    return cell.runProjected(
+      projected,
+      options.mask ?? null,
+      options.initialState ?? zeroState(cell, batch),
+      options.reverse ?? false,
+    );
   }
   if (options.reverse) {
     const reversed = runSequence(cell, tf.reverse(x, 0), {

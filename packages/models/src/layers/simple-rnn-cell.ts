@@ -44,8 +44,16 @@ export class SimpleRnnCell extends tf.serialization.Serializable implements Recu
     this.projectionSize = args.units;
     this.seed = args.seed ?? 0;
     this.name = args.name ?? "rnn";
-    const w = makeVariable(`${this.name}/W_xh`, glorotUniform(this.inputSize, this.units, Random.stream(this.seed, `${this.name}/W_xh`)), [this.inputSize, this.units]);
-    const u = makeVariable(`${this.name}/W_hh`, orthogonal(this.units, this.units, Random.stream(this.seed, `${this.name}/W_hh`)), [this.units, this.units]);
+    const w = makeVariable(
+      `${this.name}/W_xh`,
+      glorotUniform(this.inputSize, this.units, Random.stream(this.seed, `${this.name}/W_xh`)),
+      [this.inputSize, this.units],
+    );
+    const u = makeVariable(
+      `${this.name}/W_hh`,
+      orthogonal(this.units, this.units, Random.stream(this.seed, `${this.name}/W_hh`)),
+      [this.units, this.units],
+    );
     const b = makeVariable(`${this.name}/b`, new Float32Array(this.units), [this.units]);
     this.kernel = w.variable;
     this.recurrentKernel = u.variable;
@@ -62,8 +70,19 @@ export class SimpleRnnCell extends tf.serialization.Serializable implements Recu
     return [tf.tanh(tf.add(projected, tf.matMul(h, this.recurrentKernel as tf.Tensor2D))) as tf.Tensor2D];
   }
 
-  runProjected(projected: tf.Tensor3D, mask: tf.Tensor3D | null, initialState: tf.Tensor2D[], reverse = false): SequenceResult {
-    const outputs = simpleRnnSequence(projected, this.recurrentKernel as tf.Tensor2D, initialState[0] as tf.Tensor2D, mask, reverse);
+  runProjected(
+    projected: tf.Tensor3D,
+    mask: tf.Tensor3D | null,
+    initialState: tf.Tensor2D[],
+    reverse = false,
+  ): SequenceResult {
+    const outputs = simpleRnnSequence(
+      projected,
+      this.recurrentKernel as tf.Tensor2D,
+      initialState[0] as tf.Tensor2D,
+      mask,
+      reverse,
+    );
     return { outputs, final: [lastStep(outputs, reverse)] };
   }
 

@@ -38,10 +38,11 @@ export class SimpleRnn extends tf.serialization.Serializable {
     const seed = args.seed ?? 0;
     this.cell = new SimpleRnnCell({ units: args.units, inputSize: args.inputSize, seed, name });
     this.outputSize = args.outputSize;
-    this.outputKernel = makeVariable(`${name}/W_hy`, glorotUniform(args.units, args.outputSize, Random.stream(seed, `${name}/W_hy`)), [
-      args.units,
-      args.outputSize,
-    ]);
+    this.outputKernel = makeVariable(
+      `${name}/W_hy`,
+      glorotUniform(args.units, args.outputSize, Random.stream(seed, `${name}/W_hy`)),
+      [args.units, args.outputSize],
+    );
   }
 
   get weights(): NamedVariable[] {

@@ -38,14 +38,22 @@ export function attentionMaskBias(batch: number, time: number, lengths?: ArrayLi
  * Scores are elementwise products summed over the last axis, not batched matMuls: tfjs's batched x batched matMul
  * is the slow path on wasm (notes/tfjs.md).
  */
-export function attentionScores(kind: AttentionKind, query: tf.Tensor2D, keys: tf.Tensor3D, additive?: AdditiveParams): tf.Tensor2D {
+export function attentionScores(
+  kind: AttentionKind,
+  query: tf.Tensor2D,
+  keys: tf.Tensor3D,
+  additive?: AdditiveParams,
+): tf.Tensor2D {
   return tf.tidy(() => {
     if (kind === "bahdanau") {
       if (!additive) throw new Error("attentionScores: bahdanau attention needs its additive parameters");
       const [batch, time, units] = keys.shape;
       const q = tf.matMul(query, additive.queryKernel);
       const hidden = tf.tanh(tf.add(keys, tf.expandDims(q, 1)));
-      return tf.reshape(tf.matMul(tf.reshape(hidden, [batch * time, units]), tf.expandDims(additive.v, 1)), [batch, time]);
+      return tf.reshape(tf.matMul(tf.reshape(hidden, [batch * time, units]), tf.expandDims(additive.v, 1)), [
+        batch,
+        time,
+      ]);
     }
     return tf.sum(tf.mul(keys, tf.expandDims(query, 1)), 2) as tf.Tensor2D;
   });
@@ -55,7 +63,11 @@ export function attentionScores(kind: AttentionKind, query: tf.Tensor2D, keys: t
  * Softmax attention: weights [batch, time] over the encoder steps (masked steps exactly 0) and the context
  * [batch, valueUnits] = sum_s weights_s * values_s.
  */
-export function attend(scores: tf.Tensor2D, maskBias: tf.Tensor2D, values: tf.Tensor3D): { weights: tf.Tensor2D; context: tf.Tensor2D } {
+export function attend(
+  scores: tf.Tensor2D,
+  maskBias: tf.Tensor2D,
+  values: tf.Tensor3D,
+): { weights: tf.Tensor2D; context: tf.Tensor2D } {
   return tf.tidy(() => {
     const weights = tf.softmax(tf.add(scores, maskBias)) as tf.Tensor2D;
     const context = tf.sum(tf.mul(values, tf.expandDims(weights, 2)), 1) as tf.Tensor2D;

@@ -75,7 +75,9 @@ interface DecoderState {
 }
 
 function makeCell(kind: "lstm" | "gru", units: number, inputSize: number, seed: number, name: string): RecurrentCell {
-  return kind === "lstm" ? new LstmCell({ units, inputSize, seed, name }) : new GruCell({ units, inputSize, seed, name });
+  return kind === "lstm"
+    ? new LstmCell({ units, inputSize, seed, name })
+    : new GruCell({ units, inputSize, seed, name });
 }
 
 /**
@@ -112,29 +114,52 @@ export function buildSeq2Seq(hp: unknown, io: ModelIO, options: BuildOptions = {
   const w = new WeightFactory(seed);
   // U(-sqrt(3/E), sqrt(3/E)) has variance 1/E: embedded vectors start with unit expected squared norm.
   const embedding = w.uniform("decoder/embedding", [V, E], Math.sqrt(3 / E)) as tf.Variable<tf.Rank.R2>;
-  const keyKernel = kind === "bahdanau" ? w.glorot("attention/key_kernel", H, h.attentionSize) : kind === "luong-general" ? w.glorot("attention/general_kernel", H, H) : null;
+  const keyKernel =
+    kind === "bahdanau"
+      ? w.glorot("attention/key_kernel", H, h.attentionSize)
+      : kind === "luong-general"
+        ? w.glorot("attention/general_kernel", H, H)
+        : null;
   const queryKernel = kind === "bahdanau" ? w.glorot("attention/query_kernel", H, h.attentionSize) : null;
   // PyTorch's default for a vector of fan-in A: U(-1/sqrt(A), 1/sqrt(A)).
-  const v = kind === "bahdanau" ? (w.uniform("attention/v", [h.attentionSize], 1 / Math.sqrt(h.attentionSize)) as tf.Variable<tf.Rank.R1>) : null;
+  const v =
+    kind === "bahdanau"
+      ? (w.uniform("attention/v", [h.attentionSize], 1 / Math.sqrt(h.attentionSize)) as tf.Variable<tf.Rank.R1>)
+      : null;
   const combine = kind === "bahdanau" ? null : w.glorot("attention/combine_kernel", 2 * H, H);
   const outKernel = w.glorot("output/kernel", kind === "bahdanau" ? 2 * H : H, V);
   const outBias = w.constant("output/bias", [V]);
 
-  const variables = [...encoder.weights.map((x) => x.variable), ...decoder.weights.map((x) => x.variable), ...w.variables];
+  const variables = [
+    ...encoder.weights.map((x) => x.variable),
+    ...decoder.weights.map((x) => x.variable),
+    ...w.variables,
+  ];
   const variableNames = [...encoder.weights.map((x) => x.name), ...decoder.weights.map((x) => x.name), ...w.names];
 
-  function encode(inputs: tf.Tensor3D, lengths: ArrayLike<number> | undefined): { memory: Memory; state: DecoderState } {
+  function encode(
+    inputs: tf.Tensor3D,
+    lengths: ArrayLike<number> | undefined,
+  ): { memory: Memory; state: DecoderState } {
     const [batch, time, features] = inputs.shape;
-    if (features !== io.inputFeatures) throw new Error(`Seq2Seq: inputs have ${features} features, expected ${io.inputFeatures}`);
+    if (features !== io.inputFeatures)
+      throw new Error(`Seq2Seq: inputs have ${features} features, expected ${io.inputFeatures}`);
     let mask: tf.Tensor3D | null = null;
     if (lengths) {
       const m = new Float32Array(time * batch);
-      for (let b = 0; b < batch; b++) for (let t = 0; t < Math.min(time, lengths[b] as number); t++) m[t * batch + b] = 1;
+      for (let b = 0; b < batch; b++)
+        for (let t = 0; t < Math.min(time, lengths[b] as number); t++) m[t * batch + b] = 1;
       mask = tf.tensor3d(m, [time, batch, 1]);
     }
     const run = runSequence(encoder, tf.transpose(inputs, [1, 0, 2]) as tf.Tensor3D, { mask });
     const values = tf.transpose(run.outputs, [1, 0, 2]) as tf.Tensor3D;
-    const keys = keyKernel ? (tf.reshape(tf.matMul(tf.reshape(values, [batch * time, H]), keyKernel as tf.Tensor2D), [batch, time, keyKernel.shape[1] as number]) as tf.Tensor3D) : values;
+    const keys = keyKernel
+      ? (tf.reshape(tf.matMul(tf.reshape(values, [batch * time, H]), keyKernel as tf.Tensor2D), [
+          batch,
+          time,
+          keyKernel.shape[1] as number,
+        ]) as tf.Tensor3D)
+      : values;
     return {
       memory: { values, keys, maskBias: attentionMaskBias(batch, time, lengths) },
       state: { cell: run.final, feed: tf.zeros([batch, H]) },
@@ -142,16 +167,32 @@ export function buildSeq2Seq(hp: unknown, io: ModelIO, options: BuildOptions = {
   }
 
   /** One decoder step from the previous tokens [N]: logits [N, V], attention weights [N, T], next state. */
-  function step(tokens: tf.Tensor1D, state: DecoderState, memory: Memory): { logits: tf.Tensor2D; weights: tf.Tensor2D; state: DecoderState } {
+  function step(
+    tokens: tf.Tensor1D,
+    state: DecoderState,
+    memory: Memory,
+  ): { logits: tf.Tensor2D; weights: tf.Tensor2D; state: DecoderState } {
     // One-hot matMul instead of gather: gather's gradient (UnsortedSegmentSum) is missing on wasm.
     const embedded = tf.matMul(tf.oneHot(tokens, V).toFloat(), embedding) as tf.Tensor2D;
     const score = (q: tf.Tensor2D) =>
-      attend(attentionScores(kind, q, memory.keys, queryKernel && v ? { queryKernel: queryKernel as tf.Tensor2D, v } : undefined), memory.maskBias, memory.values);
+      attend(
+        attentionScores(
+          kind,
+          q,
+          memory.keys,
+          queryKernel && v ? { queryKernel: queryKernel as tf.Tensor2D, v } : undefined,
+        ),
+        memory.maskBias,
+        memory.values,
+      );
     if (kind === "bahdanau") {
       const { weights, context } = score(state.cell[0] as tf.Tensor2D);
       const x = tf.concat([embedded, context], 1);
       const cell = decoder.step(decoder.projectInputs(x), state.cell);
-      const logits = tf.add(tf.matMul(tf.concat([cell[0] as tf.Tensor2D, context], 1), outKernel as tf.Tensor2D), outBias) as tf.Tensor2D;
+      const logits = tf.add(
+        tf.matMul(tf.concat([cell[0] as tf.Tensor2D, context], 1), outKernel as tf.Tensor2D),
+        outBias,
+      ) as tf.Tensor2D;
       return { logits, weights, state: { cell, feed: state.feed } };
     }
     const x = tf.concat([embedded, state.feed], 1);
@@ -164,20 +205,33 @@ export function buildSeq2Seq(hp: unknown, io: ModelIO, options: BuildOptions = {
   }
 
   /** A decoder step outside any tidy (decoding loops): log-softmax, weights and state kept, the rest freed. */
-  function decodeStep(tokens: number[], state: DecoderState, memory: Memory): { logProbs: tf.Tensor2D; weights: tf.Tensor2D; state: DecoderState } {
+  function decodeStep(
+    tokens: number[],
+    state: DecoderState,
+    memory: Memory,
+  ): { logProbs: tf.Tensor2D; weights: tf.Tensor2D; state: DecoderState } {
     const flat = tf.tidy(() => {
       const r = step(tf.tensor1d(tokens, "int32"), state, memory);
       return [tf.logSoftmax(r.logits), r.weights, r.state.feed, ...r.state.cell];
     });
-    return { logProbs: flat[0] as tf.Tensor2D, weights: flat[1] as tf.Tensor2D, state: { feed: flat[2] as tf.Tensor2D, cell: flat.slice(3) as tf.Tensor2D[] } };
+    return {
+      logProbs: flat[0] as tf.Tensor2D,
+      weights: flat[1] as tf.Tensor2D,
+      state: { feed: flat[2] as tf.Tensor2D, cell: flat.slice(3) as tf.Tensor2D[] },
+    };
   }
 
-  function forwardWithAttention(inputs: tf.Tensor3D, opts: ForwardOptions): { logits: tf.Tensor3D; attention: tf.Tensor3D } {
+  function forwardWithAttention(
+    inputs: tf.Tensor3D,
+    opts: ForwardOptions,
+  ): { logits: tf.Tensor3D; attention: tf.Tensor3D } {
     return tf.tidy(() => {
       const batch = inputs.shape[0];
       const steps = io.targetLength;
       if (opts.targets && opts.targets.length !== batch * steps) {
-        throw new Error(`Seq2Seq.forward: targets has ${opts.targets.length} entries, expected batch * targetLength = ${batch * steps}`);
+        throw new Error(
+          `Seq2Seq.forward: targets has ${opts.targets.length} entries, expected batch * targetLength = ${batch * steps}`,
+        );
       }
       const { memory, state: initial } = encode(inputs, opts.inputLengths);
       let state = initial;
@@ -204,7 +258,8 @@ export function buildSeq2Seq(hp: unknown, io: ModelIO, options: BuildOptions = {
   }
 
   function beamSearch(inputs: tf.Tensor3D, beamWidth: number, opts: DecodeOptions): Seq2SeqDecoding {
-    if (!Number.isInteger(beamWidth) || beamWidth < 1) throw new Error(`beamSearchDecode: beamWidth must be an integer >= 1, got ${beamWidth}`);
+    if (!Number.isInteger(beamWidth) || beamWidth < 1)
+      throw new Error(`beamSearchDecode: beamWidth must be an integer >= 1, got ${beamWidth}`);
     const maxLength = opts.maxLength ?? io.targetLength;
     const [batch, time, features] = inputs.shape;
     const result: Seq2SeqDecoding = { tokens: [], attention: [], logProbs: [] };
@@ -219,10 +274,17 @@ export function buildSeq2Seq(hp: unknown, io: ModelIO, options: BuildOptions = {
       // The encoder runs once per sample; the decoder state is reordered by parent beam with gather, and the memory
       // (identical for every beam of a sample) is tiled to the live beam count.
       const enc = tf.tidy(() => {
-        const e = encode(tf.slice(inputs, [b, 0, 0], [1, time, features]), opts.inputLengths ? [opts.inputLengths[b] as number] : undefined);
+        const e = encode(
+          tf.slice(inputs, [b, 0, 0], [1, time, features]),
+          opts.inputLengths ? [opts.inputLengths[b] as number] : undefined,
+        );
         return [e.memory.values, e.memory.keys, e.memory.maskBias, e.state.feed, ...e.state.cell];
       });
-      const memory: Memory = { values: enc[0] as tf.Tensor3D, keys: enc[1] as tf.Tensor3D, maskBias: enc[2] as tf.Tensor2D };
+      const memory: Memory = {
+        values: enc[0] as tf.Tensor3D,
+        keys: enc[1] as tf.Tensor3D,
+        maskBias: enc[2] as tf.Tensor2D,
+      };
       let state: DecoderState = { feed: enc[3] as tf.Tensor2D, cell: enc.slice(4) as tf.Tensor2D[] };
       const tiled = new Map<number, Memory>([[1, memory]]);
       const memoryFor = (n: number): Memory => {
@@ -246,7 +308,8 @@ export function buildSeq2Seq(hp: unknown, io: ModelIO, options: BuildOptions = {
         // Top candidates over all (beam, token) pairs; ties go to the lower beam, then the lower token id, as argmax.
         const candidates: { beam: number; token: number; logProb: number }[] = [];
         for (let i = 0; i < n; i++) {
-          for (let k = 0; k < V; k++) candidates.push({ beam: i, token: k, logProb: (alive[i] as Hyp).logProb + (lp[i * V + k] as number) });
+          for (let k = 0; k < V; k++)
+            candidates.push({ beam: i, token: k, logProb: (alive[i] as Hyp).logProb + (lp[i * V + k] as number) });
         }
         candidates.sort((x, y) => y.logProb - x.logProb || x.beam - y.beam || x.token - y.token);
         const nextAlive: Hyp[] = [];
@@ -258,7 +321,11 @@ export function buildSeq2Seq(hp: unknown, io: ModelIO, options: BuildOptions = {
             finished.push({ tokens: parent.tokens, attention: parent.attention, logProb: c.logProb });
           } else {
             const row = Array.from(wts.subarray(c.beam * time, (c.beam + 1) * time));
-            nextAlive.push({ tokens: [...parent.tokens, c.token], attention: [...parent.attention, row], logProb: c.logProb });
+            nextAlive.push({
+              tokens: [...parent.tokens, c.token],
+              attention: [...parent.attention, row],
+              logProb: c.logProb,
+            });
             parents.push(c.beam);
           }
         }
@@ -293,7 +360,11 @@ export function buildSeq2Seq(hp: unknown, io: ModelIO, options: BuildOptions = {
       const e = encode(inputs, opts.inputLengths);
       return [e.memory.values, e.memory.keys, e.memory.maskBias, e.state.feed, ...e.state.cell];
     });
-    const memory: Memory = { values: enc[0] as tf.Tensor3D, keys: enc[1] as tf.Tensor3D, maskBias: enc[2] as tf.Tensor2D };
+    const memory: Memory = {
+      values: enc[0] as tf.Tensor3D,
+      keys: enc[1] as tf.Tensor3D,
+      maskBias: enc[2] as tf.Tensor2D,
+    };
     let state: DecoderState = { feed: enc[3] as tf.Tensor2D, cell: enc.slice(4) as tf.Tensor2D[] };
     let prev: number[] = new Array<number>(batch).fill(start);
     for (let t = 0; t < maxLength && done.some((d) => !d); t++) {

@@ -23,7 +23,10 @@ const epsilon = 1e-8;
 const rmspropAlpha = 0.99;
 
 /** Builds the optimiser for a config over the given variables (slot names follow the variable names). */
-export function createOptimizer(config: OptimizerConfig, variables: { name: string; variable: tf.Variable }[]): Optimizer {
+export function createOptimizer(
+  config: OptimizerConfig,
+  variables: { name: string; variable: tf.Variable }[],
+): Optimizer {
   if (!(config.learningRate > 0)) throw new Error(`optimizer.learningRate must be > 0, got ${config.learningRate}`);
   const slots = (prefix: string) =>
     variables.map((v) => {
@@ -32,9 +35,10 @@ export function createOptimizer(config: OptimizerConfig, variables: { name: stri
       zeros.dispose();
       return { name: `${prefix}/${v.name}`, tensor };
     });
-  if (config.name === "sgd") return new SlotOptimizer([], (_vars, _grads, _slots) => {
-    tf.tidy(() => _vars.forEach((v, i) => v.assign(tf.sub(v, tf.mul(_grads[i] as tf.Tensor, config.learningRate)))));
-  });
+  if (config.name === "sgd")
+    return new SlotOptimizer([], (_vars, _grads, _slots) => {
+      tf.tidy(() => _vars.forEach((v, i) => v.assign(tf.sub(v, tf.mul(_grads[i] as tf.Tensor, config.learningRate)))));
+    });
   if (config.name === "adam") {
     const m = slots("adam/m");
     const v = slots("adam/v");
@@ -67,13 +71,20 @@ export function createOptimizer(config: OptimizerConfig, variables: { name: stri
       );
     });
   }
-  throw new Error(`optimizer.name must be "adam", "sgd" or "rmsprop", got ${String((config as { name: unknown }).name)}`);
+  throw new Error(
+    `optimizer.name must be "adam", "sgd" or "rmsprop", got ${String((config as { name: unknown }).name)}`,
+  );
 }
 
 class SlotOptimizer implements Optimizer {
   constructor(
     private readonly slots: { name: string; tensor: tf.Variable }[],
-    private readonly update: (variables: tf.Variable[], gradients: tf.Tensor[], slots: { name: string; tensor: tf.Variable }[], step: number) => void,
+    private readonly update: (
+      variables: tf.Variable[],
+      gradients: tf.Tensor[],
+      slots: { name: string; tensor: tf.Variable }[],
+      step: number,
+    ) => void,
   ) {}
 
   apply(variables: tf.Variable[], gradients: tf.Tensor[], step: number): void {

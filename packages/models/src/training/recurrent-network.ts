@@ -67,9 +67,12 @@ export class RecurrentNetwork {
     readonly seed: number,
   ) {
     this.mode = headModeFor(head, io);
-    if (this.mode === "generation" && config.bidirectional) throw new Error("a bidirectional model cannot generate (it needs the future)");
+    if (this.mode === "generation" && config.bidirectional)
+      throw new Error("a bidirectional model cannot generate (it needs the future)");
     if (this.mode === "aligned" && head !== "ctc" && io.targetLength !== io.inputLength) {
-      throw new Error(`head "${head}" needs targetLength (${io.targetLength}) equal to inputLength (${io.inputLength})`);
+      throw new Error(
+        `head "${head}" needs targetLength (${io.targetLength}) equal to inputLength (${io.inputLength})`,
+      );
     }
     const inputSize = this.mode === "generation" ? io.outputSize : io.inputFeatures;
     let width = inputSize;
@@ -91,20 +94,29 @@ export class RecurrentNetwork {
       const size = io.conditioningSize ?? io.inputFeatures;
       for (let l = 0; l < config.layers; l++) {
         const name = `conditioning${l}/kernel`;
-        this.conditioning.push(makeVariable(name, glorotUniform(size, config.units, Random.stream(seed, name)), [size, config.units]));
+        this.conditioning.push(
+          makeVariable(name, glorotUniform(size, config.units, Random.stream(seed, name)), [size, config.units]),
+        );
         this.conditioning.push(makeVariable(`conditioning${l}/bias`, new Float32Array(config.units), [config.units]));
       }
     }
     this.outputWidth = this.mode === "pooled" ? io.targetLength * io.outputSize : io.outputSize;
-    const kernel = makeVariable("output/kernel", glorotUniform(width, this.outputWidth, Random.stream(seed, "output/kernel")), [width, this.outputWidth]);
-    this.output = config.outputBias ? [kernel, makeVariable("output/bias", new Float32Array(this.outputWidth), [this.outputWidth])] : [kernel];
+    const kernel = makeVariable(
+      "output/kernel",
+      glorotUniform(width, this.outputWidth, Random.stream(seed, "output/kernel")),
+      [width, this.outputWidth],
+    );
+    this.output = config.outputBias
+      ? [kernel, makeVariable("output/bias", new Float32Array(this.outputWidth), [this.outputWidth])]
+      : [kernel];
   }
 
   private makeCell(inputSize: number, name: string): RecurrentCell {
     const { units, recurrentActivation, unitForgetBias } = this.config;
     const seed = this.seed;
     if (this.config.cell === "rnn") return new SimpleRnnCell({ units, inputSize, seed, name });
-    if (this.config.cell === "lstm") return new LstmCell({ units, inputSize, seed, name, recurrentActivation, unitForgetBias });
+    if (this.config.cell === "lstm")
+      return new LstmCell({ units, inputSize, seed, name, recurrentActivation, unitForgetBias });
     return new GruCell({ units, inputSize, seed, name, recurrentActivation });
   }
 
@@ -122,14 +134,19 @@ export class RecurrentNetwork {
     const [b] = batch.inputs.shape;
     const source = this.mode === "generation" ? batch.decoderInputs : batch.inputs;
     if (!source) throw new Error("generation needs decoderInputs");
-    const initial = this.mode === "generation" ? this.conditionedStates(tf.squeeze(tf.slice(batch.inputs, [0, 0, 0], [b, 1, -1]), [1]) as tf.Tensor2D) : null;
+    const initial =
+      this.mode === "generation"
+        ? this.conditionedStates(tf.squeeze(tf.slice(batch.inputs, [0, 0, 0], [b, 1, -1]), [1]) as tf.Tensor2D)
+        : null;
     // A decoder's padded target steps are masked in the loss; its recurrence needs no mask.
     const mask = this.mode === "generation" ? null : batch.stepMask;
     let x = tf.transpose(source, [1, 0, 2]) as tf.Tensor3D;
     let last: tf.Tensor2D | null = null;
     this.layers.forEach((layer, l) => {
       const result =
-        layer.kind === "uni" ? runSequence(layer.cell, x, { mask, initialState: initial?.[l] }) : layer.layer.run(x, mask);
+        layer.kind === "uni"
+          ? runSequence(layer.cell, x, { mask, initialState: initial?.[l] })
+          : layer.layer.run(x, mask);
       x = result.outputs;
       last = result.final[0] as tf.Tensor2D;
       if (dropoutKey !== null && this.config.dropout > 0 && l < this.layers.length - 1) {

@@ -14,7 +14,15 @@ const adam: OptimizerConfig = { name: "adam", learningRate: 0.02, clipNorm: 1 };
 
 /** Sequences of ±1 with the label "more +1 than -1" (many-to-one), optionally padded to random lengths. */
 function parityIo(length: number): ModelIO {
-  return { problemType: "many-to-one", inputFeatures: 1, inputLength: length, outputKind: "classes", outputSize: 2, targetLength: 1, heads: ["classification"] };
+  return {
+    problemType: "many-to-one",
+    inputFeatures: 1,
+    inputLength: length,
+    outputKind: "classes",
+    outputSize: 2,
+    targetLength: 1,
+    heads: ["classification"],
+  };
 }
 
 function majorityBatch(size: number, length: number, seed: number, padded = false): TrainingBatch {
@@ -35,7 +43,15 @@ function majorityBatch(size: number, length: number, seed: number, padded = fals
     targets[s] = sum > 0 ? 1 : 0;
     inputLengths[s] = n;
   }
-  return { size, inputs, targets, inputLengths, targetLengths: new Int32Array(size).fill(1), inputMask, targetMask: new Float32Array(size).fill(1) };
+  return {
+    size,
+    inputs,
+    targets,
+    inputLengths,
+    targetLengths: new Int32Array(size).fill(1),
+    inputMask,
+    targetMask: new Float32Array(size).fill(1),
+  };
 }
 
 /** Tagging with memory: the tag at step t is the sign of the input at step t-1 (0 at t = 0). */
@@ -50,7 +66,15 @@ function delayedTagBatch(size: number, length: number, seed: number): TrainingBa
     }
   }
   const full = new Float32Array(size * length).fill(1);
-  return { size, inputs, targets, inputLengths: new Int32Array(size).fill(length), targetLengths: new Int32Array(size).fill(length), inputMask: full, targetMask: full };
+  return {
+    size,
+    inputs,
+    targets,
+    inputLengths: new Int32Array(size).fill(length),
+    targetLengths: new Int32Array(size).fill(length),
+    inputMask: full,
+    targetMask: full,
+  };
 }
 
 /** Regression: the mean of the sequence. */
@@ -58,15 +82,52 @@ function meanBatch(size: number, length: number, seed: number): TrainingBatch {
   const r = new Random(seed);
   const inputs = Float32Array.from({ length: size * length }, () => r.uniform(-1, 1));
   const targets = new Float32Array(size);
-  for (let s = 0; s < size; s++) targets[s] = inputs.subarray(s * length, (s + 1) * length).reduce((a, v) => a + v, 0) / length;
-  return { size, inputs, targets, inputLengths: new Int32Array(size).fill(length), targetLengths: new Int32Array(size).fill(1), inputMask: new Float32Array(size * length).fill(1), targetMask: new Float32Array(size).fill(1) };
+  for (let s = 0; s < size; s++)
+    targets[s] = inputs.subarray(s * length, (s + 1) * length).reduce((a, v) => a + v, 0) / length;
+  return {
+    size,
+    inputs,
+    targets,
+    inputLengths: new Int32Array(size).fill(length),
+    targetLengths: new Int32Array(size).fill(1),
+    inputMask: new Float32Array(size * length).fill(1),
+    targetMask: new Float32Array(size).fill(1),
+  };
 }
 
-const tagIo = (length: number): ModelIO => ({ problemType: "many-to-many-aligned", inputFeatures: 1, inputLength: length, outputKind: "classes", outputSize: 2, targetLength: length, heads: ["tagging"] });
-const meanIo = (length: number): ModelIO => ({ problemType: "many-to-one", inputFeatures: 1, inputLength: length, outputKind: "regression", outputSize: 1, targetLength: 1, heads: ["regression"] });
+const tagIo = (length: number): ModelIO => ({
+  problemType: "many-to-many-aligned",
+  inputFeatures: 1,
+  inputLength: length,
+  outputKind: "classes",
+  outputSize: 2,
+  targetLength: length,
+  heads: ["tagging"],
+});
+const meanIo = (length: number): ModelIO => ({
+  problemType: "many-to-one",
+  inputFeatures: 1,
+  inputLength: length,
+  outputKind: "regression",
+  outputSize: 1,
+  targetLength: 1,
+  heads: ["regression"],
+});
 
-async function lossDrop(model: string, io: ModelIO, make: (seed: number) => TrainingBatch, steps: number, hyperparameters: Record<string, unknown> = {}) {
-  const trainer = await createTrainer({ model, hyperparameters: { units: 16, ...hyperparameters }, io, optimizer: adam, seed: 1 });
+async function lossDrop(
+  model: string,
+  io: ModelIO,
+  make: (seed: number) => TrainingBatch,
+  steps: number,
+  hyperparameters: Record<string, unknown> = {},
+) {
+  const trainer = await createTrainer({
+    model,
+    hyperparameters: { units: 16, ...hyperparameters },
+    io,
+    optimizer: adam,
+    seed: 1,
+  });
   const probe = make(999);
   const before = (await trainer.evaluate(probe)).loss;
   for (let i = 0; i < steps; i++) await trainer.trainStep(make(i));
@@ -95,7 +156,17 @@ describe("each model learns a tiny task", () => {
     // Conditioning one-hot k in 0..2 -> tokens: k+3 repeated (k+1) times, then end. Tokens: 0 pad, 1 start, 2 end.
     const special = { start: 1, end: 2, pad: 0 };
     const L = 4;
-    const io: ModelIO = { problemType: "one-to-many", inputFeatures: 3, inputLength: 1, outputKind: "classes", outputSize: 6, targetLength: L, heads: ["generation"], specialTokens: special, conditioningSize: 3 };
+    const io: ModelIO = {
+      problemType: "one-to-many",
+      inputFeatures: 3,
+      inputLength: 1,
+      outputKind: "classes",
+      outputSize: 6,
+      targetLength: L,
+      heads: ["generation"],
+      specialTokens: special,
+      conditioningSize: 3,
+    };
     const make = (seed: number): TrainingBatch => {
       const r = new Random(seed);
       const size = 12;
@@ -110,9 +181,23 @@ describe("each model learns a tiny task", () => {
           targetMask[s * L + t] = 1;
         }
       }
-      return { size, inputs, targets, inputLengths: new Int32Array(size).fill(1), targetLengths: new Int32Array(size).fill(L), inputMask: new Float32Array(size).fill(1), targetMask };
+      return {
+        size,
+        inputs,
+        targets,
+        inputLengths: new Int32Array(size).fill(1),
+        targetLengths: new Int32Array(size).fill(L),
+        inputMask: new Float32Array(size).fill(1),
+        targetMask,
+      };
     };
-    const trainer = await createTrainer({ model: "lstm", hyperparameters: { units: 16 }, io, optimizer: adam, seed: 2 });
+    const trainer = await createTrainer({
+      model: "lstm",
+      hyperparameters: { units: 16 },
+      io,
+      optimizer: adam,
+      seed: 2,
+    });
     expect(trainer.head).toBe("generation");
     const before = (await trainer.evaluate(make(999))).loss;
     for (let i = 0; i < 60; i++) await trainer.trainStep(make(i));
@@ -125,7 +210,13 @@ describe("each model learns a tiny task", () => {
 
 describe("checkpoints", () => {
   const io = tagIo(6);
-  const options = { model: "lstm", hyperparameters: { units: 8, layers: 2, dropout: 0.2 }, io, optimizer: adam, seed: 5 };
+  const options = {
+    model: "lstm",
+    hyperparameters: { units: 8, layers: 2, dropout: 0.2 },
+    io,
+    optimizer: adam,
+    seed: 5,
+  };
 
   test("same seed, same weights; round trip gives bit-identical predictions", async () => {
     const a = await createTrainer(options);
@@ -135,7 +226,14 @@ describe("checkpoints", () => {
     await a.trainStep(delayedTagBatch(4, 6, 1));
     const bytes = await a.saveCheckpoint({ dataIndex: 1 });
     const meta = readCheckpointMeta(bytes);
-    expect(meta).toMatchObject({ format: "seqlab-checkpoint", version: 1, model: "lstm", step: 1, seed: 5, extra: { dataIndex: 1 } });
+    expect(meta).toMatchObject({
+      format: "seqlab-checkpoint",
+      version: 1,
+      model: "lstm",
+      step: 1,
+      seed: 5,
+      extra: { dataIndex: 1 },
+    });
     expect(meta.hyperparameters).toMatchObject({ units: 8, layers: 2, dropout: 0.2, recurrentActivation: "sigmoid" });
     const { trainer: c } = await loadTrainer(bytes);
     expect(c.step).toBe(1);
@@ -144,22 +242,25 @@ describe("checkpoints", () => {
     [a, b, c].forEach((t) => t.dispose());
   });
 
-  test.each(["adam", "rmsprop", "sgd"] as const)("%s: N steps, checkpoint, M more == N+M straight, exactly", async (name) => {
-    const opts = { ...options, optimizer: { ...adam, name } };
-    const straight = await createTrainer(opts);
-    const losses: number[] = [];
-    for (let i = 0; i < 5; i++) losses.push((await straight.trainStep(delayedTagBatch(8, 6, i))).loss);
-    const first = await createTrainer(opts);
-    for (let i = 0; i < 3; i++) await first.trainStep(delayedTagBatch(8, 6, i));
-    const { trainer: resumed } = await loadTrainer(await first.saveCheckpoint());
-    const resumedLosses: number[] = [];
-    for (let i = 3; i < 5; i++) resumedLosses.push((await resumed.trainStep(delayedTagBatch(8, 6, i))).loss);
-    expect(resumedLosses).toEqual(losses.slice(3));
-    const probe = delayedTagBatch(4, 6, 77);
-    expect((await resumed.predict(probe)).values).toEqual((await straight.predict(probe)).values);
-    expect(await resumed.saveCheckpoint()).toEqual(await straight.saveCheckpoint());
-    [straight, first, resumed].forEach((t) => t.dispose());
-  });
+  test.each(["adam", "rmsprop", "sgd"] as const)(
+    "%s: N steps, checkpoint, M more == N+M straight, exactly",
+    async (name) => {
+      const opts = { ...options, optimizer: { ...adam, name } };
+      const straight = await createTrainer(opts);
+      const losses: number[] = [];
+      for (let i = 0; i < 5; i++) losses.push((await straight.trainStep(delayedTagBatch(8, 6, i))).loss);
+      const first = await createTrainer(opts);
+      for (let i = 0; i < 3; i++) await first.trainStep(delayedTagBatch(8, 6, i));
+      const { trainer: resumed } = await loadTrainer(await first.saveCheckpoint());
+      const resumedLosses: number[] = [];
+      for (let i = 3; i < 5; i++) resumedLosses.push((await resumed.trainStep(delayedTagBatch(8, 6, i))).loss);
+      expect(resumedLosses).toEqual(losses.slice(3));
+      const probe = delayedTagBatch(4, 6, 77);
+      expect((await resumed.predict(probe)).values).toEqual((await straight.predict(probe)).values);
+      expect(await resumed.saveCheckpoint()).toEqual(await straight.saveCheckpoint());
+      [straight, first, resumed].forEach((t) => t.dispose());
+    },
+  );
 
   test("corrupt bytes are rejected with a reason", async () => {
     expect(() => readCheckpointMeta(new Uint8Array([1, 2, 3]))).toThrow(/not a seqlab checkpoint/);
@@ -173,7 +274,13 @@ describe("checkpoints", () => {
 describe("memory", () => {
   test("no tensor survives a step, an evaluation or a checkpoint, and dispose frees every weight and slot", async () => {
     const before = tf.memory().numTensors;
-    const trainer = await createTrainer({ model: "bilstm", hyperparameters: { units: 4, layers: 2, dropout: 0.1 }, io: parityIo(10), optimizer: adam, seed: 1 });
+    const trainer = await createTrainer({
+      model: "bilstm",
+      hyperparameters: { units: 4, layers: 2, dropout: 0.1 },
+      io: parityIo(10),
+      optimizer: adam,
+      seed: 1,
+    });
     const held = tf.memory().numTensors;
     for (let i = 0; i < 2; i++) {
       await trainer.trainStep(majorityBatch(4, 10, i, true));
@@ -191,25 +298,44 @@ describe("catalog and hyperparameters", () => {
     expect(modelCatalog.map((m) => m.name)).toEqual(expect.arrayContaining(["rnn", "lstm", "gru", "bilstm"]));
     expect(compatibleModels(["generation"]).map((m) => m.name)).not.toContain("bilstm");
     expect(compatibleModels(["tagging"]).map((m) => m.name)).toContain("bilstm");
-    expect(getModelDefinition("bilstm").hyperparameters.parse({})).toMatchObject({ units: 128, layers: 1, dropout: 0, merge: "concat", recurrentActivation: "sigmoid" });
+    expect(getModelDefinition("bilstm").hyperparameters.parse({})).toMatchObject({
+      units: 128,
+      layers: 1,
+      dropout: 0,
+      merge: "concat",
+      recurrentActivation: "sigmoid",
+    });
   });
 
   test("unknown model names list the known ones", () => {
-    expect(() => getModelDefinition("transformer")).toThrow(/Unknown model "transformer". Known models: rnn, lstm, gru, bilstm/);
+    expect(() => getModelDefinition("transformer")).toThrow(
+      /Unknown model "transformer". Known models: rnn, lstm, gru, bilstm/,
+    );
   });
 
   test("bad hyperparameters are rejected naming the field", async () => {
-    const make = (hyperparameters: unknown) => createTrainer({ model: "bilstm", hyperparameters, io: tagIo(4), optimizer: adam, seed: 1 });
+    const make = (hyperparameters: unknown) =>
+      createTrainer({ model: "bilstm", hyperparameters, io: tagIo(4), optimizer: adam, seed: 1 });
     await expect(make({ units: 0 })).rejects.toThrow(/units:/);
     await expect(make({ units: 8, dropout: 1.5 })).rejects.toThrow(/dropout:/);
     await expect(make({ merge: "mul" })).rejects.toThrow(/merge:/);
     await expect(make({ layers: 2.5 })).rejects.toThrow(/layers:/);
     await expect(make({ unitz: 8 })).rejects.toThrow(/unitz/);
-    await expect(createTrainer({ model: "lstm", hyperparameters: {}, io: tagIo(4), optimizer: { ...adam, clipNorm: -1 }, seed: 1 })).rejects.toThrow(/clipNorm/);
+    await expect(
+      createTrainer({
+        model: "lstm",
+        hyperparameters: {},
+        io: tagIo(4),
+        optimizer: { ...adam, clipNorm: -1 },
+        seed: 1,
+      }),
+    ).rejects.toThrow(/clipNorm/);
   });
 
   test("a task without a compatible head is refused", async () => {
     const io: ModelIO = { ...tagIo(4), heads: ["generation"], problemType: "one-to-many" };
-    await expect(createTrainer({ model: "bilstm", hyperparameters: {}, io, optimizer: adam, seed: 1 })).rejects.toThrow(/supports heads/);
+    await expect(createTrainer({ model: "bilstm", hyperparameters: {}, io, optimizer: adam, seed: 1 })).rejects.toThrow(
+      /supports heads/,
+    );
   });
 });

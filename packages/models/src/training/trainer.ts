@@ -3,7 +3,17 @@ import { getModelDefinition, parseHyperparameters, type PreparedInputs, type Tra
 import { decodeCheckpoint, encodeCheckpoint, readCheckpointMeta, type CheckpointTensor } from "../checkpoint";
 import { ctcLoss } from "../ctc";
 import { hashString } from "../random";
-import type { CheckpointMeta, HeadKind, ModelIO, ModelOutput, OptimizerConfig, SequenceTrainer, StepResult, TrainerOptions, TrainingBatch } from "../types";
+import type {
+  CheckpointMeta,
+  HeadKind,
+  ModelIO,
+  ModelOutput,
+  OptimizerConfig,
+  SequenceTrainer,
+  StepResult,
+  TrainerOptions,
+  TrainingBatch,
+} from "../types";
 import { maskedMeanSquaredError, maskedSoftmaxCrossEntropy, oneHotValues } from "./losses";
 import { clipByGlobalNorm, createOptimizer, type Optimizer } from "./optimizers";
 
@@ -25,7 +35,9 @@ export async function createTrainer(options: TrainerOptions): Promise<SequenceTr
   validateOptimizer(options.optimizer);
   const head = options.io.heads.find((h) => entry.heads.includes(h));
   if (!head) {
-    throw new Error(`model "${entry.name}" supports heads [${entry.heads.join(", ")}], the task offers [${options.io.heads.join(", ")}]`);
+    throw new Error(
+      `model "${entry.name}" supports heads [${entry.heads.join(", ")}], the task offers [${options.io.heads.join(", ")}]`,
+    );
   }
   const model = entry.build(hyperparameters, options.io, head, options.seed);
   return new CatalogTrainer(options.model, hyperparameters, options.io, options.optimizer, options.seed, head, model);
@@ -115,7 +127,9 @@ class CatalogTrainer implements SequenceTrainer {
 
   async predict(batch: TrainingBatch): Promise<ModelOutput> {
     const prepared = this.prepare(batch);
-    const output = tf.tidy(() => this.network.forward(this.head === "seq2seq" ? freeRunning(prepared) : prepared, null));
+    const output = tf.tidy(() =>
+      this.network.forward(this.head === "seq2seq" ? freeRunning(prepared) : prepared, null),
+    );
     disposePrepared(prepared);
     return toModelOutput(output);
   }
@@ -123,7 +137,8 @@ class CatalogTrainer implements SequenceTrainer {
   async sample(conditioning: Float32Array, temperature: number, steps: number): Promise<Int32Array> {
     if (!this.network.sample) throw new Error(`model "${this.model}" cannot sample`);
     const size = this.io.conditioningSize ?? this.io.inputFeatures;
-    if (conditioning.length % size !== 0) throw new Error(`conditioning length ${conditioning.length} is not a multiple of conditioningSize ${size}`);
+    if (conditioning.length % size !== 0)
+      throw new Error(`conditioning length ${conditioning.length} is not a multiple of conditioningSize ${size}`);
     const seed = hashString(`${this.seed}:sample:${this.samples++}`);
     return this.network.sample(conditioning, conditioning.length / size, temperature, steps, seed);
   }
@@ -153,12 +168,16 @@ class CatalogTrainer implements SequenceTrainer {
       const t = byName.get(`model/${w.name}`);
       if (!t) throw new Error(`checkpoint lacks weight "${w.name}"`);
       if (t.shape.join(",") !== w.variable.shape.join(",")) {
-        throw new Error(`weight "${w.name}": checkpoint shape [${t.shape}] differs from model shape [${w.variable.shape}]`);
+        throw new Error(
+          `weight "${w.name}": checkpoint shape [${t.shape}] differs from model shape [${w.variable.shape}]`,
+        );
       }
       tf.tidy(() => w.variable.assign(tf.tensor(t.values, t.shape, t.dtype)));
     }
     const state = new Map<string, tf.Tensor>();
-    for (const t of tensors) if (t.name.startsWith("optimizer/")) state.set(t.name.slice("optimizer/".length), tf.tensor(t.values, t.shape, t.dtype));
+    for (const t of tensors)
+      if (t.name.startsWith("optimizer/"))
+        state.set(t.name.slice("optimizer/".length), tf.tensor(t.values, t.shape, t.dtype));
     try {
       this.optimizer.loadState(state);
     } finally {
@@ -177,7 +196,11 @@ class CatalogTrainer implements SequenceTrainer {
       // PyTorch semantics ("mean": per-sample loss / label length, averaged). zeroInfinity: one infeasible sample
       // (label longer than the output allows) must not turn the whole batch's loss and gradients into NaN.
       const lengths = this.network.outputLengths ? this.network.outputLengths(batch.inputLengths) : batch.inputLengths;
-      return ctcLoss(output, batch.labels, lengths, batch.targetLengths, { blank: this.io.blank ?? 0, reduction: "mean", zeroInfinity: true }) as tf.Scalar;
+      return ctcLoss(output, batch.labels, lengths, batch.targetLengths, {
+        blank: this.io.blank ?? 0,
+        reduction: "mean",
+        zeroInfinity: true,
+      }) as tf.Scalar;
     }
     if (this.io.outputKind === "regression") return maskedMeanSquaredError(output, batch.targets, batch.targetMask);
     return maskedSoftmaxCrossEntropy(output, batch.targets, batch.targetMask);
@@ -194,7 +217,8 @@ class CatalogTrainer implements SequenceTrainer {
     let stepMask: tf.Tensor3D | null = null;
     if (batch.inputMask.some((m) => m === 0)) {
       const timeMajor = new Float32Array(t * b);
-      for (let s = 0; s < b; s++) for (let k = 0; k < t; k++) timeMajor[k * b + s] = batch.inputMask[s * t + k] as number;
+      for (let s = 0; s < b; s++)
+        for (let k = 0; k < t; k++) timeMajor[k * b + s] = batch.inputMask[s * t + k] as number;
       stepMask = tf.tensor3d(timeMajor, [t, b, 1]);
     }
     let targets: tf.Tensor3D;
@@ -210,7 +234,8 @@ class CatalogTrainer implements SequenceTrainer {
       targetIds = ids;
       targets = tf.tensor3d(oneHotValues(ids, io.outputSize), [b, l, io.outputSize]);
       if (this.head === "ctc") {
-        for (let s = 0; s < b; s++) labels.push(Array.from(ids.subarray(s * l, s * l + (batch.targetLengths[s] as number))));
+        for (let s = 0; s < b; s++)
+          labels.push(Array.from(ids.subarray(s * l, s * l + (batch.targetLengths[s] as number))));
       }
       if (this.head === "generation") {
         const start = io.specialTokens?.start ?? 0;
@@ -247,7 +272,13 @@ function expectLength(field: string, actual: number, expected: number): void {
 }
 
 function disposePrepared(p: PreparedBatch): void {
-  tf.dispose([p.inputs, p.targets, p.targetMask, ...(p.stepMask ? [p.stepMask] : []), ...(p.decoderInputs ? [p.decoderInputs] : [])]);
+  tf.dispose([
+    p.inputs,
+    p.targets,
+    p.targetMask,
+    ...(p.stepMask ? [p.stepMask] : []),
+    ...(p.decoderInputs ? [p.decoderInputs] : []),
+  ]);
 }
 
 async function toModelOutput(output: tf.Tensor3D): Promise<ModelOutput> {

@@ -30,11 +30,20 @@ export function dilatedConv1d(
   return tf.tidy(() => {
     const [batch, time, channels] = x.shape;
     if (kernel.shape[0] !== kernelSize * channels) {
-      throw new Error(`dilatedConv1d: kernel has ${kernel.shape[0]} rows, expected kernelSize * inChannels = ${kernelSize * channels}`);
+      throw new Error(
+        `dilatedConv1d: kernel has ${kernel.shape[0]} rows, expected kernelSize * inChannels = ${kernelSize * channels}`,
+      );
     }
     const span = (kernelSize - 1) * dilation;
     const left = padding === "causal" ? span : Math.floor(span / 2);
-    const padded = span > 0 ? tf.pad(x, [[0, 0], [left, span - left], [0, 0]]) : x;
+    const padded =
+      span > 0
+        ? tf.pad(x, [
+            [0, 0],
+            [left, span - left],
+            [0, 0],
+          ])
+        : x;
     const taps: tf.Tensor3D[] = [];
     for (let j = 0; j < kernelSize; j++) taps.push(tf.slice(padded, [0, j * dilation, 0], [batch, time, channels]));
     const columns = taps.length === 1 ? (taps[0] as tf.Tensor3D) : tf.concat(taps, 2);

@@ -67,7 +67,8 @@ interface Layer {
  */
 export function buildWaveNet(hp: unknown, io: ModelIO, options: BuildOptions = {}): WaveNetModel {
   const h = WaveNetHyperparameters.parse(hp ?? {});
-  if (io.problemType === "one-to-many") throw new Error("buildWaveNet: one-to-many (generation) tasks need a decoder; use seq2seq");
+  if (io.problemType === "one-to-many")
+    throw new Error("buildWaveNet: one-to-many (generation) tasks need a decoder; use seq2seq");
   if (io.problemType === "many-to-many-unaligned" && !io.heads.includes("ctc")) {
     throw new Error("buildWaveNet: unaligned tasks are only supported with the ctc head (one output per input step)");
   }
@@ -96,12 +97,23 @@ export function buildWaveNet(hp: unknown, io: ModelIO, options: BuildOptions = {
   const forward = (inputs: tf.Tensor3D, opts: ForwardOptions): tf.Tensor3D =>
     tf.tidy(() => {
       const [batch, time, features] = inputs.shape;
-      if (features !== io.inputFeatures) throw new Error(`WaveNet.forward: inputs have ${features} features, expected ${io.inputFeatures}`);
+      if (features !== io.inputFeatures)
+        throw new Error(`WaveNet.forward: inputs have ${features} features, expected ${io.inputFeatures}`);
       const rows = batch * time;
-      let stream = tf.reshape(tf.add(tf.matMul(tf.reshape(inputs, [rows, features]), inKernel as tf.Tensor2D), inBias), [batch, time, R]) as tf.Tensor3D;
+      let stream = tf.reshape(
+        tf.add(tf.matMul(tf.reshape(inputs, [rows, features]), inKernel as tf.Tensor2D), inBias),
+        [batch, time, R],
+      ) as tf.Tensor3D;
       let skips: tf.Tensor2D | null = null;
       for (const layer of layers) {
-        const pre = dilatedConv1d(stream, layer.conv as tf.Tensor2D, layer.convBias as tf.Tensor1D, k, layer.dilation, "causal");
+        const pre = dilatedConv1d(
+          stream,
+          layer.conv as tf.Tensor2D,
+          layer.convBias as tf.Tensor1D,
+          k,
+          layer.dilation,
+          "causal",
+        );
         const [filter, gate] = tf.split(tf.reshape(pre, [rows, 2 * R]), 2, 1) as [tf.Tensor2D, tf.Tensor2D];
         const z = tf.mul(tf.tanh(filter), tf.sigmoid(gate));
         const out = tf.add(tf.matMul(z, layer.out as tf.Tensor2D), layer.outBias) as tf.Tensor2D;
@@ -118,13 +130,18 @@ export function buildWaveNet(hp: unknown, io: ModelIO, options: BuildOptions = {
           const len = opts.inputLengths ? (opts.inputLengths[b] as number) : time;
           pick[b * time + Math.min(Math.max(len, 1), time) - 1] = 1;
         }
-        const selected = tf.sum(tf.mul(tf.reshape(features2, [batch, time, S]), tf.tensor3d(pick, [batch, time, 1])), 1);
+        const selected = tf.sum(
+          tf.mul(tf.reshape(features2, [batch, time, S]), tf.tensor3d(pick, [batch, time, 1])),
+          1,
+        );
         features2 = selected as tf.Tensor2D;
         steps = 1;
       }
       const hidden = tf.relu(tf.add(tf.matMul(features2, head1 as tf.Tensor2D), head1Bias)) as tf.Tensor2D;
       const y = tf.add(tf.matMul(hidden, head2 as tf.Tensor2D), head2Bias);
-      return manyToOne ? tf.reshape(y, [batch, io.targetLength, io.outputSize]) : tf.reshape(y, [batch, steps, io.outputSize]);
+      return manyToOne
+        ? tf.reshape(y, [batch, io.targetLength, io.outputSize])
+        : tf.reshape(y, [batch, steps, io.outputSize]);
     });
 
   return {

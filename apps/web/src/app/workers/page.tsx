@@ -8,11 +8,21 @@ export default async function WorkersPage() {
     <>
       <h1>Workers</h1>
       {workers.length === 0 ? (
-        <p className="muted">No worker has registered yet. Start one with <code>npm start -w @seqlab/worker</code>.</p>
+        <p className="muted">
+          No worker has registered yet. Start one with <code>npm start -w @seqlab/worker</code>.
+        </p>
       ) : (
         <table className="grid">
           <thead>
-            <tr><th>Worker</th><th>State</th><th>Backend</th><th>Device</th><th>Queues</th><th>Current run</th><th>Last heartbeat</th></tr>
+            <tr>
+              <th>Worker</th>
+              <th>State</th>
+              <th>Backend</th>
+              <th>Device</th>
+              <th>Queues</th>
+              <th>Current run</th>
+              <th>Last heartbeat</th>
+            </tr>
           </thead>
           <tbody>
             {workers.map((w) => (

@@ -64,7 +64,7 @@ export const babiQaTask = defineTask({
   name: "babi-qa",
   title: "Story question answering (bAbI-style)",
   description:
-    "Read a short story word by word and answer \"Where is ...?\" with a location. Baseline: the most frequent " +
+    'Read a short story word by word and answer "Where is ...?" with a location. Baseline: the most frequent ' +
     "training answer.",
   problemType: "many-to-one",
   params: BabiQaParams,

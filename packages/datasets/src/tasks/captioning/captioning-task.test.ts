@@ -45,12 +45,22 @@ describe("captioning spec", () => {
 
 describe("captions", () => {
   it("are the one canonical sentence for each layout", () => {
-    const shape = (kind: "circle" | "square" | "triangle", colour: "red" | "blue" | "green") =>
-      ({ kind, colour, x: 0, y: 0, radius: 1, tint: [0, 0, 0] as [number, number, number] });
+    const shape = (kind: "circle" | "square" | "triangle", colour: "red" | "blue" | "green") => ({
+      kind,
+      colour,
+      x: 0,
+      y: 0,
+      radius: 1,
+      tint: [0, 0, 0] as [number, number, number],
+    });
     expect(captionOf([shape("circle", "red")], "left").join(" ")).toBe("a red circle on the left");
     expect(captionOf([shape("circle", "red")], "top").join(" ")).toBe("a red circle at the top");
-    expect(captionOf([shape("circle", "red"), shape("square", "blue")], "row").join(" ")).toBe("a red circle left of a blue square");
-    expect(captionOf([shape("circle", "red"), shape("square", "blue")], "column").join(" ")).toBe("a red circle above a blue square");
+    expect(captionOf([shape("circle", "red"), shape("square", "blue")], "row").join(" ")).toBe(
+      "a red circle left of a blue square",
+    );
+    expect(captionOf([shape("circle", "red"), shape("square", "blue")], "column").join(" ")).toBe(
+      "a red circle above a blue square",
+    );
     expect(decodeCaption([3, 4, 8, 22, 3, 5, 9, 23, 3, 6, 10, 24, 11, 25, 12, 2, 0])).toBe(
       "a red circle, a green square and a blue triangle from left to right",
     );
@@ -61,8 +71,10 @@ describe("captions", () => {
       const rng = createRng(1, i);
       const scene = drawScene(rng, 32, rng.int(1, 4));
       const { shapes, layout } = scene;
-      if (layout === "row") for (let k = 1; k < shapes.length; k++) expect(shapes[k]!.x - shapes[k - 1]!.x).toBeGreaterThan(5);
-      if (layout === "column") for (let k = 1; k < shapes.length; k++) expect(shapes[k]!.y - shapes[k - 1]!.y).toBeGreaterThan(5);
+      if (layout === "row")
+        for (let k = 1; k < shapes.length; k++) expect(shapes[k]!.x - shapes[k - 1]!.x).toBeGreaterThan(5);
+      if (layout === "column")
+        for (let k = 1; k < shapes.length; k++) expect(shapes[k]!.y - shapes[k - 1]!.y).toBeGreaterThan(5);
       if (layout === "left") expect(shapes[0]!.x).toBeLessThan(10);
       if (layout === "right") expect(shapes[0]!.x).toBeGreaterThan(22);
       if (layout === "top") expect(shapes[0]!.y).toBeLessThan(10);
@@ -90,7 +102,12 @@ describe("captions", () => {
     const s = scene.shapes[0]!;
     const i = (Math.floor(s.y + (s.kind === "triangle" ? s.radius * 0.3 : 0)) * 32 + Math.floor(s.x)) * 3;
     const [r, g, b] = [image[i]!, image[i + 1]!, image[i + 2]!];
-    const dominant = { red: r > g && r > b, green: g > r && g > b, blue: b > r && b > g, yellow: r > b + 80 && g > b + 80 };
+    const dominant = {
+      red: r > g && r > b,
+      green: g > r && g > b,
+      blue: b > r && b > g,
+      yellow: r > b + 80 && g > b + 80,
+    };
     expect(dominant[s.colour]).toBe(true);
   });
 });

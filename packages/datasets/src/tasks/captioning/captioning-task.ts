@@ -114,7 +114,7 @@ export const captioningTask = defineTask({
   name: "captioning",
   title: "Scene captioning (shapes, one-to-many)",
   description:
-    "Describe a 32x32 scene of 1-3 coloured shapes in one sentence, e.g. \"a red circle left of a blue square\". " +
+    'Describe a 32x32 scene of 1-3 coloured shapes in one sentence, e.g. "a red circle left of a blue square". ' +
     "The image is the conditioning vector; captions are generated token by token. Headline metric: BLEU-1.",
   problemType: "one-to-many",
   params: CaptioningParams,

@@ -67,7 +67,11 @@ export function captionOf(shapes: readonly Shape[], layout: Scene["layout"]): Ca
   }
   const horizontal = layout === "row";
   if (shapes.length === 2) {
-    return [...noun(shapes[0]!), ...(horizontal ? (["left", "of"] as const) : (["above"] as const)), ...noun(shapes[1]!)];
+    return [
+      ...noun(shapes[0]!),
+      ...(horizontal ? (["left", "of"] as const) : (["above"] as const)),
+      ...noun(shapes[1]!),
+    ];
   }
   const words: CaptionWord[] = [];
   shapes.forEach((shape, i) => {

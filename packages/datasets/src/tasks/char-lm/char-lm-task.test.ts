@@ -4,7 +4,13 @@ import { CharLmParams, charLmTask } from "./char-lm-task";
 import { CORPUS_ALPHABET, corpusSentence } from "./grammar-corpus";
 
 describe("char-lm task", () => {
-  const params = CharLmParams.parse({ length: 40, corpusSentences: 2000, trainSize: 500, validationSize: 200, testSize: 200 });
+  const params = CharLmParams.parse({
+    length: 40,
+    corpusSentences: 2000,
+    trainSize: 500,
+    validationSize: 200,
+    testSize: 200,
+  });
   const task = charLmTask.create(params, 1);
 
   it("generates sentences from the alphabet, capitalized and ending in a full stop", () => {

@@ -38,13 +38,23 @@ describe("copy-memory task", () => {
     const small = copyMemoryTask.create(CopyMemoryParams.parse({ delay: 2, alphabetSize: 3, sequenceLength: 5 }), 1);
     for (const split of ["train", "validation", "test"] as const) {
       for (const preview of small.preview(30, split)) {
-        expect(splitOfContent(preview.target.slice(-5).split("").map((c) => c.charCodeAt(0) - 64).join(","))).toBe(split);
+        expect(
+          splitOfContent(
+            preview.target
+              .slice(-5)
+              .split("")
+              .map((c) => c.charCodeAt(0) - 64)
+              .join(","),
+          ),
+        ).toBe(split);
       }
     }
   });
 
   it("rejects an empty alphabet and a space too small to split, naming the field", () => {
     expect(() => createTask("copy-memory", { alphabetSize: 0 }, 1)).toThrow(/alphabetSize must be at least 1/);
-    expect(() => createTask("copy-memory", { alphabetSize: 2, sequenceLength: 3 }, 1)).toThrow(/alphabetSize\^sequenceLength/);
+    expect(() => createTask("copy-memory", { alphabetSize: 2, sequenceLength: 3 }, 1)).toThrow(
+      /alphabetSize\^sequenceLength/,
+    );
   });
 });

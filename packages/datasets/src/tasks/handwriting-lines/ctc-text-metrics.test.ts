@@ -1,4 +1,10 @@
-import { characterErrorRates, ctcGreedyDecode, editDistance, minimumInputSteps, trivialCerBaselines } from "./ctc-text-metrics";
+import {
+  characterErrorRates,
+  ctcGreedyDecode,
+  editDistance,
+  minimumInputSteps,
+  trivialCerBaselines,
+} from "./ctc-text-metrics";
 
 const ids = (text: string) => [...text].map((c) => c.charCodeAt(0));
 

@@ -154,8 +154,14 @@ export function trivialCerBaselines(
   }
   const repeatLength = Math.max(1, Math.round(totalLength / Math.max(trainLabels.length, 1)));
   const repeated = new Array<number>(repeatLength).fill(mostFrequent);
-  const empty = characterErrorRates(labels.map(() => []), labels);
-  const constant = characterErrorRates(labels.map(() => repeated), labels);
+  const empty = characterErrorRates(
+    labels.map(() => []),
+    labels,
+  );
+  const constant = characterErrorRates(
+    labels.map(() => repeated),
+    labels,
+  );
   const better = constant.cer < empty.cer ? constant : empty;
   return {
     cer: better.cer,

@@ -2,7 +2,13 @@ import { splitOfContent } from "../../task-helpers";
 import { decodePng } from "../../render/png-decoder";
 import type { Batch, SplitName } from "../../types";
 import { minimumInputSteps } from "./ctc-text-metrics";
-import { HandwritingLinesParams, handwritingLinesTask, minimumPitchFor, stepsCovering, textExtent } from "./handwriting-lines-task";
+import {
+  HandwritingLinesParams,
+  handwritingLinesTask,
+  minimumPitchFor,
+  stepsCovering,
+  textExtent,
+} from "./handwriting-lines-task";
 import { LINE_CLASSES, decodeLineText } from "./line-classes";
 
 const params = HandwritingLinesParams.parse({ trainSize: 200, validationSize: 100, testSize: 100 });
@@ -109,7 +115,9 @@ describe("handwriting-lines batches", () => {
     const batches = [...split.batches(32)];
     expect(batches).toHaveLength(Math.ceil(100 / 32));
     const wrapped = split.batch(3, 32); // samples 96..127 -> 96..99, 0..27
-    expect(Array.from(wrapped.targets.subarray(4 * 30, 5 * 30))).toEqual(Array.from(batches[0]!.targets.subarray(0, 30)));
+    expect(Array.from(wrapped.targets.subarray(4 * 30, 5 * 30))).toEqual(
+      Array.from(batches[0]!.targets.subarray(0, 30)),
+    );
   });
 });
 
@@ -118,7 +126,8 @@ describe("handwriting-lines splits", () => {
     const texts = new Map<SplitName, Set<string>>();
     for (const name of ["train", "validation", "test"] as const) {
       const set = new Set<string>();
-      for (const batch of task.split(name).batches(50)) for (const label of labels(batch)) set.add(decodeLineText(label));
+      for (const batch of task.split(name).batches(50))
+        for (const label of labels(batch)) set.add(decodeLineText(label));
       for (const text of set) expect(splitOfContent(text)).toBe(name);
       texts.set(name, set);
     }
@@ -176,12 +185,17 @@ describe("handwriting-lines metrics", () => {
   });
 
   it("scores an all-blank output as CER 1", () => {
-    const values = perfectScores(batchLabels.map(() => []), 55);
+    const values = perfectScores(
+      batchLabels.map(() => []),
+      55,
+    );
     expect(task.metrics(batch, { values, shape: [8, 55, 83] })).toEqual({ cer: 1, corpusCer: 1, accuracy: 0 });
   });
 
   it("rejects an output with the wrong number of classes", () => {
-    expect(() => task.metrics(batch, { values: new Float32Array(8 * 55 * 80), shape: [8, 55, 80] })).toThrow(/outputSize 83/);
+    expect(() => task.metrics(batch, { values: new Float32Array(8 * 55 * 80), shape: [8, 55, 80] })).toThrow(
+      /outputSize 83/,
+    );
   });
 });
 
@@ -218,7 +232,9 @@ describe("handwriting-lines preview", () => {
 describe("handwriting-lines params", () => {
   it("applies FSDL's defaults", () => {
     const p = HandwritingLinesParams.parse({});
-    expect([p.maxLength, p.maxTextLength, p.imageHeight, p.maxOverlap, p.outputStepsHint]).toEqual([32, 30, 28, 0.33, 55]);
+    expect([p.maxLength, p.maxTextLength, p.imageHeight, p.maxOverlap, p.outputStepsHint]).toEqual([
+      32, 30, 28, 0.33, 55,
+    ]);
     expect([p.trainSize, p.validationSize, p.testSize]).toEqual([10_000, 2000, 2000]);
   });
 

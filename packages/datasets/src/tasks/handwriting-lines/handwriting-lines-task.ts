@@ -55,7 +55,9 @@ export const HandwritingLinesParams = z
     cursive: z
       .boolean({ error: "cursive must be true or false" })
       .default(true)
-      .describe(`Also draw in the script faces ${CURSIVE_FONTS.join(", ")}; false removes them from fonts (default true)`),
+      .describe(
+        `Also draw in the script faces ${CURSIVE_FONTS.join(", ")}; false removes them from fonts (default true)`,
+      ),
     maxSlant: numberParam("maxSlant", {
       default: 0.3,
       min: 0,
@@ -167,7 +169,12 @@ export function textExtent(length: number, pitch: number, cell: number): number 
  * or null if it does not fit even without overlap. The renderer caps the line's overlap with it, so dense
  * overlaps never produce a label CTC cannot emit.
  */
-export function minimumPitchFor(label: readonly number[], cell: number, width: number, outputSteps: number): number | null {
+export function minimumPitchFor(
+  label: readonly number[],
+  cell: number,
+  width: number,
+  outputSteps: number,
+): number | null {
   const needed = minimumInputSteps(label);
   for (let pitch = 1; pitch <= cell; pitch++) {
     if (stepsCovering(textExtent(label.length, pitch, cell), width, outputSteps) >= needed) return pitch;
@@ -257,7 +264,11 @@ export const handwritingLinesTask = defineTask({
       baseline(split, source) {
         labelsOnly = true;
         try {
-          return trivialCerBaselines(splitLabels(source, "train"), splitLabels(source, split), LINE_CLASSES.indexOf(" "));
+          return trivialCerBaselines(
+            splitLabels(source, "train"),
+            splitLabels(source, split),
+            LINE_CLASSES.indexOf(" "),
+          );
         } finally {
           labelsOnly = false;
         }

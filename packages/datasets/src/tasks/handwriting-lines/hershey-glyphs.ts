@@ -47,7 +47,12 @@ const cache = new Map<string, Map<string, HersheyGlyph | null>>();
 function parsePath(d: string): Float32Array[] {
   const strokes: Float32Array[] = [];
   for (const part of d.split("M")) {
-    const numbers = part.replace("L", " ").trim().split(/[\s,]+/).filter((s) => s.length > 0).map(Number);
+    const numbers = part
+      .replace("L", " ")
+      .trim()
+      .split(/[\s,]+/)
+      .filter((s) => s.length > 0)
+      .map(Number);
     if (numbers.length >= 2 && numbers.every(Number.isFinite)) strokes.push(Float32Array.from(numbers));
   }
   return strokes;

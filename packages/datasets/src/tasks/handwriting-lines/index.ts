@@ -7,5 +7,13 @@ export {
   minimumInputSteps,
   type CharacterErrorRates,
 } from "./ctc-text-metrics";
-export { LINE_BLANK, LINE_CLASSES, LINE_END, LINE_PAD, LINE_START, decodeLineText, encodeLineText } from "./line-classes";
+export {
+  LINE_BLANK,
+  LINE_CLASSES,
+  LINE_END,
+  LINE_PAD,
+  LINE_START,
+  decodeLineText,
+  encodeLineText,
+} from "./line-classes";
 export { CURSIVE_FONTS, GOTHIC_FONTS, HERSHEY_FONTS, PRINT_FONTS, type HersheyFont } from "./hershey-glyphs";

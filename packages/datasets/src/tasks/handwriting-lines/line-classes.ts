@@ -38,7 +38,8 @@ export function encodeLineText(text: string): number[] {
   const ids: number[] = [];
   for (const ch of text) {
     const id = CLASS_OF.get(ch);
-    if (id === undefined || id < LINE_SPECIAL_TOKENS.length) throw new Error(`character ${JSON.stringify(ch)} has no class`);
+    if (id === undefined || id < LINE_SPECIAL_TOKENS.length)
+      throw new Error(`character ${JSON.stringify(ch)} has no class`);
     ids.push(id);
   }
   return ids;

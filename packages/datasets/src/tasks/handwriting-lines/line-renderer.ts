@@ -79,7 +79,7 @@ function drawGlyphTile(
   const baseline = BASELINE_FRACTION * h + rng.uniform(-BASELINE_WANDER, BASELINE_WANDER) * px;
   const centreX = (glyph.minX + glyph.maxX) / 2;
   // Shear about the glyph's vertical middle, so slanted glyphs stay centred in their cells.
-  const middleY = baseline - ((HERSHEY_BASELINE - (glyph.minY + glyph.maxY) / 2) * s);
+  const middleY = baseline - (HERSHEY_BASELINE - (glyph.minY + glyph.maxY) / 2) * s;
   const amplitude = style.jitter * px;
   const phaseX = rng.uniform(0, 2 * PI);
   const phaseY = rng.uniform(0, 2 * PI);

@@ -25,7 +25,10 @@ function bandOf(hz: number): number {
 
 describe("synthesize", () => {
   it("is deterministic, peak-normalized and as long as its segments", () => {
-    const segments = [{ phoneme: "AO" as const, durationMs: 300 }, { phoneme: null, durationMs: 100 }];
+    const segments = [
+      { phoneme: "AO" as const, durationMs: 300 },
+      { phoneme: null, durationMs: 100 },
+    ];
     const a = synthesize(createRng(1), segments, voice);
     const b = synthesize(createRng(1), segments, voice);
     expect(a.length).toBe(0.4 * SAMPLE_RATE);

@@ -39,7 +39,10 @@ describe("logMelSpectrogram", () => {
   });
 
   it("equals a direct per-frame DFT (frames are paired into one complex FFT), odd frame counts included", () => {
-    const audio = Float32Array.from({ length: FRAME_SIZE + 4 * HOP_SIZE }, (_, i) => sin(i * 0.31) * cos(i * 0.017) + ((i * 37) % 11) / 30);
+    const audio = Float32Array.from(
+      { length: FRAME_SIZE + 4 * HOP_SIZE },
+      (_, i) => sin(i * 0.31) * cos(i * 0.017) + ((i * 37) % 11) / 30,
+    );
     const { values, frames } = logMelSpectrogram(audio, filters);
     expect(frames).toBe(5);
     for (let t = 0; t < frames; t++) {

@@ -40,7 +40,8 @@ function fftTables(n: number): FftTables {
 /** In-place iterative radix-2 FFT of (re, im) with table twiddles; length must be a power of two. */
 export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
-  if (n === 0 || (n & (n - 1)) !== 0 || im.length !== n) throw new Error(`fft: length must be a power of two, got ${n}`);
+  if (n === 0 || (n & (n - 1)) !== 0 || im.length !== n)
+    throw new Error(`fft: length must be a power of two, got ${n}`);
   const { reversed, cosines, sines } = fftTables(n);
   for (let i = 0; i < n; i++) {
     const j = reversed[i]!;

@@ -140,8 +140,16 @@ describe("speech-digits metrics and baseline", () => {
         blank[(row * steps + t) * 11] = 1;
       }
     });
-    expect(task.metrics(batch, { values: perfect, shape: [8, steps, 11] })).toEqual({ cer: 0, corpusCer: 0, accuracy: 1 });
-    expect(task.metrics(batch, { values: blank, shape: [8, steps, 11] })).toEqual({ cer: 1, corpusCer: 1, accuracy: 0 });
+    expect(task.metrics(batch, { values: perfect, shape: [8, steps, 11] })).toEqual({
+      cer: 0,
+      corpusCer: 0,
+      accuracy: 1,
+    });
+    expect(task.metrics(batch, { values: blank, shape: [8, steps, 11] })).toEqual({
+      cer: 1,
+      corpusCer: 1,
+      accuracy: 0,
+    });
   });
 
   it("has a baseline of CER 1 for silence and about 0.9 for the most frequent digit repeated", () => {

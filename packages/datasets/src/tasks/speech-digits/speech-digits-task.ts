@@ -172,7 +172,12 @@ export const speechDigitsTask = defineTask({
       spec,
       sizes: splitSizes(params),
       sample(rng, _index, split): Sample {
-        const speaker = drawForSplit(rng.split("speaker"), split, (r) => r.int(0, params.speakers), (id) => `speaker-${id}`);
+        const speaker = drawForSplit(
+          rng.split("speaker"),
+          split,
+          (r) => r.int(0, params.speakers),
+          (id) => `speaker-${id}`,
+        );
         const count = rng.int(params.minDigits, params.maxDigits + 1);
         const digits = Array.from({ length: count }, () => rng.int(0, 10));
         const label = digits.map((d) => d + 1);
@@ -221,7 +226,10 @@ export const speechDigitsTask = defineTask({
         for (let t = 0; t < frames; t++) {
           for (let m = 0; m < bins; m++) image[(bins - 1 - m) * frames + t] = values[t * bins + m]!;
         }
-        const png = upscaleImage({ width: frames, height: bins, channels: 1, data: floatsToBytes(image, -2.5, 2.5) }, 3);
+        const png = upscaleImage(
+          { width: frames, height: bins, channels: 1, data: floatsToBytes(image, -2.5, 2.5) },
+          3,
+        );
         return {
           input:
             `${frames} frames x ${bins} log-mel features (${((frames * HOP_SIZE) / SAMPLE_RATE).toFixed(2)} s), ` +

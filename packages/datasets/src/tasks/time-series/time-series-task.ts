@@ -169,7 +169,10 @@ export const timeSeriesTask = defineTask({
         const input = Array.from(valuesOf(sample.input));
         const target = Array.from(valuesOf(sample.target));
         return {
-          input: `${params.process} window of ${T} steps ending ${input.slice(-3).map((v) => v.toFixed(3)).join(", ")}`,
+          input: `${params.process} window of ${T} steps ending ${input
+            .slice(-3)
+            .map((v) => v.toFixed(3))
+            .join(", ")}`,
           target: target.map((v) => v.toFixed(3)).join(", "),
           series: { input, target },
         };

@@ -38,8 +38,8 @@ export const translationNumbersTask = defineTask({
   name: "translation-numbers",
   title: "Number translation",
   description:
-    "Translate English number words into digits (seq2seq, character level), e.g. \"four hundred and twelve\" -> " +
-    "\"412\". Baseline: most frequent output character per position.",
+    'Translate English number words into digits (seq2seq, character level), e.g. "four hundred and twelve" -> ' +
+    '"412". Baseline: most frequent output character per position.',
   problemType: "many-to-many-unaligned",
   params: TranslationNumbersParams,
   metric: {

@@ -26,7 +26,11 @@ describe("date formats", () => {
   });
 
   it("never shows a validation or test date in train", () => {
-    const task = createTask("translation-dates", { fromYear: 2000, toYear: 2009, validationSize: 300, testSize: 300 }, 1);
+    const task = createTask(
+      "translation-dates",
+      { fromYear: 2000, toYear: 2009, validationSize: 300, testSize: 300 },
+      1,
+    );
     const train = new Set(task.preview(3000, "train").map((p) => p.target));
     for (const split of ["validation", "test"] as const) {
       for (const preview of task.preview(300, split)) expect(train.has(preview.target)).toBe(false);

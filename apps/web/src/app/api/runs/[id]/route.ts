@@ -18,10 +18,16 @@ export async function PATCH(request: Request, context: { params: Promise<{ id: s
   const body = await readJson(request);
   if (!body.ok) return problem(400, "request body must be JSON", [{ path: "(body)", message: "not valid JSON" }]);
   const patch = RunPatch.safeParse(body.body);
-  if (!patch.success) return problem(400, "invalid patch", patch.error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })));
+  if (!patch.success)
+    return problem(
+      400,
+      "invalid patch",
+      patch.error.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message })),
+    );
   const s = services();
   const exists = await s.runs.getStatus(id);
   if (!exists) return problem(404, `run ${id} not found`);
-  if (!(await s.runService.changePriority(id, patch.data.priority))) return problem(409, `run ${id} is no longer waiting`);
+  if (!(await s.runService.changePriority(id, patch.data.priority)))
+    return problem(409, `run ${id} is no longer waiting`);
   return json({ run: await s.runService.detail(id) });
 }
