@@ -2,3 +2,4 @@ export * from "./run-config";
 export * from "./run";
 export * from "./metrics";
 export * from "./jobs";
+export * from "./task-io";

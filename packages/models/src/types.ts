@@ -1,39 +1,11 @@
 import type { z } from "zod";
+import type { Batch, HeadKind, ModelOutput, ProblemType, TaskSpec } from "@seqlab/contracts";
 
-/**
- * Structural mirror of `@seqlab/datasets`' TaskSpec and Batch: the models package depends on tfjs only
- * (STYLE.md), so it restates the shapes it consumes instead of importing them.
- */
-export type ProblemType = "many-to-one" | "many-to-many-aligned" | "many-to-many-unaligned" | "one-to-many";
-export type HeadKind = "classification" | "regression" | "forecast" | "tagging" | "ctc" | "seq2seq" | "generation";
-
-export interface ModelIO {
-  problemType: ProblemType;
-  inputFeatures: number;
-  inputLength: number;
-  outputKind: "regression" | "classes";
-  outputSize: number;
-  targetLength: number;
-  heads: HeadKind[];
-  blank?: number;
-  specialTokens?: { start: number; end: number; pad: number };
-  conditioningSize?: number;
-}
-
-export interface TrainingBatch {
-  size: number;
-  inputs: Float32Array;
-  targets: Float32Array | Int32Array;
-  inputLengths: Int32Array;
-  targetLengths: Int32Array;
-  inputMask: Float32Array;
-  targetMask: Float32Array;
-}
-
-export interface ModelOutput {
-  values: Float32Array;
-  shape: [number, number, number];
-}
+export type { HeadKind, ModelOutput, ProblemType };
+/** What a model is built for: the task's spec (one shape, shared through @seqlab/contracts). */
+export type ModelIO = TaskSpec;
+/** What a model trains on: a task's batch. */
+export type TrainingBatch = Batch;
 
 /** Optimiser settings shared by every model. */
 export interface OptimizerConfig {
