@@ -4,12 +4,13 @@ const path = require("node:path");
 
 const projects = ["packages", "apps"]
   .flatMap((dir) => fs.readdirSync(path.join(__dirname, dir)).map((name) => path.join(__dirname, dir, name)))
+  .concat(path.join(__dirname, "scripts"))
   .filter((dir) => fs.existsSync(path.join(dir, "jest.config.js")));
 
 /** @type {import('jest').Config} */
 module.exports = {
   projects,
   // With several projects, Jest takes testTimeout from here, not from each project's config: 120 s covers the
-  // slowest setup (PGlite start-up and wasm migrations on a loaded 2-core machine).
+  // slowest setup (embedded PostgreSQL start-up and wasm migrations on a loaded 2-core machine).
   testTimeout: 120_000,
 };

@@ -13,8 +13,6 @@ const nextConfig: NextConfig = {
     "pg",
     "@prisma/client",
     "@prisma/adapter-pg",
-    "@electric-sql/pglite",
-    "@electric-sql/pglite-socket",
     "hersheytext",
   ],
   devIndicators: false,

@@ -16,7 +16,7 @@ module.exports = {
     ],
   },
   // Workspace packages export TypeScript sources and some deps ship ESM only: transform those too.
-  transformIgnorePatterns: ["/node_modules/(?!(@seqlab|@electric-sql|pglite-prisma-adapter)/)"],
+  transformIgnorePatterns: ["/node_modules/(?!@seqlab/)"],
   testMatch: ["<rootDir>/src/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
   moduleFileExtensions: ["ts", "tsx", "js", "mjs", "cjs", "json"],
 };

@@ -1,36 +1,69 @@
 /**
- * Runs the embedded PostgreSQL in the foreground until SIGTERM/SIGINT (the platform launcher spawns it as a
- * child process):
+ * The embedded PostgreSQL server process (the platform launcher and the test runner supervise it):
  *
- *   tsx scripts/embedded-postgres.ts <dataDir> [port]      port 0 or absent = pick a free one
+ *   tsx scripts/embedded-postgres.ts --data-dir <dir> --port <port> [--database <name>] [--no-migrate]
  *
- * Prints one line `EMBEDDED_POSTGRES_URL=postgres://...` on stdout once it accepts connections (the launcher
- * waits for it), then logs only errors.
+ * Starts real PostgreSQL on 127.0.0.1:<port> over the data folder (initialising it on first use), creates the
+ * database, applies the committed migrations, then prints one line
+ *
+ *   EMBEDDED_POSTGRES_READY {"url":"postgres://...","appliedMigrationNames":[...],"initialised":false,"startMs":612}
+ *
+ * and stays in the foreground. It exits non-zero when PostgreSQL dies, so its supervisor restarts both; SIGINT or
+ * SIGTERM shut PostgreSQL down cleanly first (embedded-postgres's exit hook).
  */
-import { startEmbeddedPostgres } from "../src/embedded";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { READY_PREFIX } from "../src/embedded/embedded-postgres";
+import { startPostgresCluster } from "../src/embedded/postgres-cluster";
+import { applyPendingMigrations } from "../src/migrate/apply-pending";
+
+const Args = z.strictObject({
+  "data-dir": z.string().min(1, "--data-dir is required"),
+  port: z.coerce.number().int().min(1).max(65_535),
+  database: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case identifier")
+    .default("seqlab"),
+  "no-migrate": z.boolean().default(false),
+});
 
 async function main(): Promise<void> {
-  const [dataDir, portArg] = process.argv.slice(2);
-  if (!dataDir) throw new Error("usage: embedded-postgres <dataDir> [port]");
-  const port = portArg ? Number(portArg) : 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port ${portArg}`);
-  const pg = await startEmbeddedPostgres({ dataDir, port });
-  if (pg.appliedMigrationNames.length) console.error(`applied migrations: ${pg.appliedMigrationNames.join(", ")}`);
-  console.log(`EMBEDDED_POSTGRES_URL=${pg.url}`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    pg.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`embedded postgres: stop after ${signal} failed:`, error);
-        process.exit(1);
-      },
+  const started = performance.now();
+  const { values } = parseArgs({
+    options: {
+      "data-dir": { type: "string" },
+      port: { type: "string" },
+      database: { type: "string" },
+      "no-migrate": { type: "boolean" },
+    },
+    strict: true,
+  });
+  const parsed = Args.safeParse(values);
+  if (!parsed.success) {
+    throw new Error(
+      `embedded-postgres: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
     );
+  }
+  const args = parsed.data;
+  const log = (line: string) => console.error(line);
+  const cluster = await startPostgresCluster({
+    dataDir: args["data-dir"],
+    port: args.port,
+    database: args.database,
+    log,
+  });
+  const appliedMigrationNames = args["no-migrate"] ? [] : await applyPendingMigrations(cluster.url);
+  if (appliedMigrationNames.length) log(`applied migrations: ${appliedMigrationNames.join(", ")}`);
+  const ready = {
+    url: cluster.url,
+    appliedMigrationNames,
+    initialised: cluster.initialised,
+    startMs: Math.round(performance.now() - started),
   };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  console.log(`${READY_PREFIX} ${JSON.stringify(ready)}`);
+  await cluster.exited;
+  log(`PostgreSQL (pid ${cluster.pid}) exited`);
+  process.exit(1);
 }
 
 main().catch((error: unknown) => {

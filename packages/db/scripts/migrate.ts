@@ -1,15 +1,22 @@
 /**
  * Migrations CLI over the wasm schema engine (Prisma's native engine cannot be downloaded here).
  *
- *   tsx scripts/migrate.ts create <name>          new migration from schema.prisma (no database needed)
+ *   tsx scripts/migrate.ts create <name>          new migration from schema.prisma
  *   tsx scripts/migrate.ts deploy [target]         apply pending migrations
  *   tsx scripts/migrate.ts status [target]         drift check (+ pending migrations and database drift when a
  *                                                  target is given)
  *
- * target: --url <postgres://...> (default: $DATABASE_URL), --schema <name>, or --pglite <dataDir>.
+ * target: --url <postgres://...> (default: $DATABASE_URL) and --schema <name>.
+ * Diffs (create, status) replay the migrations into throwaway databases on a shadow server: --shadow-url, else the
+ * target's server, else a temporary embedded PostgreSQL started for the command (so no server is needed).
  * Exit codes: 0 ok, 1 error, 2 drift or pending migrations (status).
  */
-import { PGlite } from "@electric-sql/pglite";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseDatabaseUrl } from "../src/database-url";
+import { startEmbeddedPostgres } from "../src/embedded";
+import { freePort } from "./free-port";
 import type { MigrationTarget } from "../src/migrate";
 import { applyMigrations, checkDatabaseDrift, checkDrift, createMigration, migrationStatus } from "../src/migrate";
 
@@ -19,16 +26,27 @@ function option(args: string[], name: string): string | undefined {
 }
 
 /** The target named on the command line; undefined when none is (status then only checks drift). */
-async function targetFrom(args: string[]): Promise<{ target: MigrationTarget; close(): Promise<void> } | undefined> {
-  const dataDir = option(args, "--pglite");
-  if (dataDir) {
-    const pglite = await PGlite.create({ dataDir });
-    return { target: { pglite }, close: () => pglite.close() };
+function targetFrom(args: string[]): MigrationTarget | undefined {
+  const url = option(args, "--url") ?? process.env.DATABASE_URL;
+  if (!url) return undefined;
+  // Prisma's `?schema=` in the URL (what the apps accept) selects the schema too.
+  const { connectionString, schema: urlSchema } = parseDatabaseUrl(url);
+  const schema = option(args, "--schema") ?? urlSchema;
+  return { databaseUrl: connectionString, ...(schema ? { schema } : {}) };
+}
+
+/** Runs `fn` with a server for shadow databases, starting a temporary embedded PostgreSQL when none is named. */
+async function withShadowServer<T>(args: string[], fn: (shadowServerUrl: string) => Promise<T>): Promise<T> {
+  const named = option(args, "--shadow-url") ?? targetFrom(args)?.databaseUrl;
+  if (named) return fn(named);
+  const dataDir = await mkdtemp(path.join(tmpdir(), "seqlab-shadow-"));
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), migrate: false, log: () => undefined });
+  try {
+    return await fn(server.url);
+  } finally {
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
-  const databaseUrl = option(args, "--url") ?? process.env.DATABASE_URL;
-  if (!databaseUrl) return undefined;
-  const schema = option(args, "--schema");
-  return { target: { databaseUrl, ...(schema ? { schema } : {}) }, close: async () => {} };
 }
 
 async function main(): Promise<number> {
@@ -37,7 +55,9 @@ async function main(): Promise<number> {
     case "create": {
       const name = args[0];
       if (!name || name.startsWith("--")) throw new Error("usage: migrate create <name>");
-      const result = await createMigration(name);
+      const result = await withShadowServer(args.slice(1), (shadowServerUrl) =>
+        createMigration(name, { shadowServerUrl }),
+      );
       console.log(
         result.status === "created"
           ? `created ${result.directory}`
@@ -46,21 +66,17 @@ async function main(): Promise<number> {
       return 0;
     }
     case "deploy": {
-      const t = await targetFrom(args);
-      if (!t) throw new Error("deploy needs --url, $DATABASE_URL or --pglite <dataDir>");
-      try {
-        const { appliedMigrationNames } = await applyMigrations(t.target);
-        console.log(
-          appliedMigrationNames.length ? `applied ${appliedMigrationNames.join(", ")}` : "database is up to date",
-        );
-      } finally {
-        await t.close();
-      }
+      const target = targetFrom(args);
+      if (!target) throw new Error("deploy needs --url or $DATABASE_URL");
+      const { appliedMigrationNames } = await applyMigrations(target);
+      console.log(
+        appliedMigrationNames.length ? `applied ${appliedMigrationNames.join(", ")}` : "database is up to date",
+      );
       return 0;
     }
     case "status": {
       let code = 0;
-      const drift = await checkDrift();
+      const drift = await withShadowServer(args, (shadowServerUrl) => checkDrift({ shadowServerUrl }));
       if (drift) {
         console.log(
           `DRIFT: schema.prisma differs from the committed migrations; run migrate:create. Missing SQL:\n${drift}`,
@@ -69,29 +85,24 @@ async function main(): Promise<number> {
       } else {
         console.log("no drift: the committed migrations produce schema.prisma");
       }
-      const t = await targetFrom(args);
-      if (t) {
-        try {
-          const s = await migrationStatus(t.target);
-          console.log(JSON.stringify(s, null, 2));
-          if (s.pendingMigrationNames.length || s.failedMigrationNames.length || s.unknownMigrationNames.length)
+      const target = targetFrom(args);
+      if (target) {
+        const s = await migrationStatus(target);
+        console.log(JSON.stringify(s, null, 2));
+        if (s.pendingMigrationNames.length || s.failedMigrationNames.length || s.unknownMigrationNames.length) code = 2;
+        // Database drift compares against the default schema; a per-test --schema would always differ.
+        if (!target.schema) {
+          const databaseDrift = await checkDatabaseDrift(target);
+          if (databaseDrift) {
+            console.log(databaseDrift);
             code = 2;
-          // Database drift compares against the default schema; a per-test --schema would always differ.
-          if (!("schema" in t.target && t.target.schema)) {
-            const databaseDrift = await checkDatabaseDrift(t.target);
-            if (databaseDrift) {
-              console.log(databaseDrift);
-              code = 2;
-            }
           }
-        } finally {
-          await t.close();
         }
       }
       return code;
     }
     default:
-      throw new Error("usage: migrate <create <name> | deploy | status> [--url URL] [--schema S] [--pglite DIR]");
+      throw new Error("usage: migrate <create <name> | deploy | status> [--url URL] [--schema S] [--shadow-url URL]");
   }
 }
 

@@ -1,8 +1,10 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { parseDatabaseUrl } from "./database-url";
 import { PrismaClient } from "./generated/prisma/client";
 
 export { PrismaClient };
+export { parseDatabaseUrl };
 
 /** Options of {@link createPrismaClient}. */
 export interface CreatePrismaClientOptions {
@@ -15,14 +17,6 @@ export interface CreatePrismaClientOptions {
   poolSize?: number;
   /** PostgreSQL schema holding the tables. Default: the URL's `schema` parameter, else `public`. */
   schema?: string;
-}
-
-/** Splits Prisma's `?schema=` off a URL: pg would send it to the server as an unknown startup parameter. */
-export function parseDatabaseUrl(databaseUrl: string): { connectionString: string; schema: string | undefined } {
-  const url = new URL(databaseUrl);
-  const schema = url.searchParams.get("schema") ?? undefined;
-  url.searchParams.delete("schema");
-  return { connectionString: url.toString(), schema };
 }
 
 /** `search_path` startup option for a schema; quoted so that any schema name is taken literally. */

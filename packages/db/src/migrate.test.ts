@@ -1,7 +1,6 @@
 import { cp, mkdtemp, mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import {
   DEFAULT_MIGRATIONS_DIR,
@@ -69,11 +68,19 @@ afterAll(async () => {
 
 describe("drift check", () => {
   it("finds no drift between the committed migrations and schema.prisma", async () => {
-    expect(await checkDrift()).toBe("");
+    const shadows = async () =>
+      (await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'seqlab_shadow_%'")).rows.length;
+    const before = await shadows();
+    expect(await checkDrift({ shadowServerUrl: DATABASE_URL })).toBe("");
+    // The shadow database the diff replayed the migrations into is gone again.
+    expect(await shadows()).toBe(before);
   });
 
   it("reports the missing SQL when schema.prisma moves past the migrations", async () => {
-    const sql = await diffSchemaAgainstMigrations({ schemaSource: await driftedSchema() });
+    const sql = await diffSchemaAgainstMigrations({
+      schemaSource: await driftedSchema(),
+      shadowServerUrl: DATABASE_URL,
+    });
     expect(sql).toContain(`ALTER TABLE "Worker" ADD COLUMN     "region" TEXT`);
   });
 });
@@ -85,13 +92,20 @@ describe("createMigration", () => {
     await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
     const schemaSource = await driftedSchema();
     const now = new Date(Date.UTC(2030, 0, 2, 3, 4, 5));
-    const created = await createMigration("Add worker region", { migrationsDir: dir, schemaSource, now });
+    const created = await createMigration("Add worker region", {
+      migrationsDir: dir,
+      schemaSource,
+      now,
+      shadowServerUrl: DATABASE_URL,
+    });
     expect(created).toMatchObject({ status: "created", directory: path.join(dir, "20300102030405_add_worker_region") });
     expect(await readFile(path.join(dir, "20300102030405_add_worker_region", "migration.sql"), "utf8")).toContain(
       `"region" TEXT`,
     );
     expect(await readFile(path.join(dir, "migration_lock.toml"), "utf8")).toContain('provider = "postgresql"');
-    expect(await createMigration("again", { migrationsDir: dir, schemaSource })).toEqual({ status: "no-changes" });
+    expect(await createMigration("again", { migrationsDir: dir, schemaSource, shadowServerUrl: DATABASE_URL })).toEqual(
+      { status: "no-changes" },
+    );
     expect((await readdir(dir)).filter((f) => f !== "migration_lock.toml")).toHaveLength(
       (await readMigrationFiles()).length + 1,
     );
@@ -146,40 +160,6 @@ describe("applyMigrations on PostgreSQL 15", () => {
   });
 });
 
-describe("applyMigrations on PGlite", () => {
-  it("applies, then is a no-op", async () => {
-    const pglite = await PGlite.create();
-    try {
-      const first = await applyMigrations({ pglite });
-      expect(first.appliedMigrationNames).toEqual((await readMigrationFiles()).map((m) => m.name));
-      const tables = await pglite.query<{ table_name: string }>(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
-      );
-      expect(tables.rows.map((r) => r.table_name)).toEqual([...TABLES, "_prisma_migrations"].sort());
-      expect(await applyMigrations({ pglite })).toEqual({ appliedMigrationNames: [] });
-    } finally {
-      await pglite.close();
-    }
-  });
-
-  it("rejects a failing migration instead of recording it as applied (pglite-prisma-adapter shim)", async () => {
-    const migrationsDir = await migrationsWithExtra(
-      "29990101000000_broken",
-      `ALTER TABLE "NoSuchTable" ADD COLUMN x INT;\n`,
-    );
-    const pglite = await PGlite.create();
-    try {
-      await expect(applyMigrations({ pglite, migrationsDir })).rejects.toThrow(/NoSuchTable/);
-      const rows = await pglite.query<{ migration_name: string; finished_at: Date | null }>(
-        `SELECT migration_name, finished_at FROM _prisma_migrations WHERE migration_name = '29990101000000_broken'`,
-      );
-      expect(rows.rows).toEqual([{ migration_name: "29990101000000_broken", finished_at: null }]);
-    } finally {
-      await pglite.close();
-    }
-  });
-});
-
 describe("checkDatabaseDrift", () => {
   it("sees a hand-made change on PostgreSQL 15 (reads pg_catalog through the adapter-pg type shim)", async () => {
     const database = `seqlab_drift_${Math.random().toString(16).slice(2, 10)}`;
@@ -197,18 +177,6 @@ describe("checkDatabaseDrift", () => {
       expect(await checkDatabaseDrift({ databaseUrl })).toMatch(/Drift detected[\s\S]*Worker/);
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    }
-  });
-
-  it("sees a hand-made change on PGlite", async () => {
-    const pglite = await PGlite.create();
-    try {
-      await applyMigrations({ pglite });
-      expect(await checkDatabaseDrift({ pglite })).toBeNull();
-      await pglite.exec(`ALTER TABLE "Worker" ADD COLUMN "sneaky" INT`);
-      expect(await checkDatabaseDrift({ pglite })).toMatch(/Drift detected[\s\S]*Worker/);
-    } finally {
-      await pglite.close();
     }
   });
 });

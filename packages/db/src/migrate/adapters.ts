@@ -1,9 +1,8 @@
-import { PGlite } from "@electric-sql/pglite";
+import { randomBytes } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { DriverAdapterError } from "@prisma/driver-adapter-utils";
 import pg from "pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 
 /** pg_catalog types the schema engine reads that adapter-pg cannot decode (19 it can), mapped to text / text[]. */
 const CATALOG_TYPE_AS_TEXT: Readonly<Record<number, number>> = {
@@ -93,49 +92,53 @@ function executeScriptAtomically(adapter: SqlDriverAdapter, pool: pg.Pool): SqlD
   return adapter;
 }
 
-/**
- * Shim for pglite-prisma-adapter 0.7.2: its `executeScript` calls `client.exec(script)` without awaiting it,
- * so a migration that FAILS is recorded as applied in `_prisma_migrations`. Await it and surface the error.
- */
-function awaitPgliteScripts(adapter: SqlDriverAdapter, db: PGlite): SqlDriverAdapter {
-  const onError = (adapter as unknown as { onError(e: unknown): never }).onError.bind(adapter);
-  adapter.executeScript = async (script: string) => {
-    try {
-      await db.exec(script);
-    } catch (error) {
-      onError(error);
-    }
-  };
-  return adapter;
-}
-
-/** Opens an adapter over a PGlite instance, with the executeScript shim applied. */
-async function connectPglite(db: PGlite): Promise<SqlDriverAdapter> {
-  const adapter = (await new PrismaPGlite(db).connect()) as unknown as SqlDriverAdapter;
-  return awaitPgliteScripts(adapter, db);
+/** Opens an adapter-pg adapter over a one-connection pool, with the catalog-type and executeScript shims applied. */
+async function connectPg(connectionString: string, schema?: string): Promise<SqlDriverAdapter> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 1,
+    ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+  });
+  pool.on("connect", decodeCatalogTypesAsText);
+  const adapter = await new PrismaPg(pool, { ...(schema ? { schema } : {}), disposeExternalPool: true }).connect();
+  return executeScriptAtomically(adapter, pool);
 }
 
 /**
- * A shadow database for the engine (replaying migrations to diff them): a fresh in-memory PGlite, closed when
- * the engine disposes it. Used for every target, PostgreSQL included, so no server is needed to create
- * migrations and adapter-pg's shadow teardown, which drops the database while its own pool is still connected,
- * is never reached. (Keeping the instance for the next diff would save its start-up, but the wasm postgres
- * leaves a 10 s timer armed after the engine's statements, which holds the process open.)
+ * A shadow database for the engine (replaying migrations to diff them): a fresh database created on `serverUrl`'s
+ * server and dropped when the engine disposes it. Dropping happens after the adapter's own pool is closed, which
+ * adapter-pg's own shadow teardown gets wrong (it drops the database while its pool is still connected).
  */
-async function connectPgliteShadow(): Promise<SqlDriverAdapter> {
-  const shadow = await PGlite.create();
-  const adapter = await connectPglite(shadow);
+async function connectShadow(serverUrl: string): Promise<SqlDriverAdapter> {
+  // 12 hex characters: two diffs running at once (parallel test files) never pick the same name.
+  const name = `seqlab_shadow_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const adapter = await connectPg(url.toString());
   const dispose = adapter.dispose.bind(adapter);
   adapter.dispose = async () => {
     await dispose();
-    await shadow.close();
+    const cleanup = new pg.Client({ connectionString: serverUrl });
+    await cleanup.connect();
+    try {
+      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await cleanup.end();
+    }
   };
   return adapter;
 }
 
 /**
  * An adapter that opens its database on first use. The engine connects to the main database as soon as it
- * is created, but a diff between migrations and a schema never queries it: this saves starting a PGlite.
+ * is created, but a diff between migrations and a schema never queries it: this saves creating a database.
  */
 function lazyAdapter(open: () => Promise<SqlDriverAdapter>): SqlDriverAdapter {
   let opened: Promise<SqlDriverAdapter> | undefined;
@@ -155,44 +158,32 @@ function lazyAdapter(open: () => Promise<SqlDriverAdapter>): SqlDriverAdapter {
 }
 
 /** Where the engine applies migrations or reads the live schema. */
-export type MigrationTarget =
-  /** A PostgreSQL URL; `schema` selects a PostgreSQL schema inside it (default: the URL's search_path, i.e. public). */
-  | { databaseUrl: string; schema?: string }
-  /** An open PGlite instance (embedded database or an in-memory one in tests). */
-  | { pglite: PGlite };
+export interface MigrationTarget {
+  /** A PostgreSQL URL (without Prisma's `?schema=`: pass `schema`). */
+  databaseUrl: string;
+  /** PostgreSQL schema holding the tables. Default: the connection's search_path, i.e. public. */
+  schema?: string;
+}
+
+/** The target's server with the database part pointing at the maintenance database, for CREATE/DROP DATABASE. */
+function serverOf(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.pathname = "/postgres";
+  url.search = "";
+  return url.toString();
+}
 
 /**
- * A migration-aware adapter factory for the wasm schema engine, with every shim applied, whose shadow database
- * is always an in-memory PGlite. Its main connection uses a single-connection pool: the engine runs its
- * commands one after another, and one session keeps `search_path` and advisory locks consistent.
+ * A migration-aware adapter factory for the wasm schema engine, with every shim applied. Its main connection uses a
+ * single-connection pool (the engine runs its commands one after another, and one session keeps `search_path` and
+ * advisory locks consistent); shadow databases are created on the target's own server.
  */
 export function migrationAdapterFactory(target: MigrationTarget): SqlMigrationAwareDriverAdapterFactory {
-  if ("pglite" in target) {
-    const db = target.pglite;
-    return {
-      provider: "postgres",
-      adapterName: "@seqlab/db-migrate-pglite",
-      connect: () => connectPglite(db),
-      connectToShadowDb: connectPgliteShadow,
-    };
-  }
   return {
     provider: "postgres",
     adapterName: "@seqlab/db-migrate-pg",
-    connect: async () => {
-      const pool = new pg.Pool({
-        connectionString: target.databaseUrl,
-        max: 1,
-        ...(target.schema ? { options: `-c search_path="${target.schema}"` } : {}),
-      });
-      pool.on("connect", decodeCatalogTypesAsText);
-      const adapter = await new PrismaPg(pool, {
-        ...(target.schema ? { schema: target.schema } : {}),
-        disposeExternalPool: true,
-      }).connect();
-      return executeScriptAtomically(adapter, pool);
-    },
-    connectToShadowDb: connectPgliteShadow,
+    connect: () => connectPg(target.databaseUrl, target.schema),
+    connectToShadowDb: () => connectShadow(serverOf(target.databaseUrl)),
   };
 }
 
@@ -228,12 +219,16 @@ export function trackAdapters(factory: SqlMigrationAwareDriverAdapterFactory): {
   };
 }
 
-/** A factory whose main database is a throwaway in-memory PGlite: for diffs that need no live database. */
-export function offlineAdapterFactory(): SqlMigrationAwareDriverAdapterFactory {
+/**
+ * A factory for diffs that need no live database: the main database is a throwaway database on `serverUrl`'s
+ * server, created only if the engine queries it, and so are the shadow databases.
+ */
+export function offlineAdapterFactory(serverUrl: string): SqlMigrationAwareDriverAdapterFactory {
+  const server = serverOf(serverUrl);
   return {
     provider: "postgres",
     adapterName: "@seqlab/db-migrate-offline",
-    connect: async () => lazyAdapter(connectPgliteShadow),
-    connectToShadowDb: connectPgliteShadow,
+    connect: async () => lazyAdapter(() => connectShadow(server)),
+    connectToShadowDb: () => connectShadow(server),
   };
 }

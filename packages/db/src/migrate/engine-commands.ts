@@ -22,6 +22,12 @@ export interface MigrationSources {
   schemaSource?: string;
 }
 
+/** A PostgreSQL server on which a diff may create (and drop) throwaway databases to replay migrations into. */
+export interface ShadowServer {
+  /** Any postgres:// URL of that server; its role needs CREATEDB. */
+  shadowServerUrl: string;
+}
+
 /** Runs `fn` with an engine and frees it; engine errors are rethrown with the engine's log attached. */
 async function withEngine<T>(
   untracked: Parameters<typeof openSchemaEngine>[0],
@@ -83,12 +89,13 @@ async function schemaFiles(sources: MigrationSources): Promise<{ path: string; c
 
 /**
  * The SQL that takes a database built by the committed migrations to what schema.prisma describes; `""` when
- * they agree. Needs no server: the migrations are replayed into an in-memory PGlite shadow database.
+ * they agree. The migrations are replayed into a throwaway database on the shadow server, as `prisma migrate dev`
+ * does with its shadow database.
  */
-export async function diffSchemaAgainstMigrations(sources: MigrationSources = {}): Promise<string> {
+export async function diffSchemaAgainstMigrations(sources: MigrationSources & ShadowServer): Promise<string> {
   const migrationsList = await readMigrationsList(sources.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
   const files = await schemaFiles(sources);
-  const result = await withEngine(offlineAdapterFactory(), (engine) =>
+  const result = await withEngine(offlineAdapterFactory(sources.shadowServerUrl), (engine) =>
     engine.diff({
       // The first migration is diffed from nothing: there is no history to replay.
       from: migrationsList.migrationDirectories.length ? { tag: "migrations", ...migrationsList } : { tag: "empty" },
@@ -106,7 +113,7 @@ export async function diffSchemaAgainstMigrations(sources: MigrationSources = {}
  * Drift check for CI: the SQL by which schema.prisma has moved past the committed migrations (`""` = no drift,
  * i.e. someone edited the schema without running `migrate:create`).
  */
-export const checkDrift: (sources?: MigrationSources) => Promise<string> = diffSchemaAgainstMigrations;
+export const checkDrift: (sources: MigrationSources & ShadowServer) => Promise<string> = diffSchemaAgainstMigrations;
 
 /** Result of {@link createMigration}. */
 export type CreateMigrationResult = { status: "created"; directory: string; sql: string } | { status: "no-changes" };
@@ -118,7 +125,7 @@ export type CreateMigrationResult = { status: "created"; directory: string; sql:
  */
 export async function createMigration(
   name: string,
-  sources: MigrationSources & { now?: Date } = {},
+  sources: MigrationSources & ShadowServer & { now?: Date },
 ): Promise<CreateMigrationResult> {
   const sql = await diffSchemaAgainstMigrations(sources);
   if (!sql.trim()) return { status: "no-changes" };
@@ -174,7 +181,7 @@ export async function migrationStatus(
  * Database drift: whether the live database's schema differs from what the committed migrations produce
  * (someone altered it by hand). Returns the engine's human-readable summary, or `null` when they agree.
  * Compares against the migrations replayed into the default schema, so use it on a database whose tables live
- * in `public` (the embedded PGlite, a dedicated database), not on a per-test schema.
+ * in `public` (the embedded PostgreSQL, a dedicated database), not on a per-test schema.
  */
 export async function checkDatabaseDrift(
   target: MigrationTarget & Pick<MigrationSources, "migrationsDir">,

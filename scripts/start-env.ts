@@ -1,0 +1,16 @@
+import { z } from "zod";
+
+/** The launcher's environment, parsed once; nothing else in scripts/ reads process.env for settings. */
+export const StartEnv = z.object({
+  /** Dashboard port. */
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  /** Worker processes to start, one per core or GPU. */
+  SEQLAB_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  /** Where the embedded PostgreSQL and the private Redis keep their files (relative to the repository). */
+  SEQLAB_DATA_DIR: z.string().min(1).default(".data"),
+  /** An existing PostgreSQL to use instead of the embedded one. */
+  DATABASE_URL: z.string().url().optional(),
+  /** An existing Redis to use instead of a private redis-server. */
+  REDIS_URL: z.string().url().optional(),
+});
+export type StartEnv = z.infer<typeof StartEnv>;
