@@ -1,6 +1,15 @@
 export * from "./types";
 export * from "./random";
-export { createTask, describeTasks, getTask, parseTaskParams, taskCatalog, type TaskDescription } from "./catalog";
+export {
+  createTask,
+  describeTasks,
+  getTask,
+  getTaskInfo,
+  parseTaskParams,
+  taskCatalog,
+  taskDefinitions,
+  type TaskDescription,
+} from "./catalog";
 export * from "./tasks/adding";
 export * from "./tasks/babi-qa";
 export * from "./tasks/captioning";

@@ -50,8 +50,12 @@ export interface TaskInstance {
   decodeTarget?(ids: ArrayLike<number>): string;
 }
 
-/** A catalog entry. `params` is a zod object with defaults and bounds; the dashboard renders a form from it. */
-export interface TaskDefinition<P extends z.ZodObject = z.ZodObject> {
+/**
+ * A task's light definition: what the dashboard needs to validate params and render the launch form, without the
+ * sample generators, renderers, fonts or synthesizers that `create` pulls in. `params` is a zod object with
+ * defaults and bounds; the dashboard renders a form from it.
+ */
+export interface TaskInfo<P extends z.ZodObject = z.ZodObject> {
   name: string;
   title: string;
   description: string;
@@ -60,6 +64,10 @@ export interface TaskDefinition<P extends z.ZodObject = z.ZodObject> {
   metric: MetricInfo;
   /** Spec without creating data, so the dashboard can filter compatible models. */
   specFor(params: z.output<P>): TaskSpec;
+}
+
+/** A catalog entry: a task's light definition plus the `create` that generates its data (worker side). */
+export interface TaskDefinition<P extends z.ZodObject = z.ZodObject> extends TaskInfo<P> {
   /** Validated params (run `params.parse` first) and a seed. */
   create(params: z.output<P>, seed: number): TaskInstance;
 }

@@ -2,11 +2,10 @@ import type { z } from "zod";
 import { createRng, type Rng } from "../random";
 import type {
   Batch,
-  MetricInfo,
   ModelOutput,
-  ProblemType,
   SplitName,
   TaskDefinition,
+  TaskInfo,
   TaskInstance,
   TaskPreview,
   TaskSpec,
@@ -47,15 +46,12 @@ export interface TaskSetup {
   decodeTarget?(ids: ArrayLike<number>): string;
 }
 
-/** A task definition written as a `setup` from which `defineTask` derives splits, batches and the instance. */
-export interface TaskRecipe<P extends z.ZodObject> {
-  name: string;
-  title: string;
-  description: string;
-  problemType: ProblemType;
-  params: P;
-  metric: MetricInfo;
-  specFor(params: z.output<P>): TaskSpec;
+/**
+ * A task's light definition plus the `setup` that generates its data, from which `defineTask` derives splits,
+ * batches and the instance. Written as `{ ...definition, setup }`, so the definition stays the one source of the
+ * task's name, params, spec and metric for both the light and the full catalog.
+ */
+export interface TaskRecipe<P extends z.ZodObject> extends TaskInfo<P> {
   setup(params: z.output<P>, seed: number): TaskSetup;
 }
 

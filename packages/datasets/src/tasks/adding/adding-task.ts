@@ -1,15 +1,7 @@
-import { z } from "zod";
-import type { TaskSpec } from "../../types";
-import {
-  constantOutput,
-  defineTask,
-  intParam,
-  regressionScores,
-  splitSizeParams,
-  splitSizes,
-  valuesOf,
-  type Sample,
-} from "../../task-helpers";
+import { constantOutput, defineTask, regressionScores, splitSizes, valuesOf, type Sample } from "../../task-helpers";
+import { addingDefinition } from "./adding-definition";
+
+export { AddingParams } from "./adding-definition";
 
 /**
  * |error| below which a sequence counts as solved: Hochreiter & Schmidhuber (1997) used 0.04 for the adding
@@ -17,33 +9,6 @@ import {
  * is twice as strict there relative to the target range.
  */
 export const ADDING_TOLERANCE = 0.04;
-
-/** Parameters of the adding problem. */
-export const AddingParams = z.object({
-  /** Sequence length T. */
-  length: intParam("length", { default: 50, min: 2, max: 10_000, description: "Sequence length T" }),
-  /** "modern" (IRNN/TCN papers) or "hochreiter" (the 1997 LSTM paper). */
-  variant: z
-    .enum(["modern", "hochreiter"], { error: 'variant must be "modern" or "hochreiter"' })
-    .default("modern")
-    .describe('"modern": values U(0,1), target X1+X2; "hochreiter": values U[-1,1], target 0.5+(X1+X2)/4'),
-  // Continuous inputs never repeat, so a large train split costs nothing and keeps the model from memorizing.
-  ...splitSizeParams({ train: 100_000, validation: 1000, test: 1000 }),
-});
-/** Parameters of the adding problem. */
-export type AddingParams = z.infer<typeof AddingParams>;
-
-function addingSpec(params: AddingParams): TaskSpec {
-  return {
-    problemType: "many-to-one",
-    inputFeatures: 2,
-    inputLength: params.length,
-    outputKind: "regression",
-    outputSize: 1,
-    targetLength: 1,
-    heads: ["regression"],
-  };
-}
 
 /**
  * The adding problem: each step carries (value, marker); exactly two markers are 1, one in the first half and one
@@ -55,21 +20,9 @@ function addingSpec(params: AddingParams): TaskSpec {
  * changes only the value range and target formula, and T alone sets the distance to remember.
  */
 export const addingTask = defineTask({
-  name: "adding",
-  title: "Adding problem",
-  description:
-    "Long-range memory: sum the two marked values of a length-T sequence. A constant prediction scores MSE 1/6 " +
-    "(modern variant); vanilla RNNs stay there beyond T of about 50, LSTMs learn it.",
-  problemType: "many-to-one",
-  params: AddingParams,
-  metric: {
-    name: "mse",
-    higherIsBetter: false,
-    description: "Mean squared error of the final prediction; `accuracy` is the fraction with |error| < 0.04",
-  },
-  specFor: addingSpec,
+  ...addingDefinition,
   setup(params) {
-    const spec = addingSpec(params);
+    const spec = addingDefinition.specFor(params);
     const T = params.length;
     const half = Math.floor(T / 2);
     const modern = params.variant === "modern";

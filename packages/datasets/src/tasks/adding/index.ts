@@ -1,1 +1,2 @@
-export { ADDING_TOLERANCE, AddingParams, addingTask } from "./adding-task";
+export { AddingParams, addingDefinition } from "./adding-definition";
+export { ADDING_TOLERANCE, addingTask } from "./adding-task";

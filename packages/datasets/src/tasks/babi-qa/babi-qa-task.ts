@@ -1,55 +1,19 @@
-import { z } from "zod";
-import type { TaskSpec } from "../../types";
 import {
   classScores,
   constantOutput,
   defineTask,
   drawForSplit,
-  intParam,
   positionFrequencies,
-  splitSizeParams,
   splitSizes,
   tokensOf,
 } from "../../task-helpers";
-import {
-  generateStory,
-  LOCATIONS,
-  MAX_QUESTION_TOKENS,
-  MAX_SENTENCE_TOKENS,
-  STORY_VOCABULARY,
-  storyText,
-} from "./babi-story";
+import { babiQaDefinition } from "./babi-qa-definition";
+import { generateStory, storyText } from "./babi-story";
+import { LOCATIONS, STORY_VOCABULARY } from "./story-world";
 
-/** Parameters of the bAbI-style question-answering task. */
-export const BabiQaParams = z.object({
-  storyLength: intParam("storyLength", {
-    default: 6,
-    min: 1,
-    max: 50,
-    description: "Sentences per story",
-  }),
-  questions: z
-    .enum(["people", "objects", "mixed"], { error: 'questions must be "people", "objects" or "mixed"' })
-    .default("mixed")
-    .describe('"people": where is Mary? (one fact); "objects": where is the apple? (two facts); "mixed": either'),
-  ...splitSizeParams({ train: 100_000, validation: 1000, test: 1000 }),
-});
-/** Parameters of the bAbI-style question-answering task. */
-export type BabiQaParams = z.infer<typeof BabiQaParams>;
+export { BabiQaParams } from "./babi-qa-definition";
 
 const WORD_IDS = new Map(STORY_VOCABULARY.map((word, id) => [word, id]));
-
-function babiSpec(params: BabiQaParams): TaskSpec {
-  return {
-    problemType: "many-to-one",
-    inputFeatures: STORY_VOCABULARY.length,
-    inputLength: params.storyLength * MAX_SENTENCE_TOKENS + MAX_QUESTION_TOKENS,
-    outputKind: "classes",
-    outputSize: LOCATIONS.length,
-    targetLength: 1,
-    heads: ["classification"],
-  };
-}
 
 function decodeWords(ids: readonly number[]): string {
   return storyText({ sentences: [], question: ids.map((id) => STORY_VOCABULARY[id] ?? "?") }).trim();
@@ -61,17 +25,9 @@ function decodeWords(ids: readonly number[]): string {
  * distinct story with its question belongs to one split by a hash of its text.
  */
 export const babiQaTask = defineTask({
-  name: "babi-qa",
-  title: "Story question answering (bAbI-style)",
-  description:
-    'Read a short story word by word and answer "Where is ...?" with a location. Baseline: the most frequent ' +
-    "training answer.",
-  problemType: "many-to-one",
-  params: BabiQaParams,
-  metric: { name: "accuracy", higherIsBetter: true, description: "Fraction of questions answered correctly" },
-  specFor: babiSpec,
+  ...babiQaDefinition,
   setup(params) {
-    const spec = babiSpec(params);
+    const spec = babiQaDefinition.specFor(params);
     return {
       spec,
       sizes: splitSizes(params),

@@ -1,15 +1,7 @@
 import type { Rng } from "../../random";
+import { DROP_VERBS, LOCATIONS, MOVE_VERBS, OBJECTS, PEOPLE, TAKE_VERBS } from "./story-world";
 
-/** The cast and world of the stories, as in bAbI tasks 1 and 2 (Weston et al. 2015). */
-export const PEOPLE = ["Mary", "John", "Sandra", "Daniel", "Fred", "Bill"] as const;
-/** Answers: every question asks for a location. */
-export const LOCATIONS = ["kitchen", "garden", "hallway", "bathroom", "bedroom", "office"] as const;
-/** Objects people carry. */
-export const OBJECTS = ["apple", "football", "milk", "box"] as const;
-
-const MOVE_VERBS = ["went to", "moved to", "journeyed to", "travelled to"];
-const TAKE_VERBS = ["picked up", "grabbed", "got"];
-const DROP_VERBS = ["dropped", "put down", "left"];
+export { LOCATIONS, MAX_QUESTION_TOKENS, MAX_SENTENCE_TOKENS, OBJECTS, PEOPLE, STORY_VOCABULARY } from "./story-world";
 
 /** Which questions a story may end with: about where a person is, where an object is (two facts), or either. */
 export type QuestionKind = "people" | "objects" | "mixed";
@@ -20,28 +12,6 @@ export interface Story {
   question: string[];
   answer: number;
 }
-
-/** Every word a story can contain, punctuation included: the input vocabulary. */
-export const STORY_VOCABULARY: readonly string[] = [
-  ...new Set(
-    [
-      ...PEOPLE,
-      ...LOCATIONS,
-      ...OBJECTS,
-      ...[...MOVE_VERBS, ...TAKE_VERBS, ...DROP_VERBS].flatMap((v) => v.split(" ")),
-      "the",
-      "Where",
-      "is",
-      ".",
-      "?",
-    ].sort(),
-  ),
-];
-
-/** Longest sentence ("Mary picked up the apple .") and question ("Where is the apple ?"), in tokens. */
-export const MAX_SENTENCE_TOKENS = 6;
-/** Longest question in tokens. */
-export const MAX_QUESTION_TOKENS = 5;
 
 /**
  * One story of `length` sentences. People move between locations and pick up and drop objects; the question asks

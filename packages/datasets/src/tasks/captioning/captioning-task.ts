@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { encodePngBase64, upscaleImage } from "../../render/png-encoder";
 import {
   BASELINE_SAMPLE_LIMIT,
@@ -7,61 +6,18 @@ import {
   constantOutput,
   defineTask,
   drawForSplit,
-  intParam,
-  splitSizeParams,
   splitSizes,
   type Sample,
 } from "../../task-helpers";
 import type { Rng } from "../../random";
 import type { Batch, ModelOutput, SplitName, TaskSpec } from "../../types";
 import { bleu1 } from "./bleu";
-import {
-  CAPTION_END,
-  CAPTION_PAD,
-  CAPTION_START,
-  CAPTION_VOCABULARY,
-  decodeCaption,
-  encodeCaption,
-} from "./caption-vocabulary";
-import { drawScene, longestCaption, sceneKey, type Scene } from "./scene";
+import { CAPTION_END, decodeCaption, encodeCaption } from "./caption-vocabulary";
+import { captioningDefinition, type CaptioningParams } from "./captioning-definition";
+import { drawScene, sceneKey, type Scene } from "./scene";
 import { renderScene } from "./scene-renderer";
-import { requireAtMost } from "../handwriting-lines/ordered-params";
 
-/** Parameters of the captioning task. */
-export const CaptioningParams = z
-  .object({
-    imageSize: intParam("imageSize", {
-      default: 32,
-      min: 16,
-      max: 64,
-      description: "Scene width and height in pixels; the conditioning vector has imageSize^2 x 3 values",
-    }),
-    minShapes: intParam("minShapes", { default: 1, min: 1, max: 3, description: "Fewest shapes per scene" }),
-    maxShapes: intParam("maxShapes", { default: 3, min: 1, max: 3, description: "Most shapes per scene" }),
-    ...splitSizeParams({ train: 10_000, validation: 1000, test: 1000 }),
-  })
-  .superRefine((p, ctx) => {
-    requireAtMost(ctx, p, "minShapes", "maxShapes");
-  });
-/** Parameters of the captioning task. */
-export type CaptioningParams = z.infer<typeof CaptioningParams>;
-
-function captioningSpec(params: CaptioningParams): TaskSpec {
-  const pixels = params.imageSize * params.imageSize * 3;
-  return {
-    problemType: "one-to-many",
-    // The whole image is the one conditioning step; a model embeds it (e.g. a small CNN on the reshaped vector).
-    inputFeatures: pixels,
-    inputLength: 1,
-    outputKind: "classes",
-    outputSize: CAPTION_VOCABULARY.length,
-    // Caption words plus <end>.
-    targetLength: longestCaption(params.maxShapes) + 1,
-    heads: ["generation"],
-    specialTokens: { start: CAPTION_START, end: CAPTION_END, pad: CAPTION_PAD },
-    conditioningSize: pixels,
-  };
-}
+export { CaptioningParams } from "./captioning-definition";
 
 /**
  * The scene of a sample of `split`: shape count drawn first, then scenes until one hashes to `split` (about ten
@@ -111,23 +67,9 @@ function references(spec: TaskSpec, batch: Batch): number[][] {
  * validation or test image appears in train; captions repeat across splits, since there are only ~3,800 of them.
  */
 export const captioningTask = defineTask({
-  name: "captioning",
-  title: "Scene captioning (shapes, one-to-many)",
-  description:
-    'Describe a 32x32 scene of 1-3 coloured shapes in one sentence, e.g. "a red circle left of a blue square". ' +
-    "The image is the conditioning vector; captions are generated token by token. Headline metric: BLEU-1.",
-  problemType: "one-to-many",
-  params: CaptioningParams,
-  metric: {
-    name: "bleu1",
-    higherIsBetter: true,
-    description:
-      "Corpus BLEU-1 of greedy captions (argmax per step up to <end>); `exactMatch` is the fraction of captions " +
-      "exactly right, `accuracy` the per-step token accuracy on the target steps",
-  },
-  specFor: captioningSpec,
+  ...captioningDefinition,
   setup(params) {
-    const spec = captioningSpec(params);
+    const spec = captioningDefinition.specFor(params);
     // The scene behind each sample, for previews (shape counts); weak, so batches free it.
     const scenes = new WeakMap<Sample, Scene>();
     // Baselines score captions only; while set, samples skip rendering (synchronous, reset before returning).

@@ -1,6 +1,8 @@
 import type { Rng } from "../../random";
 import type { CaptionWord } from "./caption-vocabulary";
 
+export { longestCaption } from "./caption-length";
+
 /** Shapes a scene may hold. */
 export const SHAPE_KINDS = ["circle", "square", "triangle"] as const;
 /** A shape's kind. */
@@ -80,12 +82,6 @@ export function captionOf(shapes: readonly Shape[], layout: Scene["layout"]): Ca
   });
   words.push("from", ...(horizontal ? (["left", "to", "right"] as const) : (["top", "to", "bottom"] as const)));
   return words;
-}
-
-/** Longest caption for up to `maxShapes` shapes, in words. */
-export function longestCaption(maxShapes: number): number {
-  // One: 6 words. Two: 8 ("left of" is two). n >= 3: 3n nouns + (n - 1) separators + 4 ("from left to right").
-  return Math.max(6, maxShapes >= 2 ? 8 : 0, maxShapes >= 3 ? 3 * maxShapes + (maxShapes - 1) + 4 : 0);
 }
 
 /**

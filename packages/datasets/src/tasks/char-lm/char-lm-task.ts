@@ -1,33 +1,19 @@
-import { z } from "zod";
-import type { SplitName, TaskSpec } from "../../types";
+import type { SplitName } from "../../types";
 import {
   classScores,
   constantOutput,
   defineTask,
-  intParam,
   NATS_TO_BITS,
   SPLIT_NAMES,
   splitOfContent,
-  splitSizeParams,
   splitSizes,
   tokensOf,
   type Sample,
 } from "../../task-helpers";
+import { charLmDefinition } from "./char-lm-definition";
 import { CORPUS_ALPHABET, corpusSentence } from "./grammar-corpus";
 
-/** Parameters of the character language-modelling task. */
-export const CharLmParams = z.object({
-  length: intParam("length", { default: 100, min: 2, max: 2000, description: "Characters per training window T" }),
-  corpusSentences: intParam("corpusSentences", {
-    default: 20_000,
-    min: 200,
-    max: 200_000,
-    description: "Sentences generated from the grammar (about 45 characters each)",
-  }),
-  ...splitSizeParams({ train: 100_000, validation: 1000, test: 1000 }),
-});
-/** Parameters of the character language-modelling task. */
-export type CharLmParams = z.infer<typeof CharLmParams>;
+export { CharLmParams } from "./char-lm-definition";
 
 const CHAR_IDS = new Map([...CORPUS_ALPHABET].map((char, id) => [char, id]));
 
@@ -51,18 +37,6 @@ function splitTexts(sentences: number): Record<SplitName, string> {
   return texts;
 }
 
-function charLmSpec(params: CharLmParams): TaskSpec {
-  return {
-    problemType: "many-to-many-aligned",
-    inputFeatures: CORPUS_ALPHABET.length,
-    inputLength: params.length,
-    outputKind: "classes",
-    outputSize: CORPUS_ALPHABET.length,
-    targetLength: params.length,
-    heads: ["tagging"],
-  };
-}
-
 function decode(ids: ArrayLike<number>): string {
   return Array.from(ids, (id) => CORPUS_ALPHABET[id] ?? "?").join("");
 }
@@ -72,21 +46,9 @@ function decode(ids: ArrayLike<number>): string {
  * each next character. Scored in bits per character; the baseline is the unigram model of the training text.
  */
 export const charLmTask = defineTask({
-  name: "char-lm",
-  title: "Character language model",
-  description:
-    "Predict the next character of English-like text generated from a small grammar. Metric: bits per character; " +
-    "baseline: the training text's unigram distribution.",
-  problemType: "many-to-many-aligned",
-  params: CharLmParams,
-  metric: {
-    name: "bpc",
-    higherIsBetter: false,
-    description: "Bits per character (mean cross-entropy in bits); `accuracy`: next character argmax right",
-  },
-  specFor: charLmSpec,
+  ...charLmDefinition,
   setup(params) {
-    const spec = charLmSpec(params);
+    const spec = charLmDefinition.specFor(params);
     const T = params.length;
     const texts = splitTexts(params.corpusSentences);
     for (const split of SPLIT_NAMES) {

@@ -1,52 +1,15 @@
-import { z } from "zod";
-import type { TaskSpec } from "../../types";
 import {
   classScores,
   constantOutput,
   defineTask,
   drawForSplit,
-  intParam,
-  splitSizeParams,
   splitSizes,
   tokensOf,
   type Sample,
 } from "../../task-helpers";
+import { copyMemoryDefinition } from "./copy-memory-definition";
 
-/** Smallest number of distinct symbol sequences, so each of the three hash-assigned splits gets several. */
-const MIN_DISTINCT_SEQUENCES = 100;
-
-/** Parameters of the copy-memory task. */
-export const CopyMemoryParams = z
-  .object({
-    // Defaults T = 100, K = 8, L = 10: the smallest setting of Arjovsky et al. (2016), so results compare with theirs.
-    delay: intParam("delay", {
-      default: 100,
-      min: 1,
-      max: 10_000,
-      description: "Steps T between the end of the symbols and the recall cue (T - 1 blanks, then the cue)",
-    }),
-    alphabetSize: intParam("alphabetSize", {
-      default: 8,
-      min: 1,
-      max: 64,
-      description: "Distinct symbols K",
-    }),
-    sequenceLength: intParam("sequenceLength", {
-      default: 10,
-      min: 1,
-      max: 100,
-      description: "Symbols L to remember",
-    }),
-    ...splitSizeParams({ train: 100_000, validation: 1000, test: 1000 }),
-  })
-  .refine((p) => p.alphabetSize ** p.sequenceLength >= MIN_DISTINCT_SEQUENCES, {
-    message:
-      `alphabetSize^sequenceLength must be at least ${MIN_DISTINCT_SEQUENCES} ` +
-      "so every split gets distinct sequences",
-    path: ["alphabetSize"],
-  });
-/** Parameters of the copy-memory task. */
-export type CopyMemoryParams = z.infer<typeof CopyMemoryParams>;
+export { CopyMemoryParams } from "./copy-memory-definition";
 
 /** Input token ids: 0 blank, 1..K symbols, K + 1 the recall cue. Target ids: 0 blank, 1..K symbols. */
 const BLANK = 0;
@@ -58,39 +21,15 @@ function symbolName(id: number): string {
   return id === BLANK ? "_" : (SYMBOL_NAMES[id - 1] ?? "?");
 }
 
-function copyMemorySpec(params: CopyMemoryParams): TaskSpec {
-  return {
-    problemType: "many-to-many-aligned",
-    inputFeatures: params.alphabetSize + 2,
-    inputLength: params.delay + 2 * params.sequenceLength,
-    outputKind: "classes",
-    outputSize: params.alphabetSize + 1,
-    targetLength: params.delay + 2 * params.sequenceLength,
-    heads: ["tagging"],
-  };
-}
-
 /**
  * The copy-memory task (Hochreiter & Schmidhuber 1997; the form used by Arjovsky et al. 2016): L symbols, T - 1
  * blanks, a recall cue, then L blanks during which the model must output the symbols; every other output is blank.
  * A memoryless model outputs blanks and then guesses, scoring cross-entropy L log K / (T + 2L) per step.
  */
 export const copyMemoryTask = defineTask({
-  name: "copy-memory",
-  title: "Copy memory",
-  description:
-    "Remember L symbols over T blank steps and replay them after a cue. The memoryless baseline's cross-entropy, " +
-    "L log K / (T + 2L), is the plateau a model must leave.",
-  problemType: "many-to-many-aligned",
-  params: CopyMemoryParams,
-  metric: {
-    name: "crossEntropy",
-    higherIsBetter: false,
-    description: "Mean cross-entropy per step in nats; `accuracy` is per step, `recallAccuracy` on the L recall steps",
-  },
-  specFor: copyMemorySpec,
+  ...copyMemoryDefinition,
   setup(params) {
-    const spec = copyMemorySpec(params);
+    const spec = copyMemoryDefinition.specFor(params);
     const { delay: T, alphabetSize: K, sequenceLength: L } = params;
     const total = T + 2 * L;
     const cue = K + 1;

@@ -1,1 +1,2 @@
-export { CopyMemoryParams, copyMemoryTask } from "./copy-memory-task";
+export { CopyMemoryParams, copyMemoryDefinition } from "./copy-memory-definition";
+export { copyMemoryTask } from "./copy-memory-task";

@@ -1,4 +1,5 @@
-export { HandwritingLinesParams, handwritingLinesTask, minimumPitchFor } from "./handwriting-lines-task";
+export { HandwritingLinesParams, handwritingLinesDefinition } from "./handwriting-lines-definition";
+export { handwritingLinesTask, minimumPitchFor } from "./handwriting-lines-task";
 export {
   characterErrorRates,
   ctcCharacterErrorRates,
@@ -16,4 +17,4 @@ export {
   decodeLineText,
   encodeLineText,
 } from "./line-classes";
-export { CURSIVE_FONTS, GOTHIC_FONTS, HERSHEY_FONTS, PRINT_FONTS, type HersheyFont } from "./hershey-glyphs";
+export { CURSIVE_FONTS, GOTHIC_FONTS, HERSHEY_FONTS, PRINT_FONTS, type HersheyFont } from "./hershey-fonts";

@@ -1,13 +1,13 @@
 import type { Rng } from "../../random";
+import { SAMPLE_RATE } from "./audio-format";
 import { PHONEMES, type PhonemeName } from "./digit-phonemes";
 import { roughGaussian } from "./rough-gaussian";
+
+export { SAMPLE_RATE } from "./audio-format";
 
 // Module-scope copies of Math members: inside vm contexts (Jest) every global lookup goes through an
 // interceptor, which made these hot loops several times slower.
 const { PI, abs, cos, exp, min, round, sqrt } = Math;
-
-/** Sample rate of the synthesized audio: telephone band, enough for F1-F3 and the frication of "s". */
-export const SAMPLE_RATE = 8000;
 
 /** A voice: how one speaker differs from the nominal adult male the phoneme table describes. */
 export interface Voice {

@@ -1,1 +1,2 @@
-export { SPEECH_BLANK, SpeechDigitsParams, decodeDigits, speechDigitsTask } from "./speech-digits-task";
+export { SPEECH_BLANK, SpeechDigitsParams, speechDigitsDefinition } from "./speech-digits-definition";
+export { decodeDigits, speechDigitsTask } from "./speech-digits-task";

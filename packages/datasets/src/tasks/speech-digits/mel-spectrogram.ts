@@ -1,10 +1,10 @@
+import { FRAME_SIZE, HOP_SIZE } from "./audio-format";
+
+export { FRAME_SIZE, HOP_SIZE } from "./audio-format";
+
 // Module-scope copies of Math members: inside vm contexts (Jest) every global lookup goes through an
 // interceptor, which made these hot loops several times slower.
 const { PI, cos, floor, log, log10, sin } = Math;
-
-/** Frame and hop of the short-time analysis, in samples at 8 kHz: 32 ms windows every 16 ms. */
-export const FRAME_SIZE = 256;
-export const HOP_SIZE = 128;
 
 /** Bit-reversal permutation and twiddle factors for one FFT length, computed once per length. */
 interface FftTables {

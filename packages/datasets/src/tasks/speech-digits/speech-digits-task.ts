@@ -1,97 +1,17 @@
-import { z } from "zod";
 import { createRng, type Rng } from "../../random";
 import { encodePngBase64, floatsToBytes, upscaleImage } from "../../render/png-encoder";
-import {
-  defineTask,
-  drawForSplit,
-  intParam,
-  numberParam,
-  splitSizeParams,
-  splitSizes,
-  type Sample,
-} from "../../task-helpers";
-import type { SplitName, TaskSpec } from "../../types";
+import { defineTask, drawForSplit, splitSizes, type Sample } from "../../task-helpers";
 import { ctcCharacterErrorRates, splitLabels, trivialCerBaselines } from "../handwriting-lines/ctc-text-metrics";
-import { DIGIT_PRONUNCIATIONS, DIGIT_WORDS, LONGEST_DIGIT_MS, PHONEMES } from "./digit-phonemes";
-import { SAMPLE_RATE, synthesize, type Segment, type Voice } from "./formant-synthesizer";
-import { FRAME_SIZE, HOP_SIZE, logMelSpectrogram, melFilterbank } from "./mel-spectrogram";
+import { HOP_SIZE, SAMPLE_RATE } from "./audio-format";
+import { DIGIT_PRONUNCIATIONS, DIGIT_WORDS, PHONEMES } from "./digit-phonemes";
+import { synthesize, type Segment, type Voice } from "./formant-synthesizer";
+import { logMelSpectrogram, melFilterbank } from "./mel-spectrogram";
 import { roughGaussian } from "./rough-gaussian";
-import { requireAtMost } from "../handwriting-lines/ordered-params";
+import { speechDigitsDefinition } from "./speech-digits-definition";
+import { EDGE_SILENCE_MS, GAP_MS, PHONEME_JITTER, SLOWEST_SPEAKER, TEMPO_RANGE } from "./utterance-timing";
 
-/** Class id of the CTC blank; digit d is class d + 1. */
-export const SPEECH_BLANK = 0;
-
-/** Silence before the first and after the last digit, in ms: people pause before and after speaking. */
-const EDGE_SILENCE_MS = [50, 200] as const;
-/** Pause between digits, in ms: read-out digit strings run from nearly connected to clearly separated. */
-const GAP_MS = [30, 150] as const;
-/** Per-utterance tempo around the speaker's own rate, and per-phoneme variation around that. */
-const TEMPO_RANGE = [0.85, 1.15] as const;
-const PHONEME_JITTER = [0.9, 1.1] as const;
-/** Slowest speaker's duration scale (see `voiceOf`). */
-const SLOWEST_SPEAKER = 1.2;
-
-/** Parameters of the speech-digits task. */
-export const SpeechDigitsParams = z
-  .object({
-    minDigits: intParam("minDigits", { default: 1, min: 1, max: 20, description: "Fewest digits per utterance" }),
-    maxDigits: intParam("maxDigits", {
-      default: 5,
-      min: 1,
-      max: 20,
-      description: "Most digits per utterance; also the padded target length",
-    }),
-    melBins: intParam("melBins", { default: 20, min: 8, max: 64, description: "Log-mel features per frame" }),
-    speakers: intParam("speakers", {
-      default: 1000,
-      min: 30,
-      max: 1_000_000,
-      description: "Speakers in the pool; each belongs to one split (10% validation, 10% test)",
-    }),
-    minSnrDb: numberParam("minSnrDb", {
-      default: 15,
-      min: -10,
-      max: 80,
-      description: "Lowest signal-to-noise ratio of the added white noise, in dB",
-    }),
-    maxSnrDb: numberParam("maxSnrDb", {
-      default: 40,
-      min: -10,
-      max: 80,
-      description: "Highest signal-to-noise ratio, in dB; each utterance draws one uniformly",
-    }),
-    ...splitSizeParams({ train: 10_000, validation: 1000, test: 1000 }),
-  })
-  .superRefine((p, ctx) => {
-    requireAtMost(ctx, p, "minDigits", "maxDigits");
-    requireAtMost(ctx, p, "minSnrDb", "maxSnrDb");
-  });
-/** Parameters of the speech-digits task. */
-export type SpeechDigitsParams = z.infer<typeof SpeechDigitsParams>;
-
-/** Longest possible utterance in frames: edge silences, maxDigits slow digits and the longest gaps. */
-export function maxFrames(maxDigits: number): number {
-  const ms =
-    2 * EDGE_SILENCE_MS[1] +
-    maxDigits * LONGEST_DIGIT_MS * SLOWEST_SPEAKER * TEMPO_RANGE[1] * PHONEME_JITTER[1] +
-    (maxDigits - 1) * GAP_MS[1];
-  // Each segment rounds to whole samples, so allow one extra sample per segment.
-  const samples = Math.ceil((ms / 1000) * SAMPLE_RATE) + 8 * maxDigits + 2;
-  return Math.floor((samples - FRAME_SIZE) / HOP_SIZE) + 1;
-}
-
-function speechSpec(params: SpeechDigitsParams): TaskSpec {
-  return {
-    problemType: "many-to-many-unaligned",
-    inputFeatures: params.melBins,
-    inputLength: maxFrames(params.maxDigits),
-    outputKind: "classes",
-    outputSize: 11,
-    targetLength: params.maxDigits,
-    heads: ["ctc"],
-    blank: SPEECH_BLANK,
-  };
-}
+export { SPEECH_BLANK, SpeechDigitsParams } from "./speech-digits-definition";
+export { maxFrames } from "./utterance-timing";
 
 /**
  * A speaker's voice, a pure function of (seed, speaker id): 45% adult male, 45% adult female, 10% child-like,
@@ -145,24 +65,9 @@ function utteranceSegments(rng: Rng, digits: readonly number[], voice: Voice): S
  * never heard in training; digit strings themselves are shared.
  */
 export const speechDigitsTask = defineTask({
-  name: "speech-digits",
-  title: "Spoken digits (synthetic speech, CTC)",
-  description:
-    "Transcribe synthetic spoken digit strings (1-5 digits at the defaults) from log-mel frames (20 features every " +
-    "16 ms) with CTC. " +
-    "Speakers differ in pitch, vocal-tract length and tempo; test speakers are unseen. Predicting nothing scores CER 1.",
-  problemType: "many-to-many-unaligned",
-  params: SpeechDigitsParams,
-  metric: {
-    name: "cer",
-    higherIsBetter: false,
-    description:
-      "Digit error rate: per utterance, edit distance / max(prediction length, label length), averaged (FSDL's " +
-      "CER); `corpusCer` is total edits / total digits; `accuracy` is the fraction transcribed exactly",
-  },
-  specFor: speechSpec,
+  ...speechDigitsDefinition,
   setup(params, seed) {
-    const spec = speechSpec(params);
+    const spec = speechDigitsDefinition.specFor(params);
     const filters = melFilterbank(params.melBins, SAMPLE_RATE);
     // Baselines need labels only; while set, `sample` skips synthesis (synchronous, reset before returning).
     let labelsOnly = false;

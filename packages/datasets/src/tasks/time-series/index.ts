@@ -1,1 +1,2 @@
-export { TIME_SERIES_TOLERANCE, TimeSeriesParams, timeSeriesTask } from "./time-series-task";
+export { TimeSeriesParams, timeSeriesDefinition } from "./time-series-definition";
+export { TIME_SERIES_TOLERANCE, timeSeriesTask } from "./time-series-task";

@@ -1,53 +1,15 @@
-import { z } from "zod";
 import type { Rng } from "../../random";
-import type { Batch, TaskSpec } from "../../types";
-import {
-  defineTask,
-  intParam,
-  numberParam,
-  regressionScores,
-  splitSizeParams,
-  splitSizes,
-  valuesOf,
-  type Sample,
-} from "../../task-helpers";
+import type { Batch } from "../../types";
+import { defineTask, regressionScores, splitSizes, valuesOf, type Sample } from "../../task-helpers";
+import { timeSeriesDefinition } from "./time-series-definition";
+
+export { TimeSeriesParams } from "./time-series-definition";
 
 /**
  * A forecast counts as accurate when within this fraction of the input window's standard deviation: relative to the
  * series' own scale, because ARMA windows vary in scale by an order of magnitude from sample to sample.
  */
 export const TIME_SERIES_TOLERANCE = 0.1;
-
-/** Parameters of the time-series forecasting task. */
-export const TimeSeriesParams = z.object({
-  process: z
-    .enum(["sines", "arma"], { error: 'process must be "sines" or "arma"' })
-    .default("sines")
-    .describe('"sines": sum of 3 sines + linear trend + noise; "arma": a random stationary ARMA(2,1) per sample'),
-  length: intParam("length", { default: 64, min: 2, max: 10_000, description: "Observed steps T" }),
-  horizon: intParam("horizon", { default: 1, min: 1, max: 1000, description: "Future steps to forecast" }),
-  noise: numberParam("noise", {
-    default: 0.05,
-    min: 0,
-    max: 10,
-    description: "Standard deviation of observation noise (sines) or of the innovations (arma)",
-  }),
-  ...splitSizeParams({ train: 100_000, validation: 1000, test: 1000 }),
-});
-/** Parameters of the time-series forecasting task. */
-export type TimeSeriesParams = z.infer<typeof TimeSeriesParams>;
-
-function timeSeriesSpec(params: TimeSeriesParams): TaskSpec {
-  return {
-    problemType: "many-to-one",
-    inputFeatures: 1,
-    inputLength: params.length,
-    outputKind: "regression",
-    outputSize: params.horizon,
-    targetLength: 1,
-    heads: ["forecast", "regression"],
-  };
-}
 
 /** Sines: periods from 4 to 64 steps, so a 64-step window always shows at least one full cycle of the slowest. */
 function sumOfSines(rng: Rng, steps: number, noise: number): Float64Array {
@@ -118,21 +80,9 @@ function windowTolerances(batch: Batch, length: number): number[] {
  * many-to-one). Each sample draws its own process parameters, so the model must infer them from the window.
  */
 export const timeSeriesTask = defineTask({
-  name: "time-series",
-  title: "Time-series forecasting",
-  description:
-    "Forecast the next values of a noisy sum of sines with trend, or of a random ARMA(2,1) process, from a window of " +
-    "T observations. Baseline: persistence (repeat the last value).",
-  problemType: "many-to-one",
-  params: TimeSeriesParams,
-  metric: {
-    name: "mse",
-    higherIsBetter: false,
-    description: "Mean squared error over the horizon; `accuracy`: fraction within 0.1 window standard deviations",
-  },
-  specFor: timeSeriesSpec,
+  ...timeSeriesDefinition,
   setup(params) {
-    const spec = timeSeriesSpec(params);
+    const spec = timeSeriesDefinition.specFor(params);
     const { length: T, horizon: H } = params;
     const generate = params.process === "sines" ? sumOfSines : arma;
     const score = (batch: Batch, values: Float32Array) => {

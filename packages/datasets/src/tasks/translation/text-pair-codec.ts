@@ -1,5 +1,4 @@
-import type { Batch, ModelOutput, SplitName, TaskPreview, TaskSpec } from "../../types";
-import { classScores, constantOutput, positionFrequencies, type SampleSource } from "../../task-helpers";
+import type { TaskPreview, TaskSpec } from "../../types";
 
 /**
  * Target ids of the seq2seq special tokens. Padding is 0 so that zero-filled batch padding (the `Batch` contract)
@@ -76,27 +75,6 @@ export class TextPairCodec {
       specialTokens: { ...SEQ2SEQ_SPECIAL_TOKENS },
     };
   }
-}
-
-/**
- * Text-to-text scores: `exactMatch` (whole target, end token included, right; also reported as `accuracy`),
- * `characterAccuracy` (per real target step) and `crossEntropy` (nats per target step).
- */
-export function textPairMetrics(spec: TaskSpec, batch: Batch, output: ModelOutput): Record<string, number> {
-  const scores = classScores(spec, batch, output);
-  return {
-    exactMatch: scores.sequenceAccuracy,
-    accuracy: scores.sequenceAccuracy,
-    characterAccuracy: scores.accuracy,
-    crossEntropy: scores.crossEntropy,
-  };
-}
-
-/** Baseline: the most frequent training output at each position (smoothed frequencies give its cross-entropy). */
-export function textPairBaseline(spec: TaskSpec, split: SplitName, source: SampleSource): Record<string, number> {
-  const frequencies = positionFrequencies(spec, source.batchOf("train"));
-  const batch = source.batchOf(split);
-  return textPairMetrics(spec, batch, constantOutput(spec, batch.size, frequencies));
 }
 
 /** A preview of a text pair sample. */

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { intParam, splitSizeParams } from "../../task-helpers/task-params";
+import type { TaskInfo, TaskSpec } from "../../types";
+import { CORPUS_ALPHABET } from "./grammar-words";
+
+/** Parameters of the character language-modelling task. */
+export const CharLmParams = z.object({
+  length: intParam("length", { default: 100, min: 2, max: 2000, description: "Characters per training window T" }),
+  corpusSentences: intParam("corpusSentences", {
+    default: 20_000,
+    min: 200,
+    max: 200_000,
+    description: "Sentences generated from the grammar (about 45 characters each)",
+  }),
+  ...splitSizeParams({ train: 100_000, validation: 1000, test: 1000 }),
+});
+/** Parameters of the character language-modelling task. */
+export type CharLmParams = z.infer<typeof CharLmParams>;
+
+/** The character language model's light definition: params, spec and metric, without the corpus generator. */
+export const charLmDefinition: TaskInfo<typeof CharLmParams> = {
+  name: "char-lm",
+  title: "Character language model",
+  description:
+    "Predict the next character of English-like text generated from a small grammar. Metric: bits per character; " +
+    "baseline: the training text's unigram distribution.",
+  problemType: "many-to-many-aligned",
+  params: CharLmParams,
+  metric: {
+    name: "bpc",
+    higherIsBetter: false,
+    description: "Bits per character (mean cross-entropy in bits); `accuracy`: next character argmax right",
+  },
+  specFor(params): TaskSpec {
+    return {
+      problemType: "many-to-many-aligned",
+      inputFeatures: CORPUS_ALPHABET.length,
+      inputLength: params.length,
+      outputKind: "classes",
+      outputSize: CORPUS_ALPHABET.length,
+      targetLength: params.length,
+      heads: ["tagging"],
+    };
+  },
+};

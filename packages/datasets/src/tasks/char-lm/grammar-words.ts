@@ -1,0 +1,127 @@
+/**
+ * The words of the small probabilistic English grammar in `grammar-corpus.ts`: enough structure (agreement-free past
+ * tense, clauses, punctuation, names) that a character model has words, spelling and syntax to learn, written here
+ * so no corpus is downloaded. Kept apart from the grammar so the alphabet is known without loading the generator.
+ */
+export const GRAMMAR_WORDS = {
+  names: ["Alice", "Bruno", "Clara", "Daniel", "Elena", "Felix", "Greta", "Hugo", "Irene", "Jonas", "Karim", "Lena"],
+  determiners: ["the", "a", "that", "every", "one", "this"],
+  adjectives: [
+    "old",
+    "young",
+    "small",
+    "large",
+    "quiet",
+    "noisy",
+    "bright",
+    "dark",
+    "clever",
+    "lazy",
+    "brave",
+    "tired",
+    "happy",
+    "strange",
+    "gentle",
+    "heavy",
+    "green",
+    "red",
+    "wooden",
+    "ancient",
+    "careful",
+    "hungry",
+    "silver",
+  ],
+  nouns: [
+    "dog",
+    "cat",
+    "farmer",
+    "teacher",
+    "river",
+    "garden",
+    "house",
+    "window",
+    "bird",
+    "child",
+    "doctor",
+    "letter",
+    "market",
+    "train",
+    "horse",
+    "forest",
+    "baker",
+    "sailor",
+    "stone",
+    "bridge",
+    "lamp",
+    "book",
+    "apple",
+    "village",
+    "mountain",
+    "kitchen",
+    "soldier",
+    "painter",
+    "road",
+    "boat",
+    "clock",
+    "friend",
+    "king",
+    "queen",
+    "fox",
+    "island",
+  ],
+  transitiveVerbs: [
+    "saw",
+    "found",
+    "followed",
+    "painted",
+    "carried",
+    "watched",
+    "opened",
+    "helped",
+    "visited",
+    "built",
+    "lost",
+    "remembered",
+    "crossed",
+    "chased",
+    "sold",
+    "bought",
+    "wrote",
+    "noticed",
+    "greeted",
+    "fixed",
+  ],
+  intransitiveVerbs: [
+    "slept",
+    "laughed",
+    "waited",
+    "arrived",
+    "vanished",
+    "danced",
+    "shouted",
+    "smiled",
+    "rested",
+    "wandered",
+    "returned",
+    "sang",
+    "worked",
+    "listened",
+    "fell",
+  ],
+  adverbs: ["slowly", "quickly", "quietly", "again", "happily", "early", "late", "suddenly", "carefully", "today"],
+  prepositions: ["near", "behind", "under", "beside", "across", "inside", "above", "around", "past", "toward"],
+  conjunctions: [", and ", ", but ", " because ", " while ", ", so "],
+} as const;
+
+/** Every character the grammar can produce, sorted: the char-lm vocabulary, known without generating text. */
+export const CORPUS_ALPHABET: string = (() => {
+  const chars = new Set<string>([" ", ".", ","]);
+  for (const list of Object.values(GRAMMAR_WORDS)) {
+    for (const word of list) {
+      for (const char of word) chars.add(char);
+    }
+  }
+  // Sentences start with a name or a determiner ("an" included), capitalized.
+  for (const word of GRAMMAR_WORDS.determiners) chars.add(word.charAt(0).toUpperCase());
+  return [...chars].sort().join("");
+})();
