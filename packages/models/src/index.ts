@@ -18,8 +18,11 @@ export {
   headMismatch,
   parseHyperparameters,
   registerModel,
-} from "./catalog";
-export type { ModelEntry, PreparedInputs, TrainableModel } from "./catalog";
+} from "./model-builders";
+export type { ModelEntry, PreparedInputs, TrainableModel } from "./model-builders";
+// The light entry's exports too, so this entry is a superset of @seqlab/models/catalog.
+export { modelDefinitions } from "./model-definitions";
+export type { BuiltInModelDefinition, BuiltInModelName } from "./model-definitions";
 export { createTrainer, loadTrainer, readCheckpointMeta } from "./training/trainer";
 export { encodeCheckpoint, decodeCheckpoint } from "./checkpoint";
 export type { CheckpointTensor } from "./checkpoint";

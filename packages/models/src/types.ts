@@ -15,7 +15,7 @@ export interface OptimizerConfig {
   clipNorm: number;
 }
 
-/** A catalog entry: name, zod hyperparameter schema (defaults and bounds), description and builder. */
+/** A model's definition: name, zod hyperparameter schema (defaults and bounds), description; no builder, no tfjs. */
 export interface ModelDefinition<H extends z.ZodObject = z.ZodObject> {
   name: string;
   title: string;

@@ -64,8 +64,55 @@ export class Bidirectional extends tf.serialization.Serializable {
     return this.merge === "concat" ? tf.concat([a, b], axis) : tf.add(a, b);
   }
 
+  /**
+   * Both cells are nested as `{ className, config }` (tfjs-layers' Bidirectional nests its layer the same way), so
+   * the config alone rebuilds the layer; `units` is derived and informational.
+   */
   getConfig(): tf.serialization.ConfigDict {
-    return { merge: this.merge, units: this.units };
+    return {
+      merge: this.merge,
+      units: this.units,
+      forward: serializeCell(this.forward, "forward"),
+      backward: serializeCell(this.backward, "backward"),
+    };
+  }
+
+  /** Rebuilds the nested cells through tfjs's serialization registry, then the layer (weights come separately). */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls({
+      forward: deserializeCell(config.forward, "forward"),
+      backward: deserializeCell(config.backward, "backward"),
+      merge: config.merge,
+    });
   }
 }
 tf.serialization.registerClass(Bidirectional);
+
+type Direction = "forward" | "backward";
+
+function serializeCell(cell: RecurrentCell, argument: Direction): tf.serialization.ConfigDict {
+  if (!(cell instanceof tf.serialization.Serializable)) {
+    throw new Error(`${argument} cannot be serialised: its cell does not extend tf.serialization.Serializable`);
+  }
+  return { className: cell.getClassName(), config: cell.getConfig() };
+}
+
+function deserializeCell(value: tf.serialization.ConfigDictValue | undefined, argument: Direction): RecurrentCell {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error(`${argument} must be a nested { className, config } cell config, got ${JSON.stringify(value)}`);
+  }
+  const { className, config } = value;
+  const registered =
+    typeof className === "string" ? tf.serialization.SerializationMap.getMap().classNameMap[className] : undefined;
+  if (!registered) {
+    throw new Error(`${argument}: class ${String(className)} is not registered with tf.serialization.registerClass`);
+  }
+  if (typeof config !== "object" || config === null || Array.isArray(config)) {
+    throw new Error(`${argument}.config must be an object, got ${JSON.stringify(config)}`);
+  }
+  const [cls, fromConfig] = registered;
+  return fromConfig(cls, config) as unknown as RecurrentCell;
+}

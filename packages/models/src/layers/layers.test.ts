@@ -5,7 +5,7 @@ import { Random } from "../random";
 import { Bidirectional } from "./bidirectional";
 import { GruCell } from "./gru-cell";
 import { LstmCell } from "./lstm-cell";
-import type { RecurrentCell } from "./recurrent-cell";
+import type { NamedVariable, RecurrentCell } from "./recurrent-cell";
 import { runSequence } from "./recurrent-cell";
 import { SimpleRnn } from "./simple-rnn";
 import { SimpleRnnCell } from "./simple-rnn-cell";
@@ -281,13 +281,133 @@ describe("initialisers and layer arguments", () => {
     );
     expect(() => new SimpleRnnCell({ units: 4, inputSize: 2.5 })).toThrow(/inputSize/);
   });
+});
 
-  test("getConfig round-trips through the registered class", () => {
-    const cell = new LstmCell({ units: 4, inputSize: 3, recurrentActivation: "hardSigmoid", seed: 3 });
-    const config = cell.getConfig();
-    const copy = new LstmCell(config as never);
-    expect(copy.getConfig()).toEqual(config);
-    expect(tf.serialization.SerializationMap.getMap().classNameMap[LstmCell.className]).toBeDefined();
+/** A layer as a checkpoint stores it: registered class name and config, through JSON. */
+interface SerialisedLayer {
+  className: string;
+  config: tf.serialization.ConfigDict;
+}
+
+function serialise(layer: tf.serialization.Serializable): SerialisedLayer {
+  return JSON.parse(JSON.stringify({ className: layer.getClassName(), config: layer.getConfig() })) as SerialisedLayer;
+}
+
+/** Rebuilds a layer from the registry alone, as a loader that knows nothing but the class name would. */
+function deserialise(saved: SerialisedLayer): tf.serialization.Serializable {
+  const registered = tf.serialization.SerializationMap.getMap().classNameMap[saved.className];
+  if (!registered) throw new Error(`${saved.className} is not registered with tf.serialization.registerClass`);
+  const [cls, fromConfig] = registered;
+  return fromConfig(cls, saved.config);
+}
+
+/** Overwrites every weight with seeded noise, so a copy can match only by loading them, not by re-seeding. */
+function perturb(weights: NamedVariable[], seed: number): void {
+  weights.forEach((w, k) => w.variable.assign(tf.tensor(randomArray(w.variable.size, seed + k), w.variable.shape)));
+}
+
+/** Copies weights by name and shape, as loading a checkpoint does. */
+function loadWeights(target: NamedVariable[], source: NamedVariable[]): void {
+  expect(target.map((w) => [w.name, w.variable.shape])).toEqual(source.map((w) => [w.name, w.variable.shape]));
+  target.forEach((w, k) => w.variable.assign(source[k]!.variable));
+}
+
+describe("serialisation round trip through tfjs's registry", () => {
+  let x: tf.Tensor3D;
+  let mask: tf.Tensor3D;
+  beforeAll(() => {
+    x = fixture().x;
+    mask = tf.tensor3d(
+      Float32Array.from({ length: T * B }, (_, k) => (k % B === 1 && Math.floor(k / B) >= 3 ? 0 : 1)),
+      [T, B, 1],
+    );
+  });
+
+  /** Outputs and final states over a masked sequence, for any cell. */
+  const cellOutputs = (cell: tf.serialization.Serializable) => {
+    const r = runSequence(cell as unknown as RecurrentCell, x, { mask });
+    return [r.outputs.arraySync(), ...r.final.map((s) => s.arraySync())];
+  };
+
+  test.each([
+    [
+      "SimpleRnnCell",
+      SimpleRnnCell,
+      () => new SimpleRnnCell({ units: H, inputSize: I, seed: 51, name: "enc" }),
+      cellOutputs,
+    ],
+    [
+      "LstmCell",
+      LstmCell,
+      () =>
+        new LstmCell({
+          units: H,
+          inputSize: I,
+          seed: 52,
+          name: "l",
+          recurrentActivation: "hardSigmoid",
+          unitForgetBias: false,
+        }),
+      cellOutputs,
+    ],
+    [
+      "GruCell",
+      GruCell,
+      () => new GruCell({ units: H, inputSize: I, seed: 53, recurrentActivation: "hardSigmoid" }),
+      cellOutputs,
+    ],
+    [
+      "SimpleRnn",
+      SimpleRnn,
+      () => new SimpleRnn({ units: H, inputSize: I, outputSize: 2, seed: 54, name: "char" }),
+      (layer: tf.serialization.Serializable) => {
+        const { y, h } = (layer as SimpleRnn).forward(tf.transpose(x, [1, 0, 2]) as tf.Tensor3D);
+        return [y.arraySync(), h.arraySync()];
+      },
+    ],
+    [
+      "Bidirectional",
+      Bidirectional,
+      () =>
+        new Bidirectional({
+          forward: new LstmCell({ units: H, inputSize: I, seed: 55, name: "f", recurrentActivation: "hardSigmoid" }),
+          backward: new GruCell({ units: H, inputSize: I, seed: 56, name: "b" }),
+          merge: "sum",
+        }),
+      (layer: tf.serialization.Serializable) => {
+        const r = (layer as Bidirectional).run(x, mask);
+        return [r.outputs.arraySync(), r.final[0]!.arraySync()];
+      },
+    ],
+  ] as const)(
+    "%s: same class, same config and, with the same weights, the same outputs",
+    (_name, cls, make, outputs) => {
+      const original = make();
+      const weights = (layer: tf.serialization.Serializable) =>
+        (layer as unknown as { weights: NamedVariable[] }).weights;
+      perturb(weights(original), 60);
+      const saved = serialise(original);
+      expect(saved.className).toBe(cls.className);
+      const copy = deserialise(saved);
+      expect(copy).toBeInstanceOf(cls);
+      expect(copy.getConfig()).toEqual(original.getConfig());
+      // Same config means same seed, so the copy would equal an unperturbed original: loading the weights matters.
+      expect(outputs(copy)).not.toEqual(outputs(original));
+      loadWeights(weights(copy), weights(original));
+      expect(outputs(copy)).toEqual(outputs(original));
+    },
+  );
+
+  test("a Bidirectional config rebuilds both nested cells, each of its own class", () => {
+    const layer = new Bidirectional({
+      forward: new SimpleRnnCell({ units: H, inputSize: I, name: "f" }),
+      backward: new LstmCell({ units: H, inputSize: I, name: "b" }),
+    });
+    const copy = deserialise(serialise(layer)) as Bidirectional;
+    expect(copy.forward).toBeInstanceOf(SimpleRnnCell);
+    expect(copy.backward).toBeInstanceOf(LstmCell);
+    expect(copy.merge).toBe("concat");
+    expect(() => deserialise({ className: Bidirectional.className, config: { merge: "sum" } })).toThrow(/forward/);
   });
 });
 

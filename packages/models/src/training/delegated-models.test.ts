@@ -1,5 +1,5 @@
 import { initBackend } from "../backend/init-backend";
-import { compatibleModels, getModelDefinition } from "../catalog";
+import { compatibleModels, getModelDefinition } from "../model-builders";
 import { Random } from "../random";
 import type { ModelIO, OptimizerConfig, TrainingBatch } from "../types";
 import { createTrainer, loadTrainer } from "./trainer";

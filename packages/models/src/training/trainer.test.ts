@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../backend/init-backend";
-import { compatibleModels, getModelDefinition, modelCatalog } from "../catalog";
+import { compatibleModels, getModelDefinition, modelCatalog } from "../model-builders";
 import { Random } from "../random";
 import type { ModelIO, OptimizerConfig, TrainingBatch } from "../types";
 import { createTrainer, loadTrainer, readCheckpointMeta } from "./trainer";

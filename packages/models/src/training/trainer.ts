@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { getModelDefinition, parseHyperparameters, type PreparedInputs, type TrainableModel } from "../catalog";
+import { getModelDefinition, parseHyperparameters, type PreparedInputs, type TrainableModel } from "../model-builders";
 import { decodeCheckpoint, encodeCheckpoint, readCheckpointMeta, type CheckpointTensor } from "../checkpoint";
 import { ctcLoss } from "../ctc";
 import { hashString } from "../random";
