@@ -69,3 +69,33 @@ export function parseWorkerArgs(argv: string[]): { device?: string; queues?: str
   }
   return out;
 }
+
+/**
+ * The training process's environment (it inherits the worker's): only what it reads itself. Parsed once at its
+ * start; an invalid value stops it before it reports ready, so the worker sees the reason on its stderr.
+ */
+export const TrainingProcessEnv = z.object({
+  /** The backend the worker was told to use (SEQLAB_BACKEND); chosen automatically when unset. */
+  SEQLAB_BACKEND: WorkerEnv.shape.SEQLAB_BACKEND,
+  /** The GPU(s) this process may use; the worker sets it from --device. Empty means none. */
+  CUDA_VISIBLE_DEVICES: z.string().optional(),
+});
+export type TrainingProcessEnv = z.infer<typeof TrainingProcessEnv>;
+
+/** Parses the training process's environment or throws naming each bad variable. */
+export function parseTrainingProcessEnv(source: NodeJS.ProcessEnv = process.env): TrainingProcessEnv {
+  const result = TrainingProcessEnv.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`seqlab training process: invalid environment:\n${lines}`);
+  }
+  return result.data;
+}
+
+/**
+ * The environment a training process inherits (PATH, locale, tfjs's own variables): the worker's, read here so that
+ * env.ts stays the only reader of process.env. The worker adds the settings it passes on explicitly.
+ */
+export function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}

@@ -1,12 +1,12 @@
 import type { Redis } from "ioredis";
-import type { JobPayload, MetricPoint, RunStatus } from "@seqlab/contracts";
+import type { AttemptOutcome, JobPayload, MetricPoint, RunEventData, RunStatus } from "@seqlab/contracts";
 import type { ArtifactRepository, EventRepository, MetricRepository, RunRepository } from "@seqlab/db";
 import { publishRunEvent } from "@seqlab/queue";
 import { MetricWriter } from "./metric-writer";
 import { retryUntil } from "./retry";
 import { SystemMetricsSampler } from "./system-metrics";
 import type { TrainerProcess } from "./trainer-process";
-import type { ChildMessage } from "./trainer-protocol";
+import type { ChildMessage, ResumeCandidate } from "./trainer-protocol";
 
 export interface SupervisorDeps {
   runs: RunRepository;
@@ -48,6 +48,13 @@ const TERMINAL: Record<string, Exclude<RunStatus, "QUEUED" | "RUNNING">> = {
   cancelled: "CANCELLED",
 };
 
+const OUTCOME: Record<Exclude<RunStatus, "QUEUED" | "RUNNING">, AttemptOutcome> = {
+  SUCCEEDED: "succeeded",
+  FAILED: "failed",
+  DIVERGED: "diverged",
+  CANCELLED: "cancelled",
+};
+
 function isOutOfMemory(stderr: string): boolean {
   return /heap out of memory|Reached heap limit|Allocation failed|std::bad_alloc|OOM/i.test(stderr);
 }
@@ -74,7 +81,7 @@ export async function superviseRun(
   }
   const { attempt } = claim;
   const finalDeadline = deps.finalWriteDeadlineMs ?? 5 * 60_000;
-  const event = async (message: string, level: "info" | "warn" | "error" = "info", data?: Record<string, unknown>) => {
+  const event = async (message: string, level: "info" | "warn" | "error" = "info", data?: RunEventData) => {
     deps.log(`run ${runId}: ${message}`);
     await Promise.all([
       deps.events
@@ -101,7 +108,30 @@ export async function superviseRun(
     },
   );
 
-  const checkpoint = await retryUntil(() => deps.artifacts.latestGoodCheckpoint(runId), { deadlineMs: finalDeadline });
+  // Resume candidates, newest first; each is read (and its sha256 checked) only when the newer ones failed.
+  const candidates = await retryUntil(() => deps.artifacts.checkpointCandidates(runId), { deadlineMs: finalDeadline });
+  let nextIndex = 0;
+  const skipped = (artifactId: string, reason: string) => {
+    const c = candidates.find((x) => x.id === artifactId);
+    const name = c?.name ?? artifactId;
+    return event(`skipped checkpoint ${name} (step ${c?.step ?? "?"}) on resume: ${reason}`, "warn", {
+      kind: "checkpoint-skipped",
+      artifactId,
+      name,
+      step: c?.step ?? null,
+      reason,
+    });
+  };
+  const nextCandidate = async (): Promise<ResumeCandidate | undefined> => {
+    while (nextIndex < candidates.length) {
+      const c = candidates[nextIndex++]!;
+      const read = await retryUntil(() => deps.artifacts.readCheckpoint(c.id), { deadlineMs: finalDeadline });
+      if (read.ok) return { artifactId: c.id, name: c.name, step: c.step, bytes: read.content };
+      await skipped(c.id, read.reason);
+    }
+    return undefined;
+  };
+  const checkpoint = await nextCandidate();
   const writer = new MetricWriter({
     runId,
     metrics: deps.metrics,
@@ -180,6 +210,15 @@ export async function superviseRun(
       case "log":
         void event(message.message, message.level);
         break;
+      case "checkpoint-rejected":
+        // The training process waits for the answer; the next candidate (or none: start from step 0) follows.
+        void skipped(message.artifactId, `it cannot be loaded: ${message.reason}`)
+          .then(nextCandidate)
+          .then((next) => {
+            step = next?.step ?? 0;
+            trainer.send({ type: "next-checkpoint", ...(next ? { checkpoint: next } : {}) });
+          });
+        break;
       case "done":
         done = message;
         break;
@@ -214,7 +253,7 @@ export async function superviseRun(
       runId,
       attempt,
       config,
-      ...(checkpoint ? { checkpoint: checkpoint.content } : {}),
+      ...(checkpoint ? { checkpoint } : {}),
       ...(deps.fault ? { fault: deps.fault } : {}),
     });
     exit = await trainer.exited;
@@ -238,9 +277,9 @@ export async function superviseRun(
     );
     if (owned)
       await publishRunEvent(deps.redis, { type: "status", runId, status, errorReason, attempt }).catch(() => undefined);
-    await event(`attempt ${attempt} ended: ${status.toLowerCase()}`, status === "SUCCEEDED" ? "info" : "warn", {
+    await event(`attempt ${attempt} ended: ${OUTCOME[status]}`, status === "SUCCEEDED" ? "info" : "warn", {
       kind: "attempt-end",
-      outcome: status.toLowerCase(),
+      outcome: OUTCOME[status],
       step,
     });
   };
@@ -263,11 +302,8 @@ export async function superviseRun(
       await publishRunEvent(deps.redis, { type: "status", runId, status: "QUEUED", attempt }).catch(() => undefined);
       return { kind: "handover" };
     }
-    await event(`attempt ${attempt} stopped: another attempt owns the run`, "warn", {
-      kind: "attempt-end",
-      outcome: "superseded",
-      step,
-    });
+    // The attempt that took the run over has already closed this one (as lost): a log line, not a second end.
+    await event(`attempt ${attempt} stopped: another attempt owns the run`, "warn");
     return { kind: "finished" };
   }
   // No "done": the process died. Cancel and hand-over kills are still what the user or the worker asked for.

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { inheritedEnvironment } from "./env";
 import { ChildMessage, type ParentMessage } from "./trainer-protocol";
 
 export interface TrainerProcessOptions {
@@ -39,7 +40,7 @@ export class TrainerProcess {
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       env: {
-        ...process.env,
+        ...inheritedEnvironment(),
         ...(options.backend ? { SEQLAB_BACKEND: options.backend } : {}),
         ...(options.cudaVisibleDevices !== undefined ? { CUDA_VISIBLE_DEVICES: options.cudaVisibleDevices } : {}),
       },

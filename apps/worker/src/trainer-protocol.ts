@@ -4,6 +4,15 @@ import { MetricPoint, jobCatalog } from "@seqlab/contracts";
 /** Raw bytes (checkpoints) as they arrive through advanced IPC serialization. */
 const Bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, "must be a Uint8Array");
 
+/** A stored checkpoint offered to resume from: which artifact it is, and its bytes (their sha256 already checked). */
+export const ResumeCandidate = z.object({
+  artifactId: z.string(),
+  name: z.string(),
+  step: z.number().int().nullable(),
+  bytes: Bytes,
+});
+export type ResumeCandidate = z.infer<typeof ResumeCandidate>;
+
 /**
  * Messages between a worker (parent) and its training process (child) over Node's IPC channel
  * (advanced serialization, so checkpoint bytes travel as Uint8Array). Both sides parse what they receive:
@@ -15,11 +24,13 @@ export const ParentMessage = z.discriminatedUnion("type", [
     runId: z.string(),
     attempt: z.number().int().min(1),
     config: jobCatalog["run.train"].payload.shape.config,
-    /** Bytes of the checkpoint to resume from; absent for a fresh start. */
-    checkpoint: Bytes.optional(),
+    /** The newest good checkpoint to resume from; absent for a fresh start. */
+    checkpoint: ResumeCandidate.optional(),
     /** Test-only fault injection (see env SEQLAB_TEST_FAULT). */
     fault: z.string().optional(),
   }),
+  /** The answer to "checkpoint-rejected": the next older candidate, or none (train from step 0). */
+  z.object({ type: z.literal("next-checkpoint"), checkpoint: ResumeCandidate.optional() }),
   /** Stop at the next step boundary: "cancel" ends the run, "handover" checkpoints first so another worker resumes. */
   z.object({ type: z.literal("stop"), reason: z.enum(["cancel", "handover", "superseded"]) }),
 ]);
@@ -28,6 +39,8 @@ export type ParentMessage = z.infer<typeof ParentMessage>;
 export const ChildMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready"), backend: z.string(), reason: z.string(), device: z.string() }),
   z.object({ type: z.literal("log"), level: z.enum(["info", "warn", "error"]), message: z.string() }),
+  /** The offered checkpoint cannot be decoded or does not fit the model; the worker answers with "next-checkpoint". */
+  z.object({ type: z.literal("checkpoint-rejected"), artifactId: z.string(), reason: z.string() }),
   z.object({ type: z.literal("metrics"), points: z.array(MetricPoint), step: z.number().int(), loss: z.number() }),
   z.object({
     type: z.literal("checkpoint"),

@@ -5,7 +5,8 @@
  * database writes stay on time however long a step takes.
  */
 import { initBackend } from "@seqlab/models";
-import { ChildMessage, ParentMessage } from "./trainer-protocol";
+import { parseTrainingProcessEnv } from "./env";
+import { type ChildMessage, ParentMessage, type ResumeCandidate } from "./trainer-protocol";
 import { runTrainingLoop, type StopReason } from "./training-loop";
 
 /** Messages handed to IPC but not yet written; the process must not exit before they are. */
@@ -30,10 +31,15 @@ async function main(): Promise<void> {
   // An orphan must not keep training: if the worker dies, its IPC channel closes and so do we.
   const orphaned = () => process.exit(1);
   process.on("disconnect", orphaned);
-  const prefer = process.env.SEQLAB_BACKEND as "tensorflow" | "wasm" | "cpu" | undefined;
-  const backend = await initBackend(prefer ? { prefer } : undefined);
+  const env = parseTrainingProcessEnv();
+  const backend = await initBackend({
+    ...(env.SEQLAB_BACKEND ? { prefer: env.SEQLAB_BACKEND } : {}),
+    // An empty CUDA_VISIBLE_DEVICES hides every GPU; unset means "any GPU this machine has".
+    gpu: env.CUDA_VISIBLE_DEVICES === "" ? false : "auto",
+  });
   let stop: StopReason | null = null;
   let started = false;
+  let answerNextCheckpoint: ((candidate: ResumeCandidate | undefined) => void) | null = null;
   process.on("message", (raw) => {
     const parsed = ParentMessage.safeParse(raw);
     if (!parsed.success) {
@@ -49,6 +55,11 @@ async function main(): Promise<void> {
       stop = message.reason;
       return;
     }
+    if (message.type === "next-checkpoint") {
+      answerNextCheckpoint?.(message.checkpoint);
+      answerNextCheckpoint = null;
+      return;
+    }
     if (started) return;
     started = true;
     void runTrainingLoop({
@@ -56,6 +67,7 @@ async function main(): Promise<void> {
       attempt: message.attempt,
       config: message.config,
       checkpoint: message.checkpoint,
+      nextCheckpoint: () => new Promise((resolve) => (answerNextCheckpoint = resolve)),
       fault: message.fault,
       emit: send,
       stopRequested: () => stop,

@@ -1,7 +1,15 @@
 import type { MetricPoint, ResolvedRunConfig } from "@seqlab/contracts";
 import { createTask, type TaskInstance } from "@seqlab/datasets";
-import { createTrainer, getModelDefinition, headMismatch, loadTrainer, type Trainer } from "@seqlab/models";
-import type { ChildMessage } from "./trainer-protocol";
+import {
+  createTrainer,
+  getModelDefinition,
+  headMismatch,
+  loadTrainer,
+  parseHyperparameters,
+  type CheckpointMeta,
+  type Trainer,
+} from "@seqlab/models";
+import type { ChildMessage, ResumeCandidate } from "./trainer-protocol";
 
 /** A config that cannot be trained (unknown model, bad hyperparameter, model that does not fit the task). */
 export class RunConfigError extends Error {}
@@ -12,7 +20,13 @@ export interface TrainingLoopOptions {
   runId: string;
   attempt: number;
   config: ResolvedRunConfig;
-  checkpoint?: Uint8Array;
+  /** The newest good checkpoint to resume from. */
+  checkpoint?: ResumeCandidate;
+  /**
+   * Asked for the next older candidate after the offered one could not be loaded (after "checkpoint-rejected" is
+   * emitted); resolves with none when there is no other, and training starts from step 0.
+   */
+  nextCheckpoint?: () => Promise<ResumeCandidate | undefined>;
   emit: (message: ChildMessage) => void;
   /** Polled between steps. */
   stopRequested: () => StopReason | null;
@@ -34,6 +48,31 @@ function taskMetricPoints(
   return Object.entries(values)
     .filter(([, v]) => Number.isFinite(v))
     .map(([k, v]) => ({ key: metricKey(prefix, k), step, value: v, wallTime }));
+}
+
+/** JSON with object keys sorted, so two equal configs compare equal whatever order their keys were written in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
+/** Why a decodable checkpoint still cannot continue this run (it belongs to another model or config), or null. */
+function checkpointMismatch(
+  meta: CheckpointMeta,
+  config: ResolvedRunConfig,
+  hyperparameters: Record<string, unknown>,
+): string | null {
+  if (meta.model !== config.model) return `it holds model "${meta.model}", the run trains "${config.model}"`;
+  if (meta.seed !== config.seed) return `it was trained with seed ${meta.seed}, the run uses ${config.seed}`;
+  if (canonicalJson(meta.hyperparameters) !== canonicalJson(hyperparameters)) {
+    return `its hyperparameters ${canonicalJson(meta.hyperparameters)} differ from the run's ${canonicalJson(hyperparameters)}`;
+  }
+  if (meta.step > config.training.steps)
+    return `it is at step ${meta.step}, past the run's ${config.training.steps} steps`;
+  return null;
 }
 
 function parseFault(fault: string | undefined): { kind: string; step: number } | null {
@@ -68,18 +107,36 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
 
   try {
     let task: TaskInstance;
+    let hyperparameters: Record<string, unknown> = {};
     try {
       task = createTask(config.dataset, config.datasetParams, config.seed);
       const model = getModelDefinition(config.model);
       const mismatch = headMismatch(model, config.dataset, task.spec.heads);
       if (mismatch) throw new Error(mismatch);
+      // Resolved the way the trainer resolves them, so a checkpoint's stored hyperparameters compare equal.
+      hyperparameters = parseHyperparameters(model, config.modelHyperparameters);
     } catch (error) {
       throw new RunConfigError(error instanceof Error ? error.message : String(error));
     }
-    if (options.checkpoint) {
-      trainer = (await loadTrainer(options.checkpoint)).trainer;
-      log(`resumed from checkpoint at step ${trainer.step}`);
-    } else {
+    let candidate = options.checkpoint;
+    while (candidate && !trainer) {
+      try {
+        const loaded = await loadTrainer(candidate.bytes);
+        const mismatch = checkpointMismatch(loaded.meta, config, hyperparameters);
+        if (mismatch) {
+          loaded.trainer.dispose();
+          throw new Error(mismatch);
+        }
+        trainer = loaded.trainer;
+        log(`resumed from checkpoint ${candidate.name} at step ${trainer.step}`);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        emit({ type: "checkpoint-rejected", artifactId: candidate.artifactId, reason });
+        candidate = options.nextCheckpoint ? await options.nextCheckpoint() : undefined;
+        if (!candidate) log("no usable checkpoint is left: training starts again from step 0", "warn");
+      }
+    }
+    if (!trainer) {
       try {
         trainer = await createTrainer({
           model: config.model,

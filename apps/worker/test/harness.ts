@@ -36,11 +36,7 @@ export async function launch(
     priority: 0,
     queueName: "default",
   });
-  await queue.enqueue(
-    "run.train",
-    { runId: run.id, config },
-    { jobId: run.id, attempts: config.training.maxRestarts + 2 },
-  );
+  await queue.enqueueRun(run.id, config);
   return run.id;
 }
 

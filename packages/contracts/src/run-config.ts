@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { DisplayText, Slug } from "./validation";
 
 /** Identifiers of catalog entries: lower-case words joined by dashes, as the catalogs name them. */
 const CatalogName = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a catalog name such as "lstm" or "adding"');
 
 /** Training-loop settings shared by every model; the model's and dataset's own knobs live beside them. */
-export const TrainingSettings = z.object({
+export const TrainingSettings = z.strictObject({
   /** Optimiser steps to run. Capped at 1e6: a run longer than that should be split into resumable stages. */
   steps: z.number().int().min(1).max(1_000_000).default(500).describe("Optimiser steps to run"),
   /** Samples per step. 1024 is far past what fits a sequence batch of the catalog's tasks on one GPU. */
@@ -44,10 +45,10 @@ export const TrainingSettings = z.object({
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 
 /** What a user submits to launch a run. Model and dataset hyperparameters are checked against their catalog schemas. */
-export const LaunchRunRequest = z.object({
-  name: z.string().trim().min(1).max(120).optional(),
+export const LaunchRunRequest = z.strictObject({
+  name: DisplayText(120).optional(),
   /** Project slug; the default project when absent. */
-  project: z.string().trim().min(1).max(64).optional(),
+  project: Slug.optional(),
   model: CatalogName,
   modelHyperparameters: z.record(z.string(), z.unknown()).default({}),
   dataset: CatalogName,
@@ -62,10 +63,8 @@ export const LaunchRunRequest = z.object({
     .default(42),
   /** Higher runs first (BullMQ priority is inverted internally). */
   priority: z.number().int().min(-100).max(100).default(0),
-  queue: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a queue name such as "default" or "a100"')
-    .default("default"),
+  /** The queue (hardware class) whose workers may train it, e.g. "default" or "a100". */
+  queue: Slug.default("default"),
 });
 export type LaunchRunRequest = z.infer<typeof LaunchRunRequest>;
 export type LaunchRunInput = z.input<typeof LaunchRunRequest>;

@@ -73,5 +73,7 @@ export const RunDetail = RunSummary.extend({
   attempts: z.array(RunAttempt),
   /** 1-based place in its queue while QUEUED (1 = next), null otherwise. */
   queuePosition: z.number().int().nullable(),
+  /** While QUEUED: why it may wait indefinitely (no live worker serves its queue), else null. */
+  queueWarning: z.string().nullable(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;

@@ -16,9 +16,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseDatabaseUrl } from "../src/database-url";
 import { startEmbeddedPostgres } from "../src/embedded";
+import { cliEnv } from "./cli-env";
 import { freePort } from "./free-port";
 import type { MigrationTarget } from "../src/migrate";
-import { applyMigrations, checkDatabaseDrift, checkDrift, createMigration, migrationStatus } from "../src/migrate";
+import {
+  applyPendingMigrations,
+  checkDatabaseDrift,
+  checkDrift,
+  createMigration,
+  migrationStatus,
+} from "../src/migrate";
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -27,7 +34,7 @@ function option(args: string[], name: string): string | undefined {
 
 /** The target named on the command line; undefined when none is (status then only checks drift). */
 function targetFrom(args: string[]): MigrationTarget | undefined {
-  const url = option(args, "--url") ?? process.env.DATABASE_URL;
+  const url = option(args, "--url") ?? cliEnv().DATABASE_URL;
   if (!url) return undefined;
   // Prisma's `?schema=` in the URL (what the apps accept) selects the schema too.
   const { connectionString, schema: urlSchema } = parseDatabaseUrl(url);
@@ -68,7 +75,10 @@ async function main(): Promise<number> {
     case "deploy": {
       const target = targetFrom(args);
       if (!target) throw new Error("deploy needs --url or $DATABASE_URL");
-      const { appliedMigrationNames } = await applyMigrations(target);
+      const url = new URL(target.databaseUrl);
+      if (target.schema) url.searchParams.set("schema", target.schema);
+      // Asks the database first: the wasm engine only starts when a migration is pending.
+      const appliedMigrationNames = await applyPendingMigrations(url.toString());
       console.log(
         appliedMigrationNames.length ? `applied ${appliedMigrationNames.join(", ")}` : "database is up to date",
       );

@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
+import type pg from "pg";
 import { parseDatabaseUrl } from "./database-url";
 import { PrismaClient } from "./generated/prisma/client";
 

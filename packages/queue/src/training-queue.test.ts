@@ -121,11 +121,21 @@ describe("run events pub/sub (real Redis)", () => {
     const sub = createRedisConnection(REDIS_URL);
     const runId = randomUUID();
     const got: unknown[] = [];
-    const unsubscribe = await subscribeRunEvents(sub, runId, (e) => got.push(e));
+    let sentinelSeen = () => {};
+    const sentinel = new Promise<void>((resolve) => (sentinelSeen = resolve));
+    const unsubscribe = await subscribeRunEvents(sub, runId, (e) => {
+      got.push(e);
+      if (e.type === "log") sentinelSeen();
+    });
     await publishRunEvent(pub, { type: "metrics", runId: "other", points: [] });
     await publishRunEvent(pub, { type: "metrics", runId, points: [{ key: "loss", step: 3, value: 0.5, wallTime: 1 }] });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(got).toEqual([{ type: "metrics", runId, points: [{ key: "loss", step: 3, value: 0.5, wallTime: 1 }] }]);
+    // One server delivers to one connection in publish order: once the sentinel is here, so is everything before it.
+    await publishRunEvent(pub, { type: "log", runId, level: "info", message: "sentinel", at: 2 });
+    await sentinel;
+    expect(got).toEqual([
+      { type: "metrics", runId, points: [{ key: "loss", step: 3, value: 0.5, wallTime: 1 }] },
+      { type: "log", runId, level: "info", message: "sentinel", at: 2 },
+    ]);
     await unsubscribe();
     pub.disconnect();
     sub.disconnect();

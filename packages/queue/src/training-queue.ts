@@ -7,7 +7,15 @@ import {
   type WorkerOptions,
   type ConnectionOptions,
 } from "bullmq";
-import { jobCatalog, parseJobPayload, trainingQueueName, type JobName, type JobPayload } from "@seqlab/contracts";
+import {
+  AttemptPolicy,
+  jobCatalog,
+  parseJobPayload,
+  trainingQueueName,
+  type JobName,
+  type JobPayload,
+  type ResolvedRunConfig,
+} from "@seqlab/contracts";
 
 /** BullMQ priorities run lowest first, 1 highest; seqlab priorities run highest first, -100..100. */
 export function toBullPriority(priority: number): number {
@@ -49,6 +57,22 @@ export class TrainingQueue {
       ...(opts.attempts !== undefined ? { attempts: opts.attempts } : {}),
     };
     return this.queue.add(name, parsed.payload, jobOptions);
+  }
+
+  /**
+   * Queues a run's training job: the job id is the run id (so a run is queued at most once) and BullMQ keeps
+   * delivering it as long as the run's attempt budget allows ({@link AttemptPolicy.queueDeliveries}).
+   */
+  async enqueueRun(runId: string, config: ResolvedRunConfig, options: { priority?: number } = {}): Promise<Job> {
+    return this.enqueue(
+      "run.train",
+      { runId, config },
+      {
+        jobId: runId,
+        priority: options.priority ?? 0,
+        attempts: AttemptPolicy.queueDeliveries(config.training.maxRestarts),
+      },
+    );
   }
 
   /** Ids of waiting jobs in the order workers will take them (next first). */

@@ -113,7 +113,9 @@ export async function diffSchemaAgainstMigrations(sources: MigrationSources & Sh
  * Drift check for CI: the SQL by which schema.prisma has moved past the committed migrations (`""` = no drift,
  * i.e. someone edited the schema without running `migrate:create`).
  */
-export const checkDrift: (sources: MigrationSources & ShadowServer) => Promise<string> = diffSchemaAgainstMigrations;
+export function checkDrift(sources: MigrationSources & ShadowServer): Promise<string> {
+  return diffSchemaAgainstMigrations(sources);
+}
 
 /** Result of {@link createMigration}. */
 export type CreateMigrationResult = { status: "created"; directory: string; sql: string } | { status: "no-changes" };

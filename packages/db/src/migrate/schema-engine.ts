@@ -3,6 +3,7 @@ import path from "node:path";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { SchemaEngine } from "@prisma/schema-engine-wasm";
+import type * as SchemaEngineBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 /** The part of the WebAssembly global used here (the repo's `lib` has no DOM and @types/node 20 lacks it). */
 type WasmExports = Record<string, unknown>;
@@ -11,7 +12,7 @@ declare const WebAssembly: {
   instantiate(bytes: Uint8Array, imports: Record<string, WasmImports>): Promise<{ instance: { exports: WasmExports } }>;
 };
 
-type SchemaEngineGlue = typeof import("@prisma/schema-engine-wasm/schema_engine_bg") & {
+type SchemaEngineGlue = typeof SchemaEngineBindings & {
   __wbg_set_wasm(exports: WasmExports): void;
 };
 
@@ -27,7 +28,6 @@ let gluePromise: Promise<SchemaEngineGlue> | undefined;
 function loadGlue(): Promise<SchemaEngineGlue> {
   gluePromise ??= (async () => {
     const gluePath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const glue = require(gluePath) as SchemaEngineGlue;
     const bytes = readFileSync(path.join(path.dirname(gluePath), "schema_engine_bg.wasm"));
     const imports: WasmImports = { ...(glue as unknown as WasmImports) };

@@ -2,6 +2,15 @@ import { createHash } from "node:crypto";
 import type { ArtifactSummary } from "@seqlab/contracts";
 import type { Db } from "./types";
 
+/** A stored checkpoint as a resume candidate. */
+export interface CheckpointCandidate {
+  id: string;
+  name: string;
+  step: number | null;
+  sha256: string;
+  size: number;
+}
+
 /** Run artifacts (checkpoints first of all), stored in the database with their size and sha256. */
 export class ArtifactRepository {
   constructor(private readonly db: Db) {}
@@ -37,18 +46,30 @@ export class ArtifactRepository {
     });
   }
 
-  /** The newest checkpoint of a run whose bytes still match their sha256 (a torn write is skipped). */
-  async latestGoodCheckpoint(runId: string): Promise<{ id: string; step: number | null; content: Uint8Array } | null> {
-    const rows = await this.db.artifact.findMany({
+  /** A run's checkpoints, newest (highest step) first, without their bytes: the candidates to resume from. */
+  async checkpointCandidates(runId: string, limit = 10): Promise<CheckpointCandidate[]> {
+    return this.db.artifact.findMany({
       where: { runId, kind: "checkpoint" },
       orderBy: [{ step: "desc" }, { createdAt: "desc" }],
-      select: { id: true, step: true, sha256: true, content: true },
-      take: 5,
+      select: { id: true, name: true, step: true, sha256: true, size: true },
+      take: limit,
     });
-    for (const row of rows) {
-      if (createHash("sha256").update(row.content).digest("hex") === row.sha256)
-        return { id: row.id, step: row.step, content: row.content };
+  }
+
+  /**
+   * A checkpoint's bytes, checked against the sha256 recorded when it was saved. A mismatch (a torn or altered
+   * write) is reported with both digests instead of being handed to a trainer.
+   */
+  async readCheckpoint(id: string): Promise<{ ok: true; content: Uint8Array } | { ok: false; reason: string }> {
+    const row = await this.db.artifact.findUnique({ where: { id }, select: { sha256: true, content: true } });
+    if (!row) return { ok: false, reason: "it no longer exists" };
+    const actual = createHash("sha256").update(row.content).digest("hex");
+    if (actual !== row.sha256) {
+      return {
+        ok: false,
+        reason: `its bytes do not match their sha256 (recorded ${row.sha256.slice(0, 12)}, read ${actual.slice(0, 12)})`,
+      };
     }
-    return null;
+    return { ok: true, content: row.content };
   }
 }

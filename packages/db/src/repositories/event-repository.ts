@@ -1,3 +1,4 @@
+import type { RunEventData } from "@seqlab/contracts";
 import type { Prisma } from "../generated/prisma/client";
 import type { Db } from "./types";
 
@@ -11,7 +12,7 @@ export class EventRepository {
       level?: "debug" | "info" | "warn" | "error";
       message: string;
       attempt?: number;
-      data?: Record<string, unknown>;
+      data?: RunEventData;
     },
   ): Promise<void> {
     await this.db.runEvent.create({

@@ -5,3 +5,4 @@ export * from "./metric-repository";
 export * from "./artifact-repository";
 export * from "./event-repository";
 export * from "./worker-repository";
+export * from "./health-repository";

@@ -117,13 +117,70 @@ describe("repositories (real PostgreSQL)", () => {
       content: new Uint8Array([4, 5]),
       step: 2,
     });
-    expect((await artifacts.latestGoodCheckpoint(run.id))?.step).toBe(2);
+    const candidates = await artifacts.checkpointCandidates(run.id);
+    expect(candidates.map((c) => c.step)).toEqual([2, 1]);
+    expect(await artifacts.readCheckpoint(second.id)).toEqual({ ok: true, content: new Uint8Array([4, 5]) });
     await db.prisma.artifact.update({ where: { id: second.id }, data: { content: new Uint8Array([9, 9]) } });
-    expect((await artifacts.latestGoodCheckpoint(run.id))?.step).toBe(1);
+    const torn = await artifacts.readCheckpoint(second.id);
+    expect(torn).toMatchObject({ ok: false, reason: expect.stringMatching(/^its bytes do not match their sha256/) });
+    expect(await artifacts.readCheckpoint(first.id)).toMatchObject({ ok: true });
     await new EventRepository(db.prisma).addEvent(run.id, { message: "hello", level: "warn", attempt: 1 });
     const detail = await runs.getRunDetail(run.id);
     expect(detail?.artifacts.map((a) => a.name)).toEqual(["step-1", "step-2"]);
     expect(detail?.events[0]).toMatchObject({ message: "hello", level: "warn", attempt: 1 });
+  });
+
+  it("closes an attempt whose worker died as lost when another attempt takes the run over", async () => {
+    const workers = new WorkerRepository(db.prisma);
+    const reg = { host: "h", pid: 1, backend: "cpu", device: "cpu", concurrency: 1, queues: ["default"], version: "0" };
+    await workers.register({ id: "dead", ...reg });
+    await workers.register({ id: "alive", ...reg });
+    const run = await runs.createRun({ projectId, name: "lost", config, priority: 0, queueName: "default" });
+    expect(await runs.startAttempt(run.id, { workerId: "dead", backend: "cpu", device: "cpu" })).toEqual({
+      attempt: 1,
+    });
+    await new EventRepository(db.prisma).addEvent(run.id, {
+      message: "attempt 1 started",
+      attempt: 1,
+      data: { kind: "attempt-start", worker: "dead", backend: "cpu", device: "cpu" },
+    });
+    await workers.heartbeat("dead", run.id);
+    await new MetricRepository(db.prisma).insertPoints(run.id, [
+      { key: "loss", step: 1, value: 1, wallTime: 0 },
+      { key: "loss", step: 2, value: 1, wallTime: 0 },
+    ]);
+    // The dead worker never writes its attempt's end; the next attempt's claim does, once, at the persisted step.
+    expect(await runs.startAttempt(run.id, { workerId: "alive", backend: "cpu", device: "cpu" })).toEqual({
+      attempt: 2,
+    });
+    const detail = await runs.getRunDetail(run.id);
+    expect(detail!.attempts[0]).toMatchObject({ attempt: 1, worker: "dead", outcome: "lost", step: 2 });
+    expect(await db.prisma.worker.findUnique({ where: { id: "dead" }, select: { currentRunId: true } })).toEqual({
+      currentRunId: null,
+    });
+    // An attempt that did end (a crash it reported) is not marked lost a second time.
+    await runs.recordCrash(run.id, 2, "training process killed by SIGKILL at step 2");
+    await new EventRepository(db.prisma).addEvent(run.id, {
+      message: "attempt 2 crashed",
+      attempt: 2,
+      data: { kind: "attempt-end", outcome: "crashed", step: 2 },
+    });
+    await runs.startAttempt(run.id, { workerId: "alive", backend: "cpu", device: "cpu" });
+    const ends = await db.prisma.runEvent.findMany({ where: { runId: run.id, attempt: 2 }, select: { data: true } });
+    expect(ends.filter((e) => (e.data as { outcome?: string } | null)?.outcome === "lost")).toHaveLength(0);
+  });
+
+  it("sets lastStep to the persisted series when a run is handed back", async () => {
+    const run = await runs.createRun({ projectId, name: "handback", config, priority: 0, queueName: "default" });
+    await runs.startAttempt(run.id, { backend: "cpu", device: "cpu" });
+    // Progress reports run ahead of persistence (they are throttled, points are batched).
+    await runs.recordProgress(run.id, 1, 40, 0.5);
+    await new MetricRepository(db.prisma).insertPoints(
+      run.id,
+      Array.from({ length: 37 }, (_, i) => ({ key: "loss", step: i + 1, value: 1, wallTime: 0 })),
+    );
+    expect(await runs.handBack(run.id, 1)).toBe(true);
+    expect(await runs.getRunDetail(run.id)).toMatchObject({ status: "QUEUED", lastStep: 37, maxAttempts: 5 });
   });
 
   it("derives worker state from heartbeats", async () => {

@@ -1,5 +1,12 @@
-import type { ResolvedRunConfig, RunAttempt, RunDetail, RunStatus, RunSummary } from "@seqlab/contracts";
-import { ResolvedRunConfig as ResolvedRunConfigSchema } from "@seqlab/contracts";
+import type {
+  AttemptEndEvent,
+  ResolvedRunConfig,
+  RunAttempt,
+  RunDetail,
+  RunStatus,
+  RunSummary,
+} from "@seqlab/contracts";
+import { AttemptPolicy, ResolvedRunConfig as ResolvedRunConfigSchema, RunEventData } from "@seqlab/contracts";
 import type { Prisma } from "../generated/prisma/client";
 import type { Db } from "./types";
 
@@ -46,16 +53,18 @@ function toSummary(row: SummaryRow): RunSummary {
   };
 }
 
-/** Rebuilds the attempt history from the supervisor's lifecycle events (data.kind attempt-start / attempt-end). */
+/** Rebuilds the attempt history from the supervisor's lifecycle events (attempt-start / attempt-end). */
 function attemptsFromEvents(events: { attempt: number; createdAt: Date; data: unknown }[]): RunAttempt[] {
   const byAttempt = new Map<number, RunAttempt>();
   for (const e of events) {
-    const data = (e.data ?? {}) as Record<string, unknown>;
+    const parsed = RunEventData.safeParse(e.data);
+    if (!parsed.success) continue;
+    const data = parsed.data;
     if (data.kind === "attempt-start") {
       byAttempt.set(e.attempt, {
         attempt: e.attempt,
-        worker: typeof data.worker === "string" ? data.worker : null,
-        backend: typeof data.backend === "string" ? data.backend : null,
+        worker: data.worker,
+        backend: data.backend,
         startedAt: e.createdAt.toISOString(),
         endedAt: null,
         outcome: null,
@@ -65,12 +74,22 @@ function attemptsFromEvents(events: { attempt: number; createdAt: Date; data: un
       const a = byAttempt.get(e.attempt);
       if (a) {
         a.endedAt = e.createdAt.toISOString();
-        a.outcome = typeof data.outcome === "string" ? data.outcome : null;
-        a.step = typeof data.step === "number" ? data.step : null;
+        a.outcome = data.outcome;
+        a.step = data.step;
       }
     }
   }
   return [...byAttempt.values()].sort((a, b) => a.attempt - b.attempt);
+}
+
+/** The largest step of a run's training loss that is persisted: what "last step" means everywhere. */
+async function persistedLastStep(db: Prisma.TransactionClient | Db, runId: string): Promise<number | null> {
+  const last = await db.metricPoint.findFirst({
+    where: { runId, key: "loss" },
+    orderBy: { step: "desc" },
+    select: { step: true },
+  });
+  return last?.step ?? null;
 }
 
 /** Runs: creation, the attempt protocol that makes at-least-once delivery harmless, and DTOs for the API. */
@@ -88,8 +107,7 @@ export class RunRepository {
         seed: input.config.seed,
         priority: input.priority,
         queueName: input.queueName,
-        // One first attempt plus the configured restarts.
-        maxAttempts: input.maxAttempts ?? 1 + input.config.training.maxRestarts,
+        maxAttempts: input.maxAttempts ?? AttemptPolicy.maxAttempts(input.config.training.maxRestarts),
       },
       select: summarySelect,
     });
@@ -156,6 +174,7 @@ export class RunRepository {
       })),
       attempts: attemptsFromEvents(row.events),
       queuePosition: null,
+      queueWarning: null,
     };
   }
 
@@ -170,6 +189,9 @@ export class RunRepository {
    * Claims the run for a new attempt. Returns null when the run is finished or cancelled, when another attempt won
    * the race, or when the restart limit is reached (the run is then failed here, so it never stays RUNNING with
    * nobody training it). The conditional update makes two workers racing for one run safe: only one gets its number.
+   *
+   * An earlier attempt that never ended (its worker died or was cut off) is closed here as "lost", at the last
+   * persisted step, and its worker no longer shows the run as its current one.
    */
   async startAttempt(
     runId: string,
@@ -177,41 +199,79 @@ export class RunRepository {
   ): Promise<{ attempt: number } | null> {
     const run = await this.db.run.findUnique({
       where: { id: runId },
-      select: { status: true, attempt: true, maxAttempts: true, errorReason: true },
+      select: { status: true, attempt: true, maxAttempts: true, errorReason: true, workerId: true },
     });
     if (!run || (run.status !== "QUEUED" && run.status !== "RUNNING")) return null;
-    if (run.attempt >= run.maxAttempts) {
-      await this.db.run.updateMany({
-        where: { id: runId, attempt: run.attempt, status: { in: ["QUEUED", "RUNNING"] } },
-        data: {
-          status: "FAILED",
-          finishedAt: new Date(),
-          workerId: null,
-          errorReason: `restart limit reached: ${run.attempt} attempts${run.errorReason ? ` (last: ${run.errorReason})` : ""}`,
-        },
+    if (!AttemptPolicy.mayStartAnother(run.attempt, run.maxAttempts)) {
+      await this.db.$transaction(async (tx) => {
+        const { count } = await tx.run.updateMany({
+          where: { id: runId, attempt: run.attempt, status: { in: ["QUEUED", "RUNNING"] } },
+          data: {
+            status: "FAILED",
+            finishedAt: new Date(),
+            workerId: null,
+            errorReason: `restart limit reached: ${run.attempt} attempts${run.errorReason ? ` (last: ${run.errorReason})` : ""}`,
+          },
+        });
+        if (count === 1) await this.closeLostAttempt(tx, runId, run.attempt, run.workerId);
       });
       return null;
     }
     const next = run.attempt + 1;
-    const { count } = await this.db.run.updateMany({
-      where: { id: runId, attempt: run.attempt, status: { in: ["QUEUED", "RUNNING"] } },
-      data: {
-        attempt: next,
-        status: "RUNNING",
-        backend: info.backend,
-        device: info.device,
-        workerId: info.workerId ?? null,
-        startedAt: run.attempt === 0 ? new Date() : undefined,
-      },
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.run.updateMany({
+        where: { id: runId, attempt: run.attempt, status: { in: ["QUEUED", "RUNNING"] } },
+        data: {
+          attempt: next,
+          status: "RUNNING",
+          backend: info.backend,
+          device: info.device,
+          workerId: info.workerId ?? null,
+          startedAt: run.attempt === 0 ? new Date() : undefined,
+        },
+      });
+      if (count !== 1) return null;
+      if (run.attempt > 0) await this.closeLostAttempt(tx, runId, run.attempt, run.workerId);
+      return { attempt: next };
     });
-    return count === 1 ? { attempt: next } : null;
+  }
+
+  /**
+   * Writes attempt `attempt`'s end as "lost" unless it has an end already, and clears its worker's current run. Runs
+   * inside the transaction that took the run over, so only the winner of a takeover race writes it.
+   */
+  private async closeLostAttempt(
+    tx: Prisma.TransactionClient,
+    runId: string,
+    attempt: number,
+    workerId: string | null,
+  ): Promise<void> {
+    const ended = await tx.runEvent.findFirst({
+      where: { runId, attempt, data: { path: ["kind"], equals: "attempt-end" } },
+      select: { id: true },
+    });
+    if (!ended) {
+      const step = await persistedLastStep(tx, runId);
+      const data: AttemptEndEvent = { kind: "attempt-end", outcome: "lost", step };
+      await tx.runEvent.create({
+        data: {
+          runId,
+          attempt,
+          level: "warn",
+          message: `attempt ${attempt} lost: its worker${workerId ? ` ${workerId}` : ""} stopped reporting at step ${step ?? 0}; another attempt takes the run over`,
+          data,
+        },
+      });
+    }
+    if (workerId)
+      await tx.worker.updateMany({ where: { id: workerId, currentRunId: runId }, data: { currentRunId: null } });
   }
 
   /** Notes why an attempt crashed (shown until the next attempt ends), without ending the run. */
   async recordCrash(runId: string, attempt: number, reason: string): Promise<void> {
     await this.db.run.updateMany({
       where: { id: runId, attempt, status: "RUNNING" },
-      data: { errorReason: reason, workerId: null },
+      data: { errorReason: reason, workerId: null, lastStep: await persistedLastStep(this.db, runId) },
     });
   }
 
@@ -222,7 +282,13 @@ export class RunRepository {
   async handBack(runId: string, attempt: number): Promise<boolean> {
     const { count } = await this.db.run.updateMany({
       where: { id: runId, attempt, status: "RUNNING" },
-      data: { status: "QUEUED", workerId: null, maxAttempts: { increment: 1 } },
+      data: {
+        status: "QUEUED",
+        workerId: null,
+        maxAttempts: { increment: AttemptPolicy.refundedByHandBack },
+        // The series is what the next attempt continues from; lastStep must say the same.
+        lastStep: await persistedLastStep(this.db, runId),
+      },
     });
     return count === 1;
   }

@@ -12,6 +12,9 @@ export interface WorkerRegistration {
   version: string;
 }
 
+/** A worker whose heartbeat (every 5 s) is older than this is lost: six missed beats, not a slow database. */
+export const LOST_AFTER_MS = 30_000;
+
 /** Workers as first-class rows: registration, heartbeats and the run each is on. */
 export class WorkerRepository {
   constructor(private readonly db: Db) {}
@@ -33,8 +36,19 @@ export class WorkerRepository {
     await this.db.worker.update({ where: { id }, data: { stoppedAt: new Date(), currentRunId: null } });
   }
 
+  /**
+   * Whether a live worker (registered, not stopped, heartbeat within `lostAfterMs`) serves `queue`. A launch onto a
+   * queue nobody serves is accepted (a worker may start later), but the user is told.
+   */
+  async isQueueServed(queue: string, lostAfterMs = LOST_AFTER_MS): Promise<boolean> {
+    const count = await this.db.worker.count({
+      where: { stoppedAt: null, lastHeartbeat: { gt: new Date(Date.now() - lostAfterMs) }, queues: { has: queue } },
+    });
+    return count > 0;
+  }
+
   /** Every worker with a derived state: "lost" when its heartbeat is older than `lostAfterMs`. */
-  async listWorkers(lostAfterMs = 30_000): Promise<
+  async listWorkers(lostAfterMs = LOST_AFTER_MS): Promise<
     (WorkerRegistration & {
       state: "idle" | "busy" | "lost" | "stopped";
       lastHeartbeat: string;

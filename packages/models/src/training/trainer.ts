@@ -53,7 +53,13 @@ export async function loadTrainer(bytes: Uint8Array): Promise<{ trainer: Sequenc
     optimizer: meta.optimizer,
     seed: meta.seed,
   })) as CatalogTrainer;
-  trainer.restore(tensors, meta.step);
+  try {
+    trainer.restore(tensors, meta.step);
+  } catch (error) {
+    // A checkpoint that does not fit must not leak the model built for it: the caller falls back to another one.
+    trainer.dispose();
+    throw error;
+  }
   return { trainer, meta };
 }
 

@@ -1,0 +1,24 @@
+import { EntityId } from "@seqlab/contracts";
+import { z } from "zod";
+import { problem } from "../http";
+import { defineHandler } from "../route";
+
+const notFound = (raw: Record<string, string | string[]>) => `artifact ${JSON.stringify(raw.id ?? "")} not found`;
+
+/** GET /api/artifacts/:id: an artifact's bytes, with its sha256 in a header so clients can verify them. */
+export const downloadArtifact = defineHandler({
+  params: z.object({ id: EntityId }),
+  notFound,
+  async handle({ services, params }) {
+    const artifact = await services.artifacts.getArtifact(params.id);
+    if (!artifact) return problem(404, notFound(params));
+    const filename = `${artifact.runId}-${artifact.kind}-${artifact.name}.seqlab`.replace(/[^A-Za-z0-9._-]/g, "_");
+    return new Response(Buffer.from(artifact.content), {
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-disposition": `attachment; filename="${filename}"`,
+        "x-content-sha256": artifact.sha256,
+      },
+    });
+  },
+});
