@@ -23,7 +23,7 @@ WORKDIR /app
 
 FROM base AS deps
 # Manifests only. Every workspace must be listed: npm ci refuses a lockfile whose workspaces are missing.
-# Add a line here when a package is added under apps/ or packages/.
+# Add a line here when a workspace is added (apps/*, packages/*, scripts, bench).
 COPY package.json package-lock.json .npmrc ./
 COPY apps/web/package.json apps/web/
 COPY apps/worker/package.json apps/worker/
@@ -33,6 +33,8 @@ COPY packages/datasets/package.json packages/datasets/
 COPY packages/db/package.json packages/db/
 COPY packages/models/package.json packages/models/
 COPY packages/queue/package.json packages/queue/
+COPY scripts/package.json scripts/
+COPY bench/package.json bench/
 # Dev dependencies are kept: next build needs TypeScript, and the app packages are consumed from source.
 RUN --mount=type=cache,target=/root/.npm npm ci
 
@@ -59,6 +61,8 @@ EXPOSE 3000
 # Node 20 has fetch; the slim image has no curl. 3 s is far above a healthy /api/health answer.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# next runs directly (not through `npm start`) so it is PID 1 and receives SIGTERM itself.
-# `next start` reads PORT; bind all interfaces so the container port is reachable.
-CMD ["node", "/app/node_modules/next/dist/bin/next", "start", "--hostname", "0.0.0.0"]
+# The dashboard's own server (apps/web/server.ts: Next behind a thin Node layer that refuses methods Next cannot
+# represent) runs directly, not through `npm start`, so it is PID 1 and receives SIGTERM itself. It reads PORT and
+# HOST; bind all interfaces so the container port is reachable.
+ENV HOST=0.0.0.0
+CMD ["node", "--import", "tsx", "/app/apps/web/server.ts"]

@@ -57,7 +57,7 @@ RUN ldconfig -p | grep -q 'libcudart.so.11.0' \
  && ldconfig -p | grep -q 'libcudnn.so.8' \
  || { echo "base image lacks CUDA 11 runtime (libcudart.so.11.0) or cuDNN 8 (libcudnn.so.8)" >&2; exit 1; }
 # Manifests only, so source edits reuse the install layers. npm ci needs every workspace's package.json:
-# add a line when a package is added under apps/ or packages/.
+# add a line when a workspace is added (apps/*, packages/*, scripts, bench).
 COPY package.json package-lock.json .npmrc ./
 COPY apps/web/package.json apps/web/
 COPY apps/worker/package.json apps/worker/
@@ -67,6 +67,8 @@ COPY packages/datasets/package.json packages/datasets/
 COPY packages/db/package.json packages/db/
 COPY packages/models/package.json packages/models/
 COPY packages/queue/package.json packages/queue/
+COPY scripts/package.json scripts/
+COPY bench/package.json bench/
 RUN --mount=type=cache,target=/root/.npm npm ci
 # tfjs-node-gpu is not a dependency of the repo (it cannot install on machines without Google's storage or
 # a GPU), so it is added to this image only, without touching package.json or the lockfile in the image.

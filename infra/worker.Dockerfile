@@ -22,7 +22,7 @@ WORKDIR /app
 
 FROM base AS deps
 # Manifests only, so source edits reuse the install layer. npm ci needs every workspace's package.json:
-# add a line when a package is added under apps/ or packages/.
+# add a line when a workspace is added (apps/*, packages/*, scripts, bench).
 COPY package.json package-lock.json .npmrc ./
 COPY apps/web/package.json apps/web/
 COPY apps/worker/package.json apps/worker/
@@ -32,6 +32,8 @@ COPY packages/datasets/package.json packages/datasets/
 COPY packages/db/package.json packages/db/
 COPY packages/models/package.json packages/models/
 COPY packages/queue/package.json packages/queue/
+COPY scripts/package.json scripts/
+COPY bench/package.json bench/
 # Dev dependencies stay: the worker runs its TypeScript through tsx, a root dev dependency.
 RUN --mount=type=cache,target=/root/.npm npm ci
 

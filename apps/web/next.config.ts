@@ -1,20 +1,11 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // Workspace packages ship TypeScript sources.
+  // Workspace packages ship TypeScript sources. The dashboard imports only the light catalog entries of models and
+  // datasets (`@seqlab/models/catalog`, `@seqlab/datasets/catalog`): TensorFlow.js never reaches its bundle.
   transpilePackages: ["@seqlab/contracts", "@seqlab/datasets", "@seqlab/db", "@seqlab/queue", "@seqlab/models"],
-  // Native, wasm or worker-thread code that must be required at run time, not bundled.
-  serverExternalPackages: [
-    "@tensorflow/tfjs",
-    "@tensorflow/tfjs-backend-wasm",
-    "@tensorflow/tfjs-core",
-    "bullmq",
-    "ioredis",
-    "pg",
-    "@prisma/client",
-    "@prisma/adapter-pg",
-    "hersheytext",
-  ],
+  // Native or worker-thread code that must be required at run time, not bundled.
+  serverExternalPackages: ["bullmq", "ioredis", "pg", "@prisma/client", "@prisma/adapter-pg"],
   devIndicators: false,
   poweredByHeader: false,
 };

@@ -24,7 +24,6 @@ export function proxy(request: NextRequest): NextResponse {
     } catch {
       return refuse(400, `the path has malformed percent-encoding: ${JSON.stringify(segment)}`);
     }
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
     if (/[\u0000-\u001f\u007f]/.test(decoded)) return refuse(400, "the path contains a control character");
   }
   return NextResponse.next();

@@ -1,12 +1,11 @@
-import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { MetricRepository, RunRepository } from "@seqlab/db";
-import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import { createRedisConnection, subscribeRunEvents, TrainingQueue } from "@seqlab/queue";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 import type { RunStreamEvent } from "@seqlab/contracts";
+import { launchRun } from "../src/server/handlers/runs";
+import { createTestApp, jsonRequest, REDIS_URL, type TestApp } from "./harness";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 jest.setTimeout(120_000);
 
 /** Polls the database until the run reaches a terminal status. */
@@ -21,51 +20,35 @@ async function waitForRun(runs: RunRepository, id: string, timeoutMs = 90_000) {
 }
 
 describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", () => {
-  let db: TestDatabase;
+  let app: TestApp;
   let worker: SeqlabWorker;
-  let prefix: string;
-  let routes: typeof import("../src/app/api/runs/route");
   let runs: RunRepository;
   let subscriber: Redis;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    prefix = `test-${randomUUID()}`;
-    process.env.DATABASE_URL = db.url;
-    process.env.REDIS_URL = REDIS_URL;
-    process.env.SEQLAB_QUEUE_PREFIX = prefix;
-    routes = await import("../src/app/api/runs/route");
+    app = await createTestApp();
     worker = await createWorker({
-      prisma: db.prisma,
+      prisma: app.db.prisma,
       redisUrl: REDIS_URL,
       queues: ["default"],
-      prefix,
+      prefix: app.prefix,
       backend: "cpu",
       log: () => undefined,
     });
-    runs = new RunRepository(db.prisma);
+    runs = new RunRepository(app.db.prisma);
     subscriber = createRedisConnection(REDIS_URL);
   });
 
   afterAll(async () => {
     await worker.close();
-    const { services } = await import("../src/server/services");
-    const s = services();
-    await new TrainingQueue({ connection: s.redis, queue: "default", prefix }).queue.obliterate({ force: true });
-    s.redis.disconnect();
-    await s.prisma.$disconnect();
+    await new TrainingQueue({ connection: app.services.redis, queue: "default", prefix: app.prefix }).queue.obliterate({
+      force: true,
+    });
     subscriber.disconnect();
-    await db.drop();
+    await app.close();
   });
 
-  const post = (body: unknown) =>
-    routes.POST(
-      new Request("http://test/api/runs", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      }),
-    );
+  const post = (body: unknown) => launchRun.invoke(app.services, jsonRequest("POST", "/api/runs", body));
 
   it.each([["rnn"], ["lstm"]])(
     "trains a %s on the adding problem end to end, streaming metrics live",
@@ -90,7 +73,7 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
 
       expect(detail).toMatchObject({ status: "SUCCEEDED", attempt: 1, lastStep: 30, errorReason: null });
       expect(detail!.finalLoss).toEqual(expect.any(Number));
-      const metrics = new MetricRepository(db.prisma);
+      const metrics = new MetricRepository(app.db.prisma);
       const loss = (await metrics.listPoints(run.id, { keys: ["loss"] })).map((p) => p.step);
       expect(loss).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       expect((await metrics.listPoints(run.id, { keys: ["val/loss"] })).map((p) => p.step)).toEqual([10, 20, 30]);
@@ -107,7 +90,7 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
   );
 
   it("rejects a bad body with 400 listing each bad field, and writes and queues nothing", async () => {
-    const before = await db.prisma.run.count();
+    const before = await app.db.prisma.run.count();
     const response = await post({
       model: "lstm",
       modelHyperparameters: { units: -4 },
@@ -138,17 +121,15 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
         ),
       },
     ]);
-    const notJson = await routes.POST(new Request("http://test/api/runs", { method: "POST", body: "{nope" }));
+    const notJson = await post("{nope");
     expect(notJson.status).toBe(400);
-    expect(await db.prisma.run.count()).toBe(before);
-    const { services } = await import("../src/server/services");
-    const queue = new TrainingQueue({ connection: services().redis, queue: "default", prefix });
+    expect(await app.db.prisma.run.count()).toBe(before);
+    const queue = new TrainingQueue({ connection: app.services.redis, queue: "default", prefix: app.prefix });
     expect(await queue.queue.getWaitingCount()).toBe(0);
   });
 
   it("fails the job and the run with a clear reason when the worker cannot parse the payload", async () => {
-    const { services } = await import("../src/server/services");
-    const s = services();
+    const s = app.services;
     const project = await s.projects.ensureProject();
     const good = {
       model: "rnn",
@@ -165,7 +146,7 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
       priority: 0,
       queueName: "default",
     });
-    const queue = new TrainingQueue({ connection: s.redis, queue: "default", prefix });
+    const queue = new TrainingQueue({ connection: s.redis, queue: "default", prefix: app.prefix });
     // A payload from a foreign or outdated producer: steps is a string.
     await queue.queue.add("run.train", { runId: created.id, config: { ...good, training: { steps: "ten" } } });
     const detail = await waitForRun(runs, created.id);

@@ -1,45 +1,16 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
+import { launchChromium, REDIS_URL, startWebProcess } from "./harness";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const WEB_DIR = path.resolve(__dirname, "..");
 const ARTIFACTS = path.resolve(__dirname, "../../../.data/test");
 jest.setTimeout(240_000);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
-
 /** The loss chart's point count once it equals `expected` or 10 s have passed (then the last value, for the message). */
-async function pointsWhenSettled(page: import("playwright-core").Page, expected: string): Promise<string | null> {
+async function pointsWhenSettled(page: Page, expected: string): Promise<string | null> {
   const deadline = Date.now() + 10_000;
   let value: string | null = null;
   while (Date.now() < deadline) {
@@ -52,30 +23,16 @@ async function pointsWhenSettled(page: import("playwright-core").Page, expected:
 
 describe("dashboard in real Chromium", () => {
   let db: TestDatabase;
-  let web: ChildProcess;
+  let web: Awaited<ReturnType<typeof startWebProcess>>;
   let worker: SeqlabWorker;
   let browser: Browser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(WEB_DIR, ".next/BUILD_ID"))) {
-      throw new Error(
-        "apps/web has no production build: run `./seqlab test` (it builds first) or `npx turbo run build --filter=@seqlab/web`",
-      );
-    }
     db = await createTestDatabase();
     const prefix = `e2e-${randomUUID()}`;
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    web = spawn(
-      process.execPath,
-      [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-      {
-        cwd: WEB_DIR,
-        env: { ...process.env, DATABASE_URL: db.url, REDIS_URL, SEQLAB_QUEUE_PREFIX: prefix, NODE_ENV: "production" },
-        stdio: ["ignore", "inherit", "inherit"],
-      },
-    );
+    web = await startWebProcess({ DATABASE_URL: db.url, REDIS_URL, SEQLAB_QUEUE_PREFIX: prefix });
+    baseUrl = web.url;
     worker = await createWorker({
       prisma: db.prisma,
       redisUrl: REDIS_URL,
@@ -84,26 +41,13 @@ describe("dashboard in real Chromium", () => {
       backend: "wasm",
       log: () => undefined,
     });
-    await waitForHttp(`${baseUrl}/api/health`, 60_000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
     await browser?.close();
     await worker?.close();
-    web?.kill("SIGTERM");
+    await web?.stop();
     await db?.drop();
   });
 

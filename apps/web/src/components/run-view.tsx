@@ -122,6 +122,11 @@ export function RunView({ initialRun }: { initialRun: RunDetail }) {
           {errorReason}
         </div>
       )}
+      {status === "QUEUED" && run.queueWarning && (
+        <div className="warn-box" role="status" data-testid="queue-warning">
+          {run.queueWarning}
+        </div>
+      )}
       <div className="panel">
         <dl className="kv">
           <dt>Model</dt>

@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { TrainingSettings } from "@seqlab/contracts";
-import { describeTasks } from "@seqlab/datasets";
-import { modelCatalog } from "@seqlab/models";
+import { describeTasks } from "@seqlab/datasets/catalog";
+import { modelDefinitions } from "@seqlab/models/catalog";
+import { z } from "zod";
 
 export interface ModelDescription {
   name: string;
@@ -12,9 +12,12 @@ export interface ModelDescription {
   defaultParams: Record<string, unknown>;
 }
 
-/** Models, datasets and training settings as JSON Schemas with defaults: what the launch form is generated from. */
+/**
+ * Models, datasets and training settings as JSON Schemas with defaults: what the launch form is generated from.
+ * Built from the light catalogs, so the dashboard never loads TensorFlow.js.
+ */
 export function describeCatalog() {
-  const models: ModelDescription[] = modelCatalog.map((m) => ({
+  const models: ModelDescription[] = modelDefinitions.map((m) => ({
     name: m.name,
     title: m.title,
     description: m.description,

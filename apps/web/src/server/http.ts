@@ -1,18 +1,45 @@
+import { fieldIssues, findNulCharacter, type FieldIssue } from "@seqlab/contracts";
+import type { z } from "zod";
+
 /** JSON response with the given status. */
-export function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8" } });
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
 }
 
 /** A 4xx/5xx body: a message and, for validation errors, one entry per bad field. */
-export function problem(status: number, error: string, issues?: { path: string; message: string }[]): Response {
+export function problem(status: number, error: string, issues?: FieldIssue[]): Response {
   return json(issues ? { error, issues } : { error }, status);
 }
 
-/** Reads a JSON body, or null when it is not JSON. */
-export async function readJson(request: Request): Promise<{ ok: true; body: unknown } | { ok: false }> {
+/**
+ * Reads and validates a JSON body: the parsed value, or the 400 to answer with (not JSON, a NUL character anywhere,
+ * or fields the schema refuses, each named).
+ */
+export async function readBody<T>(
+  request: Request,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; body: T } | { ok: false; response: Response }> {
+  let raw: unknown;
   try {
-    return { ok: true, body: await request.json() };
+    raw = await request.json();
   } catch {
-    return { ok: false };
+    return {
+      ok: false,
+      response: problem(400, "request body must be JSON", [{ path: "(body)", message: "not valid JSON" }]),
+    };
   }
+  const nul = findNulCharacter(raw);
+  if (nul !== null) {
+    return {
+      ok: false,
+      response: problem(400, "invalid request", [{ path: nul, message: "must not contain NUL characters" }]),
+    };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    return { ok: false, response: problem(400, "invalid request", fieldIssues(parsed.error.issues)) };
+  return { ok: true, body: parsed.data };
 }

@@ -1,14 +1,16 @@
-import { LaunchRunRequest, type ResolvedRunConfig, type RunDetail, type RunSummary } from "@seqlab/contracts";
-import { getTask } from "@seqlab/datasets";
-import { getModelDefinition, headMismatch, type HeadKind, type ModelDefinition } from "@seqlab/models";
-import type { ProjectRepository, RunRepository } from "@seqlab/db";
+import {
+  fieldIssues,
+  LaunchRunRequest,
+  type FieldIssue,
+  type ResolvedRunConfig,
+  type RunDetail,
+  type RunSummary,
+} from "@seqlab/contracts";
+import { getTaskInfo } from "@seqlab/datasets/catalog";
+import type { ProjectRepository, RunRepository, WorkerRepository } from "@seqlab/db";
+import { getModelDefinition, headMismatch, type HeadKind, type ModelDefinition } from "@seqlab/models/catalog";
 import type { TrainingQueue } from "@seqlab/queue";
-
-/** One invalid field of a launch request, by its path in the request body. */
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
+import type { z } from "zod";
 
 export class LaunchValidationError extends Error {
   constructor(readonly issues: FieldIssue[]) {
@@ -16,17 +18,25 @@ export class LaunchValidationError extends Error {
   }
 }
 
-function issuesOf(prefix: string, issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldIssue[] {
-  return issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join("."), message: i.message }));
+/** Parses catalog params strictly: a misspelt parameter is an error naming it, not a silently used default. */
+function parseStrict(
+  schema: z.ZodObject,
+  raw: unknown,
+  prefix: string,
+): { ok: true; value: Record<string, unknown> } | { ok: false; issues: FieldIssue[] } {
+  const parsed = schema.strict().safeParse(raw);
+  return parsed.success
+    ? { ok: true, value: parsed.data as Record<string, unknown> }
+    : { ok: false, issues: fieldIssues(parsed.error.issues, [prefix]) };
 }
 
 /**
  * Validates a launch request completely (request shape, dataset params, model hyperparameters, model/dataset fit)
- * before anything is written, then writes the run and queues its job. Nothing is left behind if queuing fails.
+ * before anything is written, against the light catalogs (no TensorFlow.js in the dashboard).
  */
 export function resolveRunConfig(body: unknown): { request: LaunchRunRequest; config: ResolvedRunConfig } {
   const parsed = LaunchRunRequest.safeParse(body);
-  if (!parsed.success) throw new LaunchValidationError(issuesOf("", parsed.error.issues));
+  if (!parsed.success) throw new LaunchValidationError(fieldIssues(parsed.error.issues));
   const request = parsed.data;
   const issues: FieldIssue[] = [];
   let datasetParams: Record<string, unknown> = {};
@@ -34,20 +44,20 @@ export function resolveRunConfig(body: unknown): { request: LaunchRunRequest; co
   let taskHeads: HeadKind[] = [];
   let model: ModelDefinition | null = null;
   try {
-    const task = getTask(request.dataset);
-    const p = task.params.safeParse(request.datasetParams);
-    if (p.success) {
-      datasetParams = p.data as Record<string, unknown>;
-      taskHeads = task.specFor(p.data).heads;
-    } else issues.push(...issuesOf("datasetParams", p.error.issues));
+    const task = getTaskInfo(request.dataset);
+    const p = parseStrict(task.params, request.datasetParams, "datasetParams");
+    if (p.ok) {
+      datasetParams = p.value;
+      taskHeads = task.specFor(p.value).heads;
+    } else issues.push(...p.issues);
   } catch (error) {
     issues.push({ path: "dataset", message: error instanceof Error ? error.message : String(error) });
   }
   try {
     model = getModelDefinition(request.model);
-    const h = model.hyperparameters.safeParse(request.modelHyperparameters);
-    if (h.success) modelHyperparameters = h.data as Record<string, unknown>;
-    else issues.push(...issuesOf("modelHyperparameters", h.error.issues));
+    const h = parseStrict(model.hyperparameters, request.modelHyperparameters, "modelHyperparameters");
+    if (h.ok) modelHyperparameters = h.value;
+    else issues.push(...h.issues);
   } catch (error) {
     issues.push({ path: "model", message: error instanceof Error ? error.message : String(error) });
   }
@@ -67,6 +77,11 @@ export function resolveRunConfig(body: unknown): { request: LaunchRunRequest; co
   };
 }
 
+/** The warning shown when no live worker serves a queue: the run is accepted and waits. */
+export function unservedQueueWarning(queue: string): string {
+  return `no live worker serves queue "${queue}": the run waits until one starts (for example SEQLAB_QUEUES=${queue})`;
+}
+
 export class RunService {
   /** Projects already ensured by this process: ensuring one costs four upserts, a launch should not. */
   private readonly projectIds = new Map<string, Promise<{ id: string }>>();
@@ -75,12 +90,16 @@ export class RunService {
     private readonly deps: {
       runs: RunRepository;
       projects: ProjectRepository;
+      workers: WorkerRepository;
       queueFor: (queue: string) => TrainingQueue;
     },
   ) {}
 
-  /** Validates, writes and queues a run. Throws LaunchValidationError (nothing written) for a bad body. */
-  async launch(body: unknown): Promise<RunSummary> {
+  /**
+   * Validates, writes and queues a run. Throws LaunchValidationError (nothing written) for a bad body. Warns (but
+   * launches) when no live worker serves the run's queue.
+   */
+  async launch(body: unknown): Promise<{ run: RunSummary; warnings: string[] }> {
     const { request, config } = resolveRunConfig(body);
     const slug = request.project ?? "default";
     let projectPromise = this.projectIds.get(slug);
@@ -98,25 +117,29 @@ export class RunService {
       queueName: request.queue,
     });
     try {
-      // One delivery per allowed attempt plus one, so the attempt after the last restart can mark the run failed.
-      const attempts = config.training.maxRestarts + 2;
-      await this.deps
-        .queueFor(request.queue)
-        .enqueue("run.train", { runId: run.id, config }, { jobId: run.id, priority: request.priority, attempts });
+      await this.deps.queueFor(request.queue).enqueueRun(run.id, config, { priority: request.priority });
     } catch (error) {
       await this.deps.runs.deleteRun(run.id);
       throw error;
     }
-    return run;
+    const served = await this.deps.workers.isQueueServed(request.queue);
+    return { run, warnings: served ? [] : [unservedQueueWarning(request.queue)] };
   }
 
-  /** A run's details with its live queue position (1 = next) while it waits. */
+  /** A run's details with, while it waits, its live queue position (1 = next) and a warning if nobody serves it. */
   async detail(runId: string): Promise<RunDetail | null> {
     const run = await this.deps.runs.getRunDetail(runId);
     if (!run || run.status !== "QUEUED") return run;
-    const order = await this.deps.queueFor(run.queueName).waitingOrder();
+    const [order, served] = await Promise.all([
+      this.deps.queueFor(run.queueName).waitingOrder(),
+      this.deps.workers.isQueueServed(run.queueName),
+    ]);
     const index = order.indexOf(runId);
-    return { ...run, queuePosition: index >= 0 ? index + 1 : null };
+    return {
+      ...run,
+      queuePosition: index >= 0 ? index + 1 : null,
+      queueWarning: served ? null : unservedQueueWarning(run.queueName),
+    };
   }
 
   /** Waiting runs of a queue in the order workers will take them. */

@@ -8,14 +8,22 @@ type Listener = (event: RunStreamEvent) => void;
  * cost one Redis connection rather than a hundred.
  */
 export class StreamHub {
-  private subscriber: Redis | null = null;
+  private subscriber: Promise<Redis> | null = null;
+  private connection: Redis | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
 
   constructor(private readonly connect: () => Redis) {}
 
-  private ensureSubscriber(): Redis {
+  /**
+   * The subscriber connection, once it is ready. Its first SUBSCRIBE must wait for that: ioredis sends its ready
+   * check (INFO) after connecting, and a SUBSCRIBE queued before it puts the connection in subscriber mode first, so
+   * the check fails ("Connection in subscriber mode, only subscriber commands may be used"). Measured: 126 of 200
+   * SSE connections opened right after start lost their snapshot that way.
+   */
+  private ensureSubscriber(): Promise<Redis> {
     if (this.subscriber) return this.subscriber;
     const sub = this.connect();
+    this.connection = sub;
     sub.on("message", (channel: string, message: string) => {
       const set = this.listeners.get(channel);
       if (!set) return;
@@ -28,28 +36,40 @@ export class StreamHub {
       if (!parsed.success) return;
       for (const listener of set) listener(parsed.data);
     });
-    this.subscriber = sub;
-    return sub;
+    this.subscriber =
+      sub.status === "ready"
+        ? Promise.resolve(sub)
+        : new Promise<Redis>((resolve) => {
+            sub.once("ready", () => resolve(sub));
+          });
+    return this.subscriber;
   }
 
   /** Listens to one run (or every run's status when runId is null); resolves once Redis confirms the subscription. */
   async subscribe(runId: string | null, listener: Listener): Promise<() => void> {
     const channel = runId === null ? RUNS_CHANNEL : runChannel(runId);
-    const sub = this.ensureSubscriber();
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
     }
     set.add(listener);
+    const sub = await this.ensureSubscriber();
     await sub.subscribe(channel);
     return () => {
       const current = this.listeners.get(channel);
       current?.delete(listener);
       if (current && current.size === 0) {
         this.listeners.delete(channel);
-        void sub.unsubscribe(channel).catch(() => undefined);
+        sub.unsubscribe(channel).catch(() => undefined);
       }
     };
+  }
+
+  /** Drops the subscriber connection. */
+  close(): void {
+    this.connection?.disconnect();
+    this.connection = null;
+    this.subscriber = null;
   }
 }

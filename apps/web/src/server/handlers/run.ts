@@ -1,4 +1,4 @@
-import { EntityId, RunStreamEvent } from "@seqlab/contracts";
+import { EntityId, type RunStreamEvent } from "@seqlab/contracts";
 import { z } from "zod";
 import { json, problem, readBody } from "../http";
 import { defineHandler } from "../route";

@@ -1,9 +1,7 @@
-import { describeCatalog } from "../../../server/catalog";
-import { json } from "../../../server/http";
+import { getCatalog } from "../../../server/handlers/platform";
+import { methodNotAllowed, nextRoute } from "../../../server/route";
 
 export const dynamic = "force-dynamic";
 
-/** Models, datasets and training settings with their JSON Schemas and defaults. */
-export async function GET(): Promise<Response> {
-  return json(describeCatalog());
-}
+export const GET = nextRoute(getCatalog);
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed(["GET"]);

@@ -1,3 +1,4 @@
+import { EntityId } from "@seqlab/contracts";
 import { describeCatalog } from "../../../server/catalog";
 import { services } from "../../../server/services";
 import { LaunchForm, type LaunchFormInitial } from "../../../components/launch-form";
@@ -9,7 +10,7 @@ export default async function NewRunPage({ searchParams }: { searchParams: Promi
   const { from } = await searchParams;
   const catalog = describeCatalog();
   let initial: LaunchFormInitial | null = null;
-  if (from) {
+  if (from && EntityId.safeParse(from).success) {
     const run = await services().runs.getRunDetail(from);
     if (run) {
       initial = { name: `${run.name}-clone`, ...run.config, priority: run.priority, queue: run.queueName };

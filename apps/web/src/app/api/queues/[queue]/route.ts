@@ -1,12 +1,7 @@
-import { services } from "../../../../server/services";
-import { json, problem } from "../../../../server/http";
+import { getQueue } from "../../../../server/handlers/platform";
+import { methodNotAllowed, nextRoute } from "../../../../server/route";
 
 export const dynamic = "force-dynamic";
 
-/** The runs waiting in a queue, next first, with their positions. */
-export async function GET(_request: Request, context: { params: Promise<{ queue: string }> }): Promise<Response> {
-  const { queue } = await context.params;
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(queue)) return problem(400, `invalid queue name "${queue}"`);
-  const order = await services().runService.waiting(queue);
-  return json({ queue, waiting: order.map((runId, i) => ({ runId, position: i + 1 })) });
-}
+export const GET = nextRoute(getQueue);
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed(["GET"]);

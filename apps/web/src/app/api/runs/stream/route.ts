@@ -1,11 +1,8 @@
-import { services } from "../../../../server/services";
-import { sseResponse } from "../../../../server/sse";
+import { streamRuns } from "../../../../server/handlers/run";
+import { methodNotAllowed, nextRoute } from "../../../../server/route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-/** Live status changes of every run, for the runs list. */
-export async function GET(request: Request): Promise<Response> {
-  const s = services();
-  return sseResponse(request, async (send) => ({ snapshot: [], stop: await s.hub.subscribe(null, send) }));
-}
+export const GET = nextRoute(streamRuns);
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed(["GET"]);
