@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { ctcLoss } from "../packages/models/src/ctc";
+import { ctcLoss } from "@seqlab/models";
 
 const BATCH = 32;
 const TIME = 128;
@@ -156,7 +156,7 @@ async function runOne(backend: string): Promise<void> {
   for (let i = 0; i < ga.length; i++) gradDiff = Math.max(gradDiff, Math.abs((ga[i] as number) - (gb[i] as number)));
   tf.dispose([a.value, a.grad, b.value, b.grad]);
 
-  const run = (f: typeof ours) => () => {
+  const run = (f: (z: tf.Tensor) => { value: tf.Tensor; grad: tf.Tensor }) => () => {
     const r = f(x);
     r.grad.dataSync();
     tf.dispose([r.value, r.grad]);

@@ -19,8 +19,8 @@ import {
   installWasmKernelFixes,
   uninstallCpuKernelFixes,
   uninstallWasmKernelFixes,
-} from "../packages/models/src/index";
-import type { ModelIO, TrainingBatch } from "../packages/models/src/index";
+} from "@seqlab/models";
+import type { ModelIO, TrainingBatch } from "@seqlab/models";
 
 const B = 32;
 const T = 64;

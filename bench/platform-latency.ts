@@ -1,7 +1,7 @@
 /**
  * Issue 2 figures, each side by side with a baseline measured in the same run:
- *  A. POST /api/runs -> the worker starting the job (claiming the attempt), median of 20 with an idle worker,
- *     against a bare BullMQ add -> processor-start round trip on the same Redis.
+ *  A. POST /api/runs (over HTTP, to the real web server) -> the worker starting the job (claiming the attempt),
+ *     median of 20 with an idle worker, against a bare BullMQ add -> processor-start round trip on the same Redis.
  *  B. The worker recording a metric point -> the browser receiving it over SSE (median and p95 of 200),
  *     against a page polling the metrics endpoint every second (MLflow polls every 10-30 s; 1 s is generous).
  *
@@ -43,13 +43,34 @@ async function freePort(): Promise<number> {
 async function main(): Promise<void> {
   const db = await createTestDatabase();
   const prefix = `bench-${randomUUID()}`;
-  process.env.DATABASE_URL = db.url;
-  process.env.REDIS_URL = REDIS_URL;
-  process.env.SEQLAB_QUEUE_PREFIX = prefix;
   const redis = createRedisConnection(REDIS_URL);
+  const port = await freePort();
+  const web = spawn(process.execPath, ["--import", "tsx", "apps/web/server.ts"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      SEQLAB_QUEUE_PREFIX: prefix,
+    },
+    stdio: "ignore",
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (
+    let i = 0;
+    i < 200 &&
+    !(await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 250));
 
   // ---- A. launch -> start
-  const routes = await import("../apps/web/src/app/api/runs/route");
   const worker = await createWorker({
     prisma: db.prisma,
     redisUrl: REDIS_URL,
@@ -74,18 +95,17 @@ async function main(): Promise<void> {
     });
     await new Promise((r) => setTimeout(r, 50));
     const t0 = performance.now();
-    const res = await routes.POST(
-      new Request("http://bench/api/runs", {
-        method: "POST",
-        body: JSON.stringify({
-          model: "rnn",
-          dataset: "adding",
-          modelHyperparameters: { units: 4 },
-          datasetParams: { length: 5 },
-          training: { steps: 1, batchSize: 2 },
-        }),
+    const res = await fetch(`${base}/api/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "rnn",
+        dataset: "adding",
+        modelHyperparameters: { units: 4 },
+        datasetParams: { length: 5 },
+        training: { steps: 1, batchSize: 2 },
       }),
-    );
+    });
     id = ((await res.json()) as { run: { id: string } }).run.id;
     await seen;
     if (i > 0) ours.push(started - t0); // the first includes JIT warm-up of the route
@@ -122,27 +142,6 @@ async function main(): Promise<void> {
   await bareQueue.close();
 
   // ---- B. metric -> browser
-  const port = await freePort();
-  const web = spawn(
-    process.execPath,
-    [require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      cwd: path.join(ROOT, "apps/web"),
-      env: { ...process.env, NODE_ENV: "production" },
-      stdio: "ignore",
-    },
-  );
-  const base = `http://127.0.0.1:${port}`;
-  for (
-    let i = 0;
-    i < 200 &&
-    !(await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    ));
-    i++
-  )
-    await new Promise((r) => setTimeout(r, 250));
   const project = await new ProjectRepository(db.prisma).ensureProject();
   const run = await runs.createRun({
     projectId: project.id,
@@ -191,7 +190,7 @@ async function main(): Promise<void> {
             w.sse.push(now - p.wallTime);
           }
     };
-    setInterval(async () => {
+    const poll = async () => {
       const r = await fetch(`/api/runs/${runId}/metrics?max=100000`);
       const now = Date.now();
       const j = await r.json();
@@ -200,7 +199,8 @@ async function main(): Promise<void> {
           w.seenPoll.add(p.step);
           w.poll.push(now - p.wallTime);
         }
-    }, 1000);
+    };
+    setInterval(() => void poll(), 1000);
   }, run.id);
   await new Promise((r) => setTimeout(r, 1500));
   const writer = new MetricWriter({ runId: run.id, metrics: new MetricRepository(db.prisma), redis });
@@ -227,9 +227,6 @@ async function main(): Promise<void> {
     `| metric recorded -> browser receives it (SSE, n=${sse.length}): median; p95 | ${fmt(median(sse))}; ${fmt(quantile(sse, 0.95))} | polling every 1 s (n=${poll.length}): ${fmt(median(poll))}; ${fmt(quantile(poll, 0.95))} | ${(median(poll) / median(sse)).toFixed(1)} |`,
   );
   redis.disconnect();
-  const { services } = await import("../apps/web/src/server/services");
-  services().redis.disconnect();
-  await services().prisma.$disconnect();
   await db.drop();
   process.exit(0);
 }

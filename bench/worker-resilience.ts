@@ -41,11 +41,7 @@ async function launch(db: Db, queue: TrainingQueue, c: ResolvedRunConfig): Promi
     priority: 0,
     queueName: "default",
   });
-  await queue.enqueue(
-    "run.train",
-    { runId: run.id, config: c },
-    { jobId: run.id, attempts: c.training.maxRestarts + 2 },
-  );
+  await queue.enqueueRun(run.id, c);
   return run.id;
 }
 

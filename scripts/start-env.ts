@@ -14,3 +14,8 @@ export const StartEnv = z.object({
   REDIS_URL: z.string().url().optional(),
 });
 export type StartEnv = z.infer<typeof StartEnv>;
+
+/** The environment the platform's processes inherit (PATH, locale): read here so this stays the only reader. */
+export function inheritedEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env };
+}

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { embeddedPostgresCommand, READY_PREFIX } from "@seqlab/db/embedded";
-import { StartEnv } from "./start-env";
+import { inheritedEnvironment, StartEnv } from "./start-env";
 import {
   canConnect,
   freePort,
@@ -20,14 +20,14 @@ import {
 import { Supervisor, type SupervisorEvent } from "./supervisor";
 
 const started = Date.now();
-const parsedEnv = StartEnv.safeParse(process.env);
+const parsedEnv = StartEnv.safeParse(inheritedEnvironment());
 if (!parsedEnv.success) {
   for (const issue of parsedEnv.error.issues) console.error(`seqlab: ${issue.path.join(".")}: ${issue.message}`);
   process.exit(2);
 }
 const env = parsedEnv.data;
 // Turbo would otherwise announce and attempt its telemetry upload on every run.
-const childEnv: NodeJS.ProcessEnv = { ...process.env, TURBO_TELEMETRY_DISABLED: "1" };
+const childEnv: NodeJS.ProcessEnv = { ...inheritedEnvironment(), TURBO_TELEMETRY_DISABLED: "1" };
 
 const describe = (event: SupervisorEvent): string | null => {
   switch (event.type) {
@@ -157,15 +157,13 @@ async function main(): Promise<void> {
   }
 
   const serviceEnv = { ...childEnv, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(env.PORT) };
-  // Node runs Next directly (not through npx), so stopping this child stops the server itself.
-  const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+  // The dashboard's own server (apps/web/server.ts) serves the production build; loopback only.
   supervisor.add({
     name: "web",
     group: "web",
     start: () =>
-      startChild("web", process.execPath, [nextBin, "start", "-p", String(env.PORT), "-H", "127.0.0.1"], {
-        cwd: webDir,
-        env: serviceEnv,
+      startChild("web", process.execPath, ["--import", "tsx", "apps/web/server.ts"], {
+        env: { ...serviceEnv, HOST: "127.0.0.1" },
       }),
   });
   // One worker process per GPU or core: SEQLAB_WORKERS of them, each training one run at a time.

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { restartDelay, Supervisor, type SupervisorEvent } from "./supervisor";
 
 describe("restartDelay", () => {
@@ -20,7 +20,7 @@ describe("restartDelay", () => {
 });
 
 describe("Supervisor (real child processes)", () => {
-  const node = (script: string) => spawn(process.execPath, ["-e", script], { stdio: "ignore" });
+  const node = (script: string) => spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "ignore"] });
 
   it("restarts a process that exits unexpectedly, reporting its exit code, and stops it for good on stop()", async () => {
     const events: SupervisorEvent[] = [];
@@ -54,13 +54,18 @@ describe("Supervisor (real child processes)", () => {
   it("stops workers before the web app and the web app before the services", async () => {
     const exits: string[] = [];
     const supervisor = new Supervisor((event) => event.type === "exited" && exits.push(event.name));
-    // Each process takes a while to exit on SIGTERM, so an order by group cannot happen by chance.
-    const slow = "process.on('SIGTERM', () => setTimeout(() => process.exit(0), 200)); setInterval(() => {}, 1000)";
-    supervisor.add({ name: "postgres", group: "service", start: () => node(slow) });
-    supervisor.add({ name: "web", group: "web", start: () => node(slow) });
-    supervisor.add({ name: "worker-1", group: "worker", start: () => node(slow) });
-    supervisor.add({ name: "worker-2", group: "worker", start: () => node(slow) });
-    await new Promise((r) => setTimeout(r, 300));
+    // Each process takes a while to exit on SIGTERM, so an order by group cannot happen by chance. It says "ready"
+    // once its handler is installed: a SIGTERM before that would kill it at once and prove nothing.
+    const slow =
+      "process.on('SIGTERM', () => setTimeout(() => process.exit(0), 200)); console.log('ready'); setInterval(() => {}, 1000)";
+    const ready = (child: ChildProcess) => new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+    const children = [
+      supervisor.add({ name: "postgres", group: "service", start: () => node(slow) }),
+      supervisor.add({ name: "web", group: "web", start: () => node(slow) }),
+      supervisor.add({ name: "worker-1", group: "worker", start: () => node(slow) }),
+      supervisor.add({ name: "worker-2", group: "worker", start: () => node(slow) }),
+    ];
+    await Promise.all(children.map(ready));
     await supervisor.stop();
     expect(exits.slice(0, 2).sort()).toEqual(["worker-1", "worker-2"]);
     expect(exits.slice(2)).toEqual(["web", "postgres"]);

@@ -7,6 +7,7 @@ import path from "node:path";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "@seqlab/db/embedded";
 import { canConnect, freePort, hasCommand, redisServerArgs, root, run, startChild, waitForPort } from "./lib";
 import { STATIC_CHECKS } from "./static-checks";
+import { inheritedEnvironment } from "./start-env";
 import { TestEnv } from "./test-env";
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -21,10 +22,14 @@ function hostPort(url: string, defaultPort: number): { host: string; port: numbe
 }
 
 async function main(): Promise<number> {
-  const env = TestEnv.parse(process.env);
+  const env = TestEnv.parse(inheritedEnvironment());
   const tmp = path.join(root, ".data", "test");
   mkdirSync(tmp, { recursive: true });
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TURBO_TELEMETRY_DISABLED: "1" };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...inheritedEnvironment(),
+    CHECKPOINT_DISABLE: "1",
+    TURBO_TELEMETRY_DISABLED: "1",
+  };
 
   childEnv.TEST_DATABASE_URL = env.TEST_DATABASE_URL;
   const pg = hostPort(env.TEST_DATABASE_URL, 5432);

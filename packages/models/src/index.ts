@@ -40,5 +40,18 @@ export { maskedSoftmaxCrossEntropy, maskedMeanSquaredError } from "./training/lo
 export { clipByGlobalNorm } from "./training/optimizers";
 export * from "./types";
 export { ctcLoss, ctcGreedyDecode, ctcBeamSearchDecode, editDistance, characterErrorRate, wordErrorRate } from "./ctc";
-export { buildWaveNet } from "./wavenet";
+export type {
+  CtcLossOptions,
+  CtcReduction,
+  CtcGreedyDecodeOptions,
+  CtcBeamSearchOptions,
+  CtcBeamSearchResult,
+  ErrorRates,
+  Sequence,
+  LineRecognizerModel,
+} from "./ctc";
+export { buildLineRecognizer } from "./ctc";
+export { buildWaveNet, receptiveField } from "./wavenet";
+export type { WaveNetModel, SequenceModel, ForwardOptions, BuildOptions } from "./wavenet";
 export { buildSeq2Seq } from "./seq2seq";
+export type { AttentionKind, Seq2SeqModel, Seq2SeqDecoding, DecodeOptions } from "./seq2seq";

@@ -1,4 +1,4 @@
-import { Random } from "./random";
+import type { Random } from "./random";
 
 /**
  * Weight initialisers computed in plain typed arrays from a seeded stream. They return row-major [rows, cols]

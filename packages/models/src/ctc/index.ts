@@ -4,6 +4,5 @@ export { ctcGreedyDecode, ctcBeamSearchDecode } from "./ctc-decode";
 export type { CtcGreedyDecodeOptions, CtcBeamSearchOptions, CtcBeamSearchResult } from "./ctc-decode";
 export { editDistance, characterErrorRate, wordErrorRate } from "./error-rates";
 export type { ErrorRates, Sequence } from "./error-rates";
-export { buildLineRecognizer, LineRecognizerHyperparameters, slidingWindowDense } from "./line-recognizer";
+export { buildLineRecognizer } from "./line-recognizer";
 export type { LineRecognizerModel } from "./line-recognizer";
-export type { SequenceModel, ForwardOptions, BuildOptions } from "../wavenet/model-contract";

@@ -1,6 +1,7 @@
 import { createTask } from "../../catalog";
 import { createRng } from "../../random";
-import { generateStory, LOCATIONS, storyText } from "./babi-story";
+import { generateStory, storyText } from "./babi-story";
+import { LOCATIONS } from "./story-world";
 
 /** Answers a story by reading its text, independently of the generator's bookkeeping. */
 function answerFromText(text: string): string | undefined {

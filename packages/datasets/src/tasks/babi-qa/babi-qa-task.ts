@@ -11,8 +11,6 @@ import { babiQaDefinition } from "./babi-qa-definition";
 import { generateStory, storyText } from "./babi-story";
 import { LOCATIONS, STORY_VOCABULARY } from "./story-world";
 
-export { BabiQaParams } from "./babi-qa-definition";
-
 const WORD_IDS = new Map(STORY_VOCABULARY.map((word, id) => [word, id]));
 
 function decodeWords(ids: readonly number[]): string {

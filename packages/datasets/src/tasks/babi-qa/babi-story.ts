@@ -1,8 +1,6 @@
 import type { Rng } from "../../random";
 import { DROP_VERBS, LOCATIONS, MOVE_VERBS, OBJECTS, PEOPLE, TAKE_VERBS } from "./story-world";
 
-export { LOCATIONS, MAX_QUESTION_TOKENS, MAX_SENTENCE_TOKENS, OBJECTS, PEOPLE, STORY_VOCABULARY } from "./story-world";
-
 /** Which questions a story may end with: about where a person is, where an object is (two facts), or either. */
 export type QuestionKind = "people" | "objects" | "mixed";
 

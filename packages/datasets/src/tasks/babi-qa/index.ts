@@ -1,3 +1,4 @@
 export { BabiQaParams, babiQaDefinition } from "./babi-qa-definition";
 export { babiQaTask } from "./babi-qa-task";
-export { generateStory, LOCATIONS, OBJECTS, PEOPLE, storyText, type QuestionKind, type Story } from "./babi-story";
+export { generateStory, storyText, type QuestionKind, type Story } from "./babi-story";
+export { LOCATIONS, OBJECTS, PEOPLE } from "./story-world";

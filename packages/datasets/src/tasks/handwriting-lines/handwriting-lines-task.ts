@@ -9,7 +9,7 @@ import { stepsCovering, textExtent } from "./line-coverage";
 import { renderLine, type LineStyle } from "./line-renderer";
 import { drawLineText } from "./line-text";
 
-export { HandwritingLinesParams, lineFonts } from "./handwriting-lines-definition";
+export { HandwritingLinesParams } from "./handwriting-lines-definition";
 export { stepsCovering, textExtent } from "./line-coverage";
 
 /**

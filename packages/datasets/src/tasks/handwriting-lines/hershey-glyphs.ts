@@ -1,8 +1,6 @@
 import hersheyData from "hersheytext/hersheytext.min.json";
 import type { HersheyFont } from "./hershey-fonts";
 
-export { CURSIVE_FONTS, GOTHIC_FONTS, HERSHEY_FONTS, PRINT_FONTS, type HersheyFont } from "./hershey-fonts";
-
 /**
  * One glyph in font units: y grows downwards, the baseline is at y = 22 and capitals reach y = 1 (Hershey's
  * coordinates, shifted by `hersheytext` so that x starts near 0).
@@ -21,8 +19,6 @@ export interface HersheyGlyph {
 
 /** Font-unit y of the baseline in `hersheytext`'s Hershey data. */
 export const HERSHEY_BASELINE = 22;
-/** Font-unit height of a capital letter (from y = 1 to the baseline). */
-export const HERSHEY_CAP_HEIGHT = 21;
 
 interface RawFont {
   name: string;

@@ -1,7 +1,8 @@
 import type { Rng } from "../../random";
 import { addCanvasClipped, createGrayCanvas, type GrayCanvas } from "../../render/gray-canvas";
 import { strokePolyline } from "../../render/stroke-rasterizer";
-import { HERSHEY_BASELINE, hersheyGlyph, type HersheyFont } from "./hershey-glyphs";
+import type { HersheyFont } from "./hershey-fonts";
+import { HERSHEY_BASELINE, hersheyGlyph } from "./hershey-glyphs";
 
 // Module-scope copies of Math members: inside vm contexts (Jest) every global lookup goes through an
 // interceptor, which made these hot loops several times slower.

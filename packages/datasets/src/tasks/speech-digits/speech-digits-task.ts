@@ -10,7 +10,7 @@ import { roughGaussian } from "./rough-gaussian";
 import { speechDigitsDefinition } from "./speech-digits-definition";
 import { EDGE_SILENCE_MS, GAP_MS, PHONEME_JITTER, SLOWEST_SPEAKER, TEMPO_RANGE } from "./utterance-timing";
 
-export { SPEECH_BLANK, SpeechDigitsParams } from "./speech-digits-definition";
+export { SpeechDigitsParams } from "./speech-digits-definition";
 export { maxFrames } from "./utterance-timing";
 
 /**

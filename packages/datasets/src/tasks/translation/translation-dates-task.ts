@@ -4,8 +4,6 @@ import { textPairPreview } from "./text-pair-codec";
 import { textPairBaseline, textPairMetrics } from "./text-pair-metrics";
 import { translationDatesCodec as codec, translationDatesDefinition } from "./translation-dates-definition";
 
-export { TranslationDatesParams } from "./translation-dates-definition";
-
 /**
  * Date normalization as translation: a date written in one of ten human formats ("Wednesday, 25 November 2026",
  * "Nov 25, 2026", "25/11/2026", ...) to ISO "2026-11-25". Weekdays are always the true weekday. Each calendar date

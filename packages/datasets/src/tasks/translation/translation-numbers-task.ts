@@ -4,8 +4,6 @@ import { textPairPreview } from "./text-pair-codec";
 import { textPairBaseline, textPairMetrics } from "./text-pair-metrics";
 import { translationNumbersCodec as codec, translationNumbersDefinition } from "./translation-numbers-definition";
 
-export { TranslationNumbersParams } from "./translation-numbers-definition";
-
 /**
  * Number words to digits: "four hundred and twelve" -> "412" (British English, up to 999 999). Each number belongs
  * to one split by a hash of its digits, so test numbers are never seen in training.
