@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const prefix = `bench-${randomUUID()}`;
   const redis = createRedisConnection(REDIS_URL);
   const port = await freePort();
-  const web = spawn(process.execPath, ["--import", "tsx", "apps/web/server.ts"], {
+  const web = spawn(process.execPath, ["apps/web/server.mjs"], {
     cwd: ROOT,
     env: {
       ...process.env,

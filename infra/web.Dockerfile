@@ -61,8 +61,8 @@ EXPOSE 3000
 # Node 20 has fetch; the slim image has no curl. 3 s is far above a healthy /api/health answer.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# The dashboard's own server (apps/web/server.ts: Next behind a thin Node layer that refuses methods Next cannot
+# The dashboard's own server (apps/web/server.mjs: Next behind a thin Node layer that refuses methods Next cannot
 # represent) runs directly, not through `npm start`, so it is PID 1 and receives SIGTERM itself. It reads PORT and
 # HOST; bind all interfaces so the container port is reachable.
 ENV HOST=0.0.0.0
-CMD ["node", "--import", "tsx", "/app/apps/web/server.ts"]
+CMD ["node", "/app/apps/web/server.mjs"]

@@ -112,8 +112,13 @@ async function main(): Promise<void> {
   }
   const dataDir = path.resolve(root, env.SEQLAB_DATA_DIR);
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
-  console.log("seqlab: generating the Prisma client");
-  run("npm", ["run", "generate", "-w", "@seqlab/db", "--silent"], { env: childEnv });
+  // Regenerated only when the schema changed: other processes (a running test suite) may be loading the client.
+  const generated = path.join(root, "packages/db/src/generated/prisma/client.ts");
+  const schema = path.join(root, "prisma/schema.prisma");
+  if (!existsSync(generated) || statSync(generated).mtimeMs < statSync(schema).mtimeMs) {
+    console.log("seqlab: generating the Prisma client");
+    run("npm", ["run", "generate", "-w", "@seqlab/db", "--silent"], { env: childEnv });
+  }
 
   let databaseUrl = env.DATABASE_URL;
   if (databaseUrl) {
@@ -157,12 +162,12 @@ async function main(): Promise<void> {
   }
 
   const serviceEnv = { ...childEnv, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(env.PORT) };
-  // The dashboard's own server (apps/web/server.ts) serves the production build; loopback only.
+  // The dashboard's own server (apps/web/server.mjs) serves the production build; loopback only.
   supervisor.add({
     name: "web",
     group: "web",
     start: () =>
-      startChild("web", process.execPath, ["--import", "tsx", "apps/web/server.ts"], {
+      startChild("web", process.execPath, ["apps/web/server.mjs"], {
         env: { ...serviceEnv, HOST: "127.0.0.1" },
       }),
   });

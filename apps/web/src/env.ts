@@ -8,10 +8,6 @@ const WebEnv = z.object({
   REDIS_URL: z.string().url(),
   /** BullMQ key prefix; tests use their own so they never see other jobs. */
   SEQLAB_QUEUE_PREFIX: z.string().min(1).default("bull"),
-  /** Port the dashboard listens on. */
-  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
-  /** Interface it listens on: loopback unless a reverse proxy on another host must reach it. */
-  HOST: z.string().min(1).default("127.0.0.1"),
 });
 export type WebEnv = z.infer<typeof WebEnv>;
 

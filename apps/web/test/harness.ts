@@ -74,7 +74,7 @@ export async function waitForHttp(url: string, timeoutMs: number): Promise<void>
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-/** The real dashboard server process (apps/web/server.ts on the production build), on a free port. */
+/** The real dashboard server process (apps/web/server.mjs on the production build), on a free port. */
 export async function startWebProcess(
   env: Record<string, string>,
 ): Promise<{ url: string; child: ChildProcess; stop(): Promise<void> }> {
@@ -84,7 +84,7 @@ export async function startWebProcess(
     );
   }
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(WEB_DIR, "server.ts")], {
+  const child = spawn(process.execPath, [path.join(WEB_DIR, "server.mjs")], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
     stdio: ["ignore", "inherit", "inherit"],
