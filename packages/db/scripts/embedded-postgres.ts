@@ -29,6 +29,12 @@ const Args = z.strictObject({
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // Started with an IPC channel (startEmbeddedPostgres, the launcher), it follows its parent: when the parent dies,
+  // even by kill -9, the channel closes and PostgreSQL is shut down instead of living on, holding port and folder.
+  if (process.channel) {
+    process.channel.unref();
+    process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
+  }
   const { values } = parseArgs({
     options: {
       "data-dir": { type: "string" },

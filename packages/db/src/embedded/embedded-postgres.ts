@@ -73,7 +73,12 @@ export function embeddedPostgresCommand(options: EmbeddedPostgresOptions): { com
 export function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const { command, args } = embeddedPostgresCommand(options);
   const log = options.log ?? ((line: string) => process.stderr.write(`[postgres] ${line}\n`));
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], cwd: path.resolve(__dirname, "../..") });
+  // The IPC channel carries no messages: when this process dies, it closes, and the server shuts down with it.
+  const child = spawn(command, args, {
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    cwd: path.resolve(__dirname, "../.."),
+  });
+  child.channel?.unref();
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");

@@ -20,6 +20,23 @@ function reportCatalogTypesAsText(result: pg.QueryResult | undefined): void {
   for (const field of result?.fields ?? []) {
     field.dataTypeID = CATALOG_TYPE_AS_TEXT[field.dataTypeID] ?? field.dataTypeID;
   }
+  dropNotNullConstraints(result);
+}
+
+/**
+ * PostgreSQL 18 records every NOT NULL as a pg_constraint row of type 'n'. Prisma 7.10's schema describer only
+ * knows the older types and panics on it ("Getting constraint_type ... as char failed"), so any diff or drift
+ * check against PostgreSQL 18 (the embedded server) would crash. Nullability is what the describer reads from
+ * pg_attribute anyway: the rows of type 'n' are dropped from the describer's constraints query, the one result
+ * with a `constraint_type` column.
+ */
+function dropNotNullConstraints(result: pg.QueryResult | undefined): void {
+  const index = result?.fields.findIndex((f) => f.name === "constraint_type") ?? -1;
+  if (!result || index < 0) return;
+  const typeOf = (row: unknown) =>
+    Array.isArray(row) ? (row[index] as unknown) : (row as Record<string, unknown>).constraint_type;
+  result.rows = result.rows.filter((row) => typeOf(row) !== "n");
+  result.rowCount = result.rows.length;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { MigrationTarget } from "./adapters";
 import { migrationAdapterFactory, offlineAdapterFactory, trackAdapters } from "./adapters";
 import { DEFAULT_MIGRATIONS_DIR, DEFAULT_SCHEMA_PATH, readMigrationsList, writeMigration } from "./migration-files";
 import type { EngineLog } from "./schema-engine";
-import { openSchemaEngine } from "./schema-engine";
+import { openSchemaEngine, takePanicMessage } from "./schema-engine";
 
 /** No external tables or enums: Prisma owns the whole schema. */
 const NO_FILTERS: SchemaFilter = { externalTables: [], externalEnums: [] };
@@ -49,6 +49,8 @@ async function withEngine<T>(
 
 /** The engine rejects with plain objects ({ message, error_code, meta }) as often as with Errors. */
 function engineError(error: unknown, log: EngineLog): Error {
+  const panic = takePanicMessage();
+  if (panic) return new Error(`the schema engine panicked: ${panic}`, { cause: error });
   if (error instanceof Error && !log.length) return error;
   const message =
     error instanceof Error

@@ -18,6 +18,16 @@ type SchemaEngineGlue = typeof SchemaEngineBindings & {
 
 let gluePromise: Promise<SchemaEngineGlue> | undefined;
 
+/** The message of the engine's last panic (see loadGlue), read by engine-commands when a command fails. */
+let lastPanicMessage: string | null = null;
+
+/** Returns and clears the message of the engine's last panic, if any. */
+export function takePanicMessage(): string | null {
+  const message = lastPanicMessage;
+  lastPanicMessage = null;
+  return message;
+}
+
 /**
  * Instantiates the wasm schema engine once per process.
  *
@@ -40,6 +50,14 @@ function loadGlue(): Promise<SchemaEngineGlue> {
         return timer;
       };
     }
+    // A Rust panic inside the engine reports its message through this global before it traps; without it the
+    // glue itself throws ("reading 'set_message'") and the message is lost.
+    const registry = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
+    registry.PRISMA_WASM_PANIC_REGISTRY ??= {
+      set_message: (message: string) => {
+        lastPanicMessage = message;
+      },
+    };
     const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": imports });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
