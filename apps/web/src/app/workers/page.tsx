@@ -30,7 +30,7 @@ export default async function WorkersPage() {
                 <td>{w.id}</td>
                 <td>{w.state}</td>
                 <td>{w.backend}</td>
-                <td>{w.device}</td>
+                <td className="wrap">{w.device}</td>
                 <td>{w.queues.join(", ")}</td>
                 <td>{w.currentRunId ? <a href={`/runs/${w.currentRunId}`}>{w.currentRunId}</a> : "-"}</td>
                 <td>{new Date(w.lastHeartbeat).toLocaleTimeString()}</td>
