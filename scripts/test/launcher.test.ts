@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import { startLauncher } from "../launcher-process";
 import { freePort } from "../lib";
@@ -131,5 +134,74 @@ describe("./seqlab start keeps the platform up (real launcher, web, two workers,
         () => "down",
       ),
     ).toBe("down");
+  });
+
+  it("restarts the embedded PostgreSQL and the private Redis when they are killed, and the run rides it out", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "seqlab-launcher-"));
+    chmodSync(dataDir, 0o755);
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const services = startLauncher({
+      PORT: String(port),
+      SEQLAB_WORKERS: "1",
+      SEQLAB_DATA_DIR: dataDir,
+      SEQLAB_BACKEND: "cpu",
+    });
+    launcher = services;
+    try {
+      await services.waitFor(/seqlab is running at/, 240_000);
+      await services.waitFor(/^\[worker\] \[worker\] worker \S+ on cpu/, 60_000);
+      const steps = 300;
+      const launched = await fetch(`${base}/api/runs`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "rnn",
+          modelHyperparameters: { units: 32 },
+          dataset: "adding",
+          datasetParams: { length: 20 },
+          training: { steps, batchSize: 64, evalEvery: 10, checkpointEvery: 25 },
+          seed: 9,
+        }),
+      });
+      const { run } = (await launched.json()) as { run: { id: string } };
+      const detail = async () =>
+        (
+          (await (await fetch(`${base}/api/runs/${run.id}`)).json()) as {
+            run?: { status: string; lastStep: number | null };
+          }
+        ).run;
+      for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
+        if (((await detail().catch(() => undefined))?.lastStep ?? 0) >= 30) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const postmaster = Number(readFileSync(path.join(dataDir, "postgres/postmaster.pid"), "utf8").split("\n")[0]);
+      const redis = Number(readFileSync(path.join(dataDir, "redis/redis.pid"), "utf8").trim());
+      process.kill(postmaster, "SIGKILL");
+      process.kill(redis, "SIGKILL");
+      await services.waitFor(/^\[seqlab\] postgres restarted/, 60_000);
+      await services.waitFor(/^\[seqlab\] redis restarted/, 60_000);
+      await services.waitFor(/^\[seqlab\] embedded PostgreSQL is back/, 60_000);
+      let finished: { status: string } | undefined;
+      for (const deadline = Date.now() + 240_000; Date.now() < deadline;) {
+        finished = await detail().catch(() => undefined);
+        if (finished && !["QUEUED", "RUNNING"].includes(finished.status)) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(finished?.status).toBe("SUCCEEDED");
+      const { points } = (await (await fetch(`${base}/api/runs/${run.id}/metrics?max=100000`)).json()) as {
+        points: { key: string; step: number }[];
+      };
+      expect(points.filter((p) => p.key === "loss").map((p) => p.step)).toEqual(
+        Array.from({ length: steps }, (_, i) => i + 1),
+      );
+      // The worker process itself was never restarted: it rode out both outages.
+      expect(services.lines.filter((l) => /^\[seqlab\] worker (exited|restarted)/.test(l))).toEqual([]);
+    } finally {
+      const exit = new Promise((resolve) => services.child.once("exit", resolve));
+      services.child.kill("SIGINT");
+      await exit;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
