@@ -43,3 +43,13 @@ export async function readBody<T>(
     return { ok: false, response: problem(400, "invalid request", fieldIssues(parsed.error.issues)) };
   return { ok: true, body: parsed.data };
 }
+
+/** Parses a request's query string: the values, or the 400 naming each bad parameter. */
+export function readQuery<T>(
+  request: Request,
+  schema: z.ZodType<T>,
+): { ok: true; query: T } | { ok: false; response: Response } {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (parsed.success) return { ok: true, query: parsed.data };
+  return { ok: false, response: problem(400, "invalid query", fieldIssues(parsed.error.issues)) };
+}

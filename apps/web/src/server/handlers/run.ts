@@ -1,6 +1,6 @@
 import { EntityId, type RunStreamEvent } from "@seqlab/contracts";
 import { z } from "zod";
-import { json, problem, readBody } from "../http";
+import { json, problem, readBody, readQuery } from "../http";
 import { defineHandler } from "../route";
 import { sseResponse } from "../sse";
 
@@ -56,16 +56,10 @@ export const getRunMetrics = defineHandler({
   params: RunParams,
   notFound: runNotFound,
   async handle({ services, request, params }) {
-    const query = MetricsQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!query.success) {
-      return problem(
-        400,
-        "invalid query",
-        query.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      );
-    }
+    const read = readQuery(request, MetricsQuery);
+    if (!read.ok) return read.response;
     if (!(await services.runs.getStatus(params.id))) return problem(404, runNotFound(params));
-    return json({ points: await services.metrics.listPoints(params.id, { maxPointsPerKey: query.data.max }) });
+    return json({ points: await services.metrics.listPoints(params.id, { maxPointsPerKey: read.query.max }) });
   },
 });
 

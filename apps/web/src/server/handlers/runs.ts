@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { json, readBody } from "../http";
+import { json, problem, readBody, readQuery } from "../http";
 import { defineHandler } from "../route";
 import { LaunchValidationError } from "../run-service";
-import { problem } from "../http";
 
 const ListQuery = z.object({
   project: z.string().optional(),
@@ -13,18 +12,10 @@ const ListQuery = z.object({
 /** GET /api/runs: runs, newest first. `?project=slug` filters, `?limit=` caps (default 200, at most 1000). */
 export const listRuns = defineHandler({
   async handle({ services, request }) {
-    const query = ListQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-    if (!query.success) {
-      return problem(
-        400,
-        "invalid query",
-        query.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      );
-    }
-    const runs = await services.runs.listRuns({
-      ...(query.data.project ? { projectSlug: query.data.project } : {}),
-      limit: query.data.limit,
-    });
+    const read = readQuery(request, ListQuery);
+    if (!read.ok) return read.response;
+    const { project, limit } = read.query;
+    const runs = await services.runs.listRuns({ ...(project ? { projectSlug: project } : {}), limit });
     return json({ runs });
   },
 });
