@@ -53,6 +53,13 @@ const arrows = [
     ],
   },
   {
+    files: ["packages/auth/**"],
+    patterns: [
+      refuse("^@seqlab/(?!(contracts|db)(/|$))", "@seqlab/auth depends on @seqlab/contracts and @seqlab/db only among the packages."),
+      refuse("^(bullmq|ioredis|next|react|@tensorflow/)", "@seqlab/auth never imports the queue, Next or tfjs."),
+    ],
+  },
+  {
     files: ["packages/queue/**"],
     patterns: [
       refuse("^@seqlab/(?!contracts$)", "@seqlab/queue depends on @seqlab/contracts only among the packages."),

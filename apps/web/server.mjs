@@ -21,6 +21,8 @@ const ServerEnv = z.object({
  */
 const FORBIDDEN_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
 const ALLOWED = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+/** Where the handlers read the client's address (packages/auth CLIENT_IP_HEADER). */
+const CLIENT_IP_HEADER = "x-seqlab-client-ip";
 
 /** A JSON answer written straight to the socket's response. */
 function answer(res, status, body, headers = {}) {
@@ -47,6 +49,8 @@ async function main() {
     if (FORBIDDEN_METHODS.has((req.method ?? "").toUpperCase())) {
       return answer(res, 405, { error: `method ${req.method} is not allowed` }, { allow: ALLOWED });
     }
+    // The client's address for the sign-in rate limits, from the socket: a header the client sent is not trusted.
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "unknown";
     handle(req, res).catch((error) => {
       console.error("[web] request failed:", error);
       if (!res.headersSent) answer(res, 500, { error: "internal error" });

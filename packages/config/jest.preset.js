@@ -3,7 +3,7 @@
 module.exports = {
   testEnvironment: "node",
   transform: {
-    "^.+\\.(t|j)sx?$": [
+    "^.+\\.[cm]?[tj]sx?$": [
       "@swc/jest",
       {
         jsc: {
@@ -16,7 +16,10 @@ module.exports = {
     ],
   },
   // Workspace packages export TypeScript sources and some deps ship ESM only: transform those too.
-  transformIgnorePatterns: ["/node_modules/(?!@seqlab/)"],
+  // better-auth and its dependencies ship ES modules only: SWC turns them into CommonJS for Jest too.
+  transformIgnorePatterns: [
+    "/node_modules/(?!(@seqlab|better-auth|@better-auth|better-call|@better-fetch|@noble|jose|kysely|nanostores|rou3|set-cookie-parser|defu|@opentelemetry|uncrypto)/)",
+  ],
   testMatch: ["<rootDir>/src/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
   moduleFileExtensions: ["ts", "tsx", "js", "mjs", "cjs", "json"],
 };

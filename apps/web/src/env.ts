@@ -1,13 +1,40 @@
 import { z } from "zod";
 
+const flag = z
+  .enum(["true", "false", "1", "0"])
+  .default("false")
+  .transform((v) => v === "true" || v === "1");
+const perMinute = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+
 /** The web app's environment, parsed once; nothing else reads process.env. */
 const WebEnv = z.object({
   /** PostgreSQL URL; the launcher points it at the embedded server when the user has none. */
   DATABASE_URL: z.string().url(),
-  /** Redis URL for the run queues and live metric pub/sub. */
+  /** Redis URL for the run queues, live metric pub/sub and the rate limiters. */
   REDIS_URL: z.string().url(),
   /** BullMQ key prefix; tests use their own so they never see other jobs. */
   SEQLAB_QUEUE_PREFIX: z.string().min(1).default("bull"),
+  /** Port the dashboard listens on (only used for SEQLAB_URL's default). */
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  /** The dashboard's public URL. Requests for any other host are refused (DNS rebinding); HTTPS makes cookies Secure. */
+  SEQLAB_URL: z.string().url().optional(),
+  /** Further host names the dashboard answers to (comma list), e.g. behind a proxy with several names. */
+  SEQLAB_ALLOWED_HOSTS: z.string().default(""),
+  /** Signs session cookies: 32+ random characters, the same on every web replica. The launcher generates one. */
+  SEQLAB_AUTH_SECRET: z.string().min(32, "must be at least 32 characters (the launcher generates one in .data)"),
+  /** Anyone may create an account (each gets a team of their own). Default: invitations only. */
+  SEQLAB_OPEN_SIGNUP: flag,
+  /** Headless installs: the first account, created on start when there is none. */
+  SEQLAB_ADMIN_EMAIL: z.string().email().optional(),
+  SEQLAB_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Launches one user may make per minute. */
+  SEQLAB_LAUNCHES_PER_MINUTE: perMinute(60),
+  /** Sign-in attempts per client IP and per account per minute (a password guesser gets 10 tries a minute). */
+  SEQLAB_SIGNIN_PER_IP_PER_MINUTE: perMinute(30),
+  SEQLAB_SIGNIN_PER_ACCOUNT_PER_MINUTE: perMinute(10),
+  /** Live streams open at once per user, and in all on one web process. */
+  SEQLAB_STREAMS_PER_USER: perMinute(20),
+  SEQLAB_STREAMS_TOTAL: perMinute(500),
 });
 export type WebEnv = z.infer<typeof WebEnv>;
 

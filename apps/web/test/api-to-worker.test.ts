@@ -4,7 +4,15 @@ import { createRedisConnection, subscribeRunEvents, TrainingQueue } from "@seqla
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 import type { RunStreamEvent } from "@seqlab/contracts";
 import { launchRun } from "../src/server/handlers/runs";
-import { createTestApp, jsonRequest, REDIS_URL, type TestApp } from "./harness";
+import {
+  authedRequest,
+  createTeam,
+  createTestApp,
+  createUser,
+  REDIS_URL,
+  type TestApp,
+  type TestAuth,
+} from "./harness";
 
 jest.setTimeout(120_000);
 
@@ -27,6 +35,9 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
 
   beforeAll(async () => {
     app = await createTestApp();
+    const member = await createUser(app);
+    await createTeam(app, "lab", [[member, "member"]]);
+    auth = { cookie: member.cookie };
     worker = await createWorker({
       prisma: app.db.prisma,
       redisUrl: REDIS_URL,
@@ -48,7 +59,8 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
     await app.close();
   });
 
-  const post = (body: unknown) => launchRun.invoke(app.services, jsonRequest("POST", "/api/runs", body));
+  let auth: TestAuth = null;
+  const post = (body: unknown) => launchRun.invoke(app.services, authedRequest("POST", "/api/runs", auth, body));
 
   it.each([["rnn"], ["lstm"]])(
     "trains a %s on the adding problem end to end, streaming metrics live",
@@ -130,7 +142,7 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
 
   it("fails the job and the run with a clear reason when the worker cannot parse the payload", async () => {
     const s = app.services;
-    const project = await s.projects.ensureProject();
+    const project = await s.projects.ensureProject({ teamSlug: "lab" });
     const good = {
       model: "rnn",
       modelHyperparameters: {},

@@ -1,23 +1,35 @@
-import { ProjectRepository, RunRepository } from "@seqlab/db";
+import { RunRepository } from "@seqlab/db";
 import { TrainingSettings } from "@seqlab/contracts";
 import { createServices } from "../src/server/services";
 import { getRun, getRunMetrics, streamRun } from "../src/server/handlers/run";
 import { downloadArtifact } from "../src/server/handlers/artifacts";
 import { launchRun } from "../src/server/handlers/runs";
-import { createTestApp, jsonRequest, REDIS_URL, type TestApp } from "./harness";
+import {
+  authedRequest,
+  createTeam,
+  createTestApp,
+  createUser,
+  TEST_BASE_URL,
+  type TestApp,
+  type TestAuth,
+} from "./harness";
 
 jest.setTimeout(120_000);
 
 describe("bad input gets a clear 4xx and changes nothing (real PostgreSQL and Redis)", () => {
   let app: TestApp;
+  let auth: TestAuth;
   beforeAll(async () => {
     app = await createTestApp();
+    const member = await createUser(app);
+    await createTeam(app, "lab", [[member, "member"]]);
+    auth = { cookie: member.cookie };
   });
   afterAll(() => app.close());
 
   const launch = async (body: unknown) => {
     const before = await app.db.prisma.run.count();
-    const response = await launchRun.invoke(app.services, jsonRequest("POST", "/api/runs", body));
+    const response = await launchRun.invoke(app.services, authedRequest("POST", "/api/runs", auth, body));
     const json = (await response.json()) as { error?: string; issues?: { path: string; message: string }[] };
     expect(await app.db.prisma.run.count()).toBe(before);
     return { status: response.status, ...json };
@@ -73,11 +85,13 @@ describe("bad input gets a clear 4xx and changes nothing (real PostgreSQL and Re
   it("answers 404 (not 500) for ids that cannot exist and for runs that do not", async () => {
     for (const id of ["nope", "UPPER", "a b", "x".repeat(200), "%ff", "..", "a\u0000"]) {
       for (const handler of [getRun, getRunMetrics, streamRun]) {
-        const response = await handler.invoke(app.services, jsonRequest("GET", `/api/runs/x`), { id });
+        const response = await handler.invoke(app.services, authedRequest("GET", `/api/runs/x`, auth), { id });
         expect(response.status).toBe(404);
         expect(((await response.json()) as { error: string }).error).toMatch(/^run .* not found$/);
       }
-      const artifact = await downloadArtifact.invoke(app.services, jsonRequest("GET", "/api/artifacts/x"), { id });
+      const artifact = await downloadArtifact.invoke(app.services, authedRequest("GET", "/api/artifacts/x", auth), {
+        id,
+      });
       expect(artifact.status).toBe(404);
     }
   });
@@ -87,7 +101,9 @@ describe("200 SSE connections opened at once on a web process that has just star
   it("gives every one of them its snapshot (the subscriber is ready before its first SUBSCRIBE)", async () => {
     const app = await createTestApp();
     try {
-      const project = await new ProjectRepository(app.db.prisma).ensureProject();
+      const viewer = await createUser(app);
+      const team = await createTeam(app, "watchers", [[viewer, "viewer"]]);
+      const project = { id: team.projectId };
       const run = await new RunRepository(app.db.prisma).createRun({
         projectId: project.id,
         name: "watched",
@@ -103,12 +119,7 @@ describe("200 SSE connections opened at once on a web process that has just star
         queueName: "default",
       });
       // A fresh process: new services, so the hub's subscriber connection does not exist yet.
-      const fresh = createServices({
-        databaseUrl: app.db.url,
-        redisUrl: REDIS_URL,
-        queuePrefix: app.prefix,
-        databasePoolSize: 10,
-      });
+      const fresh = createServices({ ...app.config, databasePoolSize: 10, limits: { streamsPerUser: 1000 } });
       const controllers = Array.from({ length: 200 }, () => new AbortController());
       try {
         const firstEvents = await Promise.all(
@@ -118,7 +129,10 @@ describe("200 SSE connections opened at once on a web process that has just star
             await new Promise((r) => setTimeout(r, i % 40));
             const response = await streamRun.invoke(
               fresh,
-              new Request(`http://test/api/runs/${run.id}/stream`, { signal: controller.signal }),
+              new Request(`${TEST_BASE_URL}/api/runs/${run.id}/stream`, {
+                signal: controller.signal,
+                headers: { cookie: viewer.cookie },
+              }),
               { id: run.id },
             );
             const reader = response.body!.getReader();

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 import { launchChromium, REDIS_URL, startWebProcess } from "./harness";
@@ -26,7 +26,10 @@ describe("dashboard in real Chromium", () => {
   let web: Awaited<ReturnType<typeof startWebProcess>>;
   let worker: SeqlabWorker;
   let browser: Browser;
+  let context: BrowserContext;
   let baseUrl: string;
+  /** The first account's team: where these tests launch. */
+  let projectUrl: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -42,6 +45,18 @@ describe("dashboard in real Chromium", () => {
       log: () => undefined,
     });
     browser = await launchChromium();
+    // A fresh instance asks for its first account; its team gets a default project.
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(baseUrl);
+    await page.waitForURL(/\/setup$/);
+    await page.fill("#name", "Ada");
+    await page.fill("#email", "ada@example.com");
+    await page.fill("#password", "correct horse battery");
+    await page.fill("#teamName", "Lab");
+    await Promise.all([page.waitForURL(/\/t\/lab\/p\/default$/), page.click("[data-testid=submit]")]);
+    projectUrl = `${baseUrl}/t/lab/p/default`;
+    await page.close();
   });
 
   afterAll(async () => {
@@ -52,10 +67,10 @@ describe("dashboard in real Chromium", () => {
   });
 
   it("launches a run through the form, shows its chart growing live, and sees it succeed", async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
     const consoleErrors: string[] = [];
     page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-    await page.goto(`${baseUrl}/runs/new`);
+    await page.goto(`${projectUrl}/new`);
     await page.selectOption("#dataset", "adding");
     await page.selectOption("#model", "lstm");
     await page.fill("#datasetParams\\.length", "12");
@@ -64,7 +79,7 @@ describe("dashboard in real Chromium", () => {
     await page.fill("#training\\.batchSize", "16");
     await page.fill("#training\\.evalEvery", "15");
     await page.fill("#name", "e2e-lstm");
-    await Promise.all([page.waitForURL(/\/runs\/[a-z0-9]+$/), page.click("[data-testid=launch]")]);
+    await Promise.all([page.waitForURL(/\/t\/lab\/p\/default\/runs\/[a-z0-9]+$/), page.click("[data-testid=launch]")]);
 
     // The loss chart gains points while the run trains (pushed over SSE, no reload).
     const chart = page.locator("[data-testid=chart-loss]");
@@ -89,19 +104,20 @@ describe("dashboard in real Chromium", () => {
     await page.reload();
     expect(await pointsWhenSettled(page, "64")).toBe("64");
 
-    // The runs list shows it with its final loss.
+    // The runs list (where / leads a signed-in member) shows it with its final loss.
     await page.goto(baseUrl);
+    await page.waitForURL(/\/t\/lab\/p\/default$/);
     const row = page.locator("[data-testid=runs-table] tr", { hasText: "e2e-lstm" });
     await expect(row.textContent()).resolves.toContain("SUCCEEDED");
     expect(consoleErrors).toEqual([]);
   });
 
   it("shows the server's field errors for a bad form", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${baseUrl}/runs/new`);
+    const page = await context.newPage();
+    await page.goto(`${projectUrl}/new`);
     await page.fill("#modelHyperparameters\\.units", "-3");
     await page.click("[data-testid=launch]");
     await page.locator("[data-testid=error-modelHyperparameters\\.units]").waitFor({ timeout: 10_000 });
-    expect(page.url()).toMatch(/\/runs\/new$/);
+    expect(page.url()).toMatch(/\/new$/);
   });
 });

@@ -5,33 +5,46 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
-import { createServices, type Services } from "../src/server/services";
+import { createServices, type Services, type WebConfig, type WebLimits } from "../src/server/services";
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const WEB_DIR = path.resolve(__dirname, "..");
 const REPO_ROOT = path.resolve(WEB_DIR, "../..");
 
+/** The base URL in-process tests use for requests (the services accept its host and origin). */
+export const TEST_BASE_URL = "http://localhost:3000";
+
 /** A test's own database schema, queue prefix and web services, built directly (no environment involved). */
 export interface TestApp {
   db: TestDatabase;
   prefix: string;
+  /** What its services were built from: build a second process's services from it. */
+  config: WebConfig;
   services: Services;
   close(): Promise<void>;
 }
 
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(
+  options: { limits?: Partial<WebLimits>; openSignup?: boolean } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const prefix = `test-${randomUUID()}`;
-  const services = createServices({
+  const config: WebConfig = {
     databaseUrl: db.url,
     redisUrl: REDIS_URL,
     queuePrefix: prefix,
     databasePoolSize: 4,
-  });
+    baseUrl: TEST_BASE_URL,
+    authSecret: randomUUID() + randomUUID(),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.openSignup ? { openSignup: true } : {}),
+  };
+  const services = createServices(config);
   return {
     db,
     prefix,
+    config,
     services,
     async close() {
       await services.close();
@@ -40,11 +53,71 @@ export async function createTestApp(): Promise<TestApp> {
   };
 }
 
-/** A JSON request to an in-process handler. */
-export function jsonRequest(method: string, url: string, body?: unknown): Request {
-  return new Request(`http://test${url}`, {
+/** A user of a test app and the headers that authenticate as them (session cookie), or with one of their keys. */
+export interface TestUser {
+  userId: string;
+  email: string;
+  /** Headers of a signed-in browser: the session cookie. */
+  cookie: string;
+}
+
+let userCounter = 0;
+
+/** Creates an account through better-auth and signs it in. */
+export async function createUser(
+  app: TestApp,
+  options: { name?: string; instanceAdmin?: boolean } = {},
+): Promise<TestUser> {
+  const email = `user${++userCounter}-${randomUUID().slice(0, 8)}@example.com`;
+  const result = await app.services.auth.api.signUpEmail({
+    body: { email, password: "correct horse battery", name: options.name ?? email.split("@")[0]! },
+    returnHeaders: true,
+  });
+  if (options.instanceAdmin) await app.services.teams.markInstanceAdmin(result.response.user.id);
+  return { userId: result.response.user.id, email, cookie: (result.headers.get("set-cookie") ?? "").split(";")[0]! };
+}
+
+/** A team (with its default project) whose members have the given roles. */
+export async function createTeam(
+  app: TestApp,
+  slug: string,
+  members: [TestUser, string][],
+): Promise<{ id: string; slug: string; projectId: string }> {
+  const project = await app.services.projects.ensureProject({ teamSlug: slug, projectSlug: "default" });
+  for (const [user, role] of members) {
+    await app.db.prisma.membership.create({ data: { teamId: project.teamId, userId: user.userId, role } });
+  }
+  return { id: project.teamId, slug, projectId: project.id };
+}
+
+/** An API key for the user (optionally scoped to a team, read-only, expiring). */
+export async function createKey(
+  app: TestApp,
+  user: TestUser,
+  options: { teamId?: string; readOnly?: boolean } = {},
+): Promise<{ key: string; id: string }> {
+  const created = await app.services.auth.api.createApiKey({
+    body: {
+      name: "test",
+      userId: user.userId,
+      metadata: { teamId: options.teamId ?? null, readOnly: options.readOnly ?? false },
+    },
+  });
+  return { key: created.key, id: created.id };
+}
+
+/** How a test request authenticates. */
+export type TestAuth = { cookie: string } | { bearer: string } | null;
+
+/** A request to an in-process handler, from this dashboard's own origin (so CSRF rules are those of its pages). */
+export function authedRequest(method: string, url: string, auth: TestAuth, body?: unknown): Request {
+  const headers = new Headers({ origin: TEST_BASE_URL });
+  if (body !== undefined) headers.set("content-type", "application/json");
+  if (auth && "cookie" in auth) headers.set("cookie", auth.cookie);
+  if (auth && "bearer" in auth) headers.set("authorization", `Bearer ${auth.bearer}`);
+  return new Request(`${TEST_BASE_URL}${url}`, {
     method,
-    headers: { "content-type": "application/json" },
+    headers,
     ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
   });
 }
@@ -86,7 +159,15 @@ export async function startWebProcess(
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(WEB_DIR, "server.mjs")], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" },
+    env: {
+      ...process.env,
+      SEQLAB_AUTH_SECRET: randomUUID() + randomUUID(),
+      SEQLAB_URL: `http://127.0.0.1:${port}`,
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -3,7 +3,7 @@ import { TrainingQueue } from "@seqlab/queue";
 import { launchRun } from "../src/server/handlers/runs";
 import { cancelRun, getRun, patchRun } from "../src/server/handlers/run";
 import { getQueue } from "../src/server/handlers/platform";
-import { createTestApp, jsonRequest, type TestApp } from "./harness";
+import { authedRequest, createTeam, createTestApp, createUser, type TestApp, type TestAuth } from "./harness";
 
 jest.setTimeout(60_000);
 
@@ -11,8 +11,12 @@ describe("queue positions, priorities and cancel through the HTTP API (no worker
   let app: TestApp;
   const queue = `q-${randomUUID().slice(0, 8)}`;
 
+  let auth: TestAuth;
   beforeAll(async () => {
     app = await createTestApp();
+    const member = await createUser(app);
+    await createTeam(app, "lab", [[member, "member"]]);
+    auth = { cookie: member.cookie };
   });
   afterAll(async () => {
     await new TrainingQueue({ connection: app.services.redis, queue, prefix: app.prefix }).queue.obliterate({
@@ -24,7 +28,7 @@ describe("queue positions, priorities and cancel through the HTTP API (no worker
   const launch = async (name: string, priority: number) => {
     const res = await launchRun.invoke(
       app.services,
-      jsonRequest("POST", "/api/runs", { name, model: "rnn", dataset: "adding", priority, queue }),
+      authedRequest("POST", "/api/runs", auth, { name, model: "rnn", dataset: "adding", priority, queue }),
     );
     expect(res.status).toBe(201);
     const body = (await res.json()) as { run: { id: string }; warnings: string[] };
@@ -34,13 +38,15 @@ describe("queue positions, priorities and cancel through the HTTP API (no worker
   };
   const detail = async (id: string) =>
     (
-      (await (await getRun.invoke(app.services, jsonRequest("GET", `/api/runs/${id}`), { id })).json()) as {
+      (await (await getRun.invoke(app.services, authedRequest("GET", `/api/runs/${id}`, auth), { id })).json()) as {
         run: { queuePosition: number | null; queueWarning: string | null };
       }
     ).run;
   const order = async () =>
     (
-      (await (await getQueue.invoke(app.services, jsonRequest("GET", `/api/queues/${queue}`), { queue })).json()) as {
+      (await (
+        await getQueue.invoke(app.services, authedRequest("GET", `/api/queues/${queue}`, auth), { queue })
+      ).json()) as {
         waiting: { runId: string }[];
       }
     ).waiting.map((w) => w.runId);
@@ -53,7 +59,7 @@ describe("queue positions, priorities and cancel through the HTTP API (no worker
     expect(await detail(low)).toMatchObject({ queuePosition: 3, queueWarning: expect.stringContaining(queue) });
 
     const patch = (id: string, body: unknown) =>
-      patchRun.invoke(app.services, jsonRequest("PATCH", `/api/runs/${id}`, body), { id });
+      patchRun.invoke(app.services, authedRequest("PATCH", `/api/runs/${id}`, auth, body), { id });
     expect((await patch(low, { priority: 50 })).status).toBe(200);
     expect(await order()).toEqual([low, high, mid]);
     expect((await detail(low)).queuePosition).toBe(1);
@@ -66,7 +72,7 @@ describe("queue positions, priorities and cancel through the HTTP API (no worker
     expect((await patch("missing", { priority: 1 })).status).toBe(404);
 
     const cancel = (id: string) =>
-      cancelRun.invoke(app.services, jsonRequest("POST", `/api/runs/${id}/cancel`), { id });
+      cancelRun.invoke(app.services, authedRequest("POST", `/api/runs/${id}/cancel`, auth), { id });
     expect((await cancel(high)).status).toBe(202);
     expect(await order()).toEqual([low, mid]);
     expect((await patch(high, { priority: 1 })).status).toBe(409);

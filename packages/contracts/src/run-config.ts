@@ -47,8 +47,10 @@ export type TrainingSettings = z.infer<typeof TrainingSettings>;
 /** What a user submits to launch a run. Model and dataset hyperparameters are checked against their catalog schemas. */
 export const LaunchRunRequest = z.strictObject({
   name: DisplayText(120).optional(),
-  /** Project slug; the default project when absent. */
-  project: Slug.optional(),
+  /** Slug of the team to launch in; may be left out by someone who belongs to one team only. */
+  team: Slug.optional(),
+  /** Slug of the project (it must exist in the team); the team's "default" project when absent. */
+  project: Slug.default("default"),
   model: CatalogName,
   modelHyperparameters: z.record(z.string(), z.unknown()).default({}),
   dataset: CatalogName,

@@ -12,6 +12,10 @@ export const RunSummary = z.object({
   id: z.string(),
   name: z.string(),
   project: z.string(),
+  /** Slug of the team the project belongs to. */
+  team: z.string(),
+  /** Who launched it; null for runs from before accounts existed. */
+  createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   status: RunStatus,
   modelName: z.string(),
   datasetName: z.string(),

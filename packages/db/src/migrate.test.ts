@@ -16,7 +16,23 @@ import {
 } from "./migrate";
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const TABLES = ["Artifact", "Membership", "MetricPoint", "Project", "Run", "RunEvent", "Team", "User", "Worker"];
+const TABLES = [
+  "Account",
+  "ApiKey",
+  "Artifact",
+  "AuditEvent",
+  "Invitation",
+  "Membership",
+  "MetricPoint",
+  "Project",
+  "Run",
+  "RunEvent",
+  "Session",
+  "Team",
+  "User",
+  "Verification",
+  "Worker",
+];
 
 let admin: pg.Client;
 const schemas: string[] = [];
@@ -157,6 +173,29 @@ describe("applyMigrations on PostgreSQL 15", () => {
     expect(status.pendingMigrationNames).toEqual([]);
     expect(status.editedMigrationNames).toEqual([]);
     expect(await applyMigrations({ databaseUrl: DATABASE_URL, schema })).toEqual({ appliedMigrationNames: [] });
+  });
+});
+
+describe("the teams migration on a database from before accounts", () => {
+  it("keeps every membership, its role now better-auth's lower-case string", async () => {
+    const schema = await freshSchema();
+    const all = await readMigrationFiles();
+    const firstOnly = await mkdtemp(path.join(tmpdir(), "seqlab-migrations-"));
+    tempDirs.push(firstOnly);
+    await cp(path.join(DEFAULT_MIGRATIONS_DIR, all[0]!.name), path.join(firstOnly, all[0]!.name), { recursive: true });
+    await cp(path.join(DEFAULT_MIGRATIONS_DIR, "migration_lock.toml"), path.join(firstOnly, "migration_lock.toml"));
+    await applyMigrations({ databaseUrl: DATABASE_URL, schema, migrationsDir: firstOnly });
+    await admin.query(`INSERT INTO "${schema}"."Team" (id, slug, name) VALUES ('t1', 'default', 'Default team')`);
+    await admin.query(
+      `INSERT INTO "${schema}"."User" (id, email, name) VALUES ('u1', 'local@seqlab.invalid', 'Local user')`,
+    );
+    await admin.query(
+      `INSERT INTO "${schema}"."Membership" (id, "teamId", "userId", role) VALUES ('m1', 't1', 'u1', 'OWNER')`,
+    );
+    const applied = await applyMigrations({ databaseUrl: DATABASE_URL, schema });
+    expect(applied.appliedMigrationNames).toEqual(all.slice(1).map((m) => m.name));
+    const rows = await admin.query(`SELECT role FROM "${schema}"."Membership"`);
+    expect(rows.rows).toEqual([{ role: "owner" }]);
   });
 });
 

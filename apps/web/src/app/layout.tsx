@@ -1,10 +1,16 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { HeaderNav } from "../components/header-nav";
+import { currentPrincipal } from "../server/page-context";
+import { services } from "../server/services";
 import "./globals.css";
 
 export const metadata: Metadata = { title: "seqlab", description: "Train sequence models and watch them learn" };
+export const dynamic = "force-dynamic";
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const principal = await currentPrincipal();
+  const teams = principal.kind === "user" ? await services().teams.teamsOf(principal.userId) : [];
   return (
     <html lang="en">
       <body>
@@ -12,9 +18,12 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <a className="brand" href="/">
             seqlab
           </a>
-          <a href="/">Runs</a>
-          <a href="/runs/new">Launch a run</a>
-          <a href="/workers">Workers</a>
+          {principal.kind === "user" && (
+            <HeaderNav
+              user={{ name: principal.name, email: principal.email, isInstanceAdmin: principal.isInstanceAdmin }}
+              teams={teams.map((t) => ({ slug: t.slug, name: t.name, role: t.role }))}
+            />
+          )}
         </header>
         <main>{children}</main>
       </body>

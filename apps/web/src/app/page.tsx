@@ -1,19 +1,20 @@
+import { redirect } from "next/navigation";
+import { requireSignedIn } from "../server/page-context";
 import { services } from "../server/services";
-import { RunsTable } from "../components/runs-table";
 
 export const dynamic = "force-dynamic";
 
-export default async function RunsPage() {
-  const runs = await services().runs.listRuns({ limit: 500 });
-  return (
-    <>
-      <div className="row" style={{ justifyContent: "space-between", alignItems: "center" }}>
-        <h1>Runs</h1>
-        <a className="button" href="/runs/new">
-          Launch a run
-        </a>
+/** The front door: the first-run page, sign-in, or the caller's first team. */
+export default async function Home() {
+  const principal = await requireSignedIn("/");
+  const [first] = await services().teams.teamsOf(principal.userId);
+  if (!first) {
+    return (
+      <div className="narrow panel">
+        <h1>No team yet</h1>
+        <p>You are not in any team. Ask an admin of a team for an invitation link.</p>
       </div>
-      <RunsTable initialRuns={runs} />
-    </>
-  );
+    );
+  }
+  redirect(`/t/${first.slug}`);
 }

@@ -27,7 +27,18 @@ function coerceAll(schema: JsonObjectSchema, values: Record<string, unknown>): R
 }
 
 /** The launch form, generated from the catalogs' JSON Schemas; only models whose heads fit the dataset are offered. */
-export function LaunchForm({ catalog, initial }: { catalog: CatalogDescription; initial: LaunchFormInitial | null }) {
+export function LaunchForm({
+  catalog,
+  initial,
+  team,
+  project,
+}: {
+  catalog: CatalogDescription;
+  initial: LaunchFormInitial | null;
+  /** Slugs of the team and project the run is launched in. */
+  team: string;
+  project: string;
+}) {
   const firstDataset = catalog.datasets.find((d) => d.name === (initial?.dataset ?? "adding")) ?? catalog.datasets[0];
   const [dataset, setDataset] = useState(firstDataset?.name ?? "");
   const datasetInfo = catalog.datasets.find((d) => d.name === dataset);
@@ -78,6 +89,8 @@ export function LaunchForm({ catalog, initial }: { catalog: CatalogDescription; 
     setErrors({});
     setMessage(null);
     const body = {
+      team,
+      project,
       name: name.trim() || undefined,
       model,
       modelHyperparameters: coerceAll((modelInfo?.params ?? {}) as JsonObjectSchema, modelParams),
@@ -100,7 +113,7 @@ export function LaunchForm({ catalog, initial }: { catalog: CatalogDescription; 
         issues?: { path: string; message: string }[];
       };
       if (response.ok && json.run) {
-        window.location.href = `/runs/${json.run.id}`;
+        window.location.href = `/t/${team}/p/${project}/runs/${json.run.id}`;
         return;
       }
       const fieldErrors: Record<string, string> = {};

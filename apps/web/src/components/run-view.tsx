@@ -28,7 +28,17 @@ function toCharts(series: SeriesMap): { title: string; series: ChartSeries[] }[]
 const TERMINAL: RunStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED"];
 
 /** The run page: status, live charts over SSE (survives refresh: the stream starts with a snapshot), config, artifacts, log. */
-export function RunView({ initialRun }: { initialRun: RunDetail }) {
+export function RunView({
+  initialRun,
+  mayModify,
+  mayLaunch,
+}: {
+  initialRun: RunDetail;
+  /** The viewer may cancel or re-prioritise this run (their own as a member; anyone's as an admin). */
+  mayModify: boolean;
+  /** The viewer may launch runs in its project (Clone). */
+  mayLaunch: boolean;
+}) {
   const [run, setRun] = useState(initialRun);
   const [status, setStatus] = useState<RunStatus>(initialRun.status);
   const [errorReason, setErrorReason] = useState(initialRun.errorReason);
@@ -107,10 +117,16 @@ export function RunView({ initialRun }: { initialRun: RunDetail }) {
           </span>
         </h1>
         <div className="row" style={{ gap: 8 }}>
-          <a className="button secondary" href={`/runs/new?from=${run.id}`}>
-            Clone
-          </a>
-          {!TERMINAL.includes(status) && (
+          {mayLaunch && (
+            <a
+              className="button secondary"
+              href={`/t/${run.team}/p/${run.project}/new?from=${run.id}`}
+              data-testid="clone"
+            >
+              Clone
+            </a>
+          )}
+          {mayModify && !TERMINAL.includes(status) && (
             <button className="secondary" onClick={cancel} data-testid="cancel">
               Cancel
             </button>

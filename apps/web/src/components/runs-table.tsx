@@ -9,7 +9,7 @@ function formatTime(iso: string | null): string {
 }
 
 /** The runs list; re-renders from the server whenever any run changes status (pushed, not polled). */
-export function RunsTable({ initialRuns }: { initialRuns: RunSummary[] }) {
+export function RunsTable({ initialRuns, newRunHref }: { initialRuns: RunSummary[]; newRunHref: string | null }) {
   const router = useRouter();
   const [runs, setRuns] = useState(initialRuns);
   useEffect(() => setRuns(initialRuns), [initialRuns]);
@@ -22,8 +22,14 @@ export function RunsTable({ initialRuns }: { initialRuns: RunSummary[] }) {
   if (runs.length === 0) {
     return (
       <div className="panel">
-        No runs yet. <a href="/runs/new">Launch the first one</a>: an LSTM on the adding problem trains in a minute on a
-        CPU.
+        No runs yet.{" "}
+        {newRunHref ? (
+          <>
+            <a href={newRunHref}>Launch the first one</a>: an LSTM on the adding problem trains in a minute on a CPU.
+          </>
+        ) : (
+          "Members of the team launch them."
+        )}
       </div>
     );
   }
@@ -45,7 +51,7 @@ export function RunsTable({ initialRuns }: { initialRuns: RunSummary[] }) {
         {runs.map((run) => (
           <tr key={run.id} data-run-id={run.id}>
             <td>
-              <a href={`/runs/${run.id}`}>{run.name}</a>
+              <a href={`/t/${run.team}/p/${run.project}/runs/${run.id}`}>{run.name}</a>
             </td>
             <td>
               <span className={`badge ${run.status}`}>{run.status}</span>

@@ -83,9 +83,6 @@ export function unservedQueueWarning(queue: string): string {
 }
 
 export class RunService {
-  /** Projects already ensured by this process: ensuring one costs four upserts, a launch should not. */
-  private readonly projectIds = new Map<string, Promise<{ id: string }>>();
-
   constructor(
     private readonly deps: {
       runs: RunRepository;
@@ -96,21 +93,19 @@ export class RunService {
   ) {}
 
   /**
-   * Validates, writes and queues a run. Throws LaunchValidationError (nothing written) for a bad body. Warns (but
-   * launches) when no live worker serves the run's queue.
+   * Writes and queues a validated run in a project. Nothing is left behind if queuing fails. Warns (but launches)
+   * when no live worker serves the run's queue.
    */
-  async launch(body: unknown): Promise<{ run: RunSummary; warnings: string[] }> {
-    const { request, config } = resolveRunConfig(body);
-    const slug = request.project ?? "default";
-    let projectPromise = this.projectIds.get(slug);
-    if (!projectPromise) {
-      projectPromise = this.deps.projects.ensureProject(slug);
-      this.projectIds.set(slug, projectPromise);
-      projectPromise.catch(() => this.projectIds.delete(slug));
-    }
-    const project = await projectPromise;
+  async launch(input: {
+    request: LaunchRunRequest;
+    config: ResolvedRunConfig;
+    projectId: string;
+    createdById: string;
+  }): Promise<{ run: RunSummary; warnings: string[] }> {
+    const { request, config } = input;
     const run = await this.deps.runs.createRun({
-      projectId: project.id,
+      projectId: input.projectId,
+      createdById: input.createdById,
       name: request.name ?? `${config.model}-${config.dataset}-${Date.now().toString(36)}`,
       config,
       priority: request.priority,

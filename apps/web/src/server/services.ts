@@ -1,39 +1,78 @@
 import type { Redis } from "ioredis";
+import { createAuth, type SeqlabAuth } from "@seqlab/auth";
 import {
   ArtifactRepository,
+  AuditRepository,
   createPrismaClient,
   HealthRepository,
   MetricRepository,
   ProjectRepository,
   RunRepository,
+  TeamRepository,
   WorkerRepository,
 } from "@seqlab/db";
 import { createRedisConnection, TrainingQueue } from "@seqlab/queue";
-import { env } from "../env";
+import { configFromEnv } from "./config-from-env";
+import { publicUrl, type PublicUrl } from "./public-url";
+import { RateLimiter } from "./rate-limiter";
 import { RunService } from "./run-service";
 import { StreamHub } from "./stream-hub";
+import { StreamLimiter } from "./stream-limiter";
 
-/** What a web process needs to reach its database and Redis: built from the environment, or by a test. */
+/** Per-user and per-IP limits; each has a default in env.ts. */
+export interface WebLimits {
+  launchesPerMinute: number;
+  signInPerIpPerMinute: number;
+  signInPerAccountPerMinute: number;
+  streamsPerUser: number;
+  streamsTotal: number;
+}
+
+/** What a web process needs: its database, Redis, public URL, auth secret and limits. Built from env or by a test. */
 export interface WebConfig {
   databaseUrl: string;
   redisUrl: string;
-  /** BullMQ key prefix (tests pass a unique one). */
+  /** BullMQ key prefix (tests pass a unique one); also namespaces the rate limiters' keys. */
   queuePrefix: string;
+  /** The dashboard's public URL (SEQLAB_URL). */
+  baseUrl: string;
+  /** Further host names it answers to. */
+  extraHosts?: string[];
+  authSecret: string;
+  /** Anyone may create an account. */
+  openSignup?: boolean;
+  limits?: Partial<WebLimits>;
   /** Pooled database connections. Default 10: SSE snapshots and page renders run concurrently. */
   databasePoolSize?: number;
 }
 
+const DEFAULT_LIMITS: WebLimits = {
+  launchesPerMinute: 60,
+  signInPerIpPerMinute: 30,
+  signInPerAccountPerMinute: 10,
+  streamsPerUser: 20,
+  streamsTotal: 500,
+};
+
 /** Long-lived connections and services of one web process, shared by every request. */
 export interface Services {
   redis: Redis;
+  auth: SeqlabAuth;
+  url: PublicUrl;
+  openSignup: boolean;
+  limits: WebLimits;
   runs: RunRepository;
   metrics: MetricRepository;
   artifacts: ArtifactRepository;
   workers: WorkerRepository;
   projects: ProjectRepository;
+  teams: TeamRepository;
+  audit: AuditRepository;
   health: HealthRepository;
   runService: RunService;
   hub: StreamHub;
+  rateLimiter: RateLimiter;
+  streams: StreamLimiter;
   /** Closes every connection (tests call it in afterAll). */
   close(): Promise<void>;
 }
@@ -51,20 +90,31 @@ export function createServices(config: WebConfig): Services {
     }
     return q;
   };
+  const url = publicUrl(config.baseUrl, config.extraHosts);
+  const limits = { ...DEFAULT_LIMITS, ...config.limits };
   const runs = new RunRepository(prisma);
   const projects = new ProjectRepository(prisma);
   const workers = new WorkerRepository(prisma);
+  const teams = new TeamRepository(prisma);
   const hub = new StreamHub(() => createRedisConnection(config.redisUrl));
   return {
     redis,
+    auth: createAuth({ db: prisma, baseUrl: url.baseUrl, trustedOrigins: [...url.origins], secret: config.authSecret }),
+    url,
+    openSignup: config.openSignup ?? false,
+    limits,
     runs,
     metrics: new MetricRepository(prisma),
     artifacts: new ArtifactRepository(prisma),
     workers,
     projects,
+    teams,
+    audit: new AuditRepository(prisma),
     health: new HealthRepository(prisma),
     runService: new RunService({ runs, projects, workers, queueFor }),
     hub,
+    rateLimiter: new RateLimiter(redis, `seqlab:${config.queuePrefix}`),
+    streams: new StreamLimiter({ perUser: limits.streamsPerUser, total: limits.streamsTotal }),
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));
       hub.close();
@@ -78,13 +128,6 @@ const processWide = globalThis as unknown as { seqlabServices?: Services };
 
 /** The services of this web process, created from its environment on first use. */
 export function services(): Services {
-  if (!processWide.seqlabServices) {
-    const e = env();
-    processWide.seqlabServices = createServices({
-      databaseUrl: e.DATABASE_URL,
-      redisUrl: e.REDIS_URL,
-      queuePrefix: e.SEQLAB_QUEUE_PREFIX,
-    });
-  }
+  processWide.seqlabServices ??= createServices(configFromEnv());
   return processWide.seqlabServices;
 }

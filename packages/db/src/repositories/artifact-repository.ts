@@ -36,6 +36,12 @@ export class ArtifactRepository {
     return { ...row, createdAt: row.createdAt.toISOString() };
   }
 
+  /** The run an artifact belongs to (for access checks), or null. */
+  async artifactRun(id: string): Promise<string | null> {
+    const row = await this.db.artifact.findUnique({ where: { id }, select: { runId: true } });
+    return row?.runId ?? null;
+  }
+
   /** The artifact's bytes and metadata, or null. */
   async getArtifact(
     id: string,

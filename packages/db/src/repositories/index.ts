@@ -6,3 +6,5 @@ export * from "./artifact-repository";
 export * from "./event-repository";
 export * from "./worker-repository";
 export * from "./health-repository";
+export * from "./team-repository";
+export * from "./audit-repository";

@@ -30,10 +30,10 @@ describe("repositories (real PostgreSQL)", () => {
   });
   afterAll(() => db.drop());
 
-  it("creates the default team, owner and project once", async () => {
+  it("creates the default team and project once", async () => {
     const again = await new ProjectRepository(db.prisma).ensureProject();
     expect(again.id).toBe(projectId);
-    expect(await db.prisma.membership.count()).toBe(1);
+    expect(await db.prisma.team.count()).toBe(1);
   });
 
   it("lets exactly one of two racing attempts claim a run, and none after it finished", async () => {

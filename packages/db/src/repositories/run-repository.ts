@@ -12,6 +12,8 @@ import type { Db } from "./types";
 
 export interface CreateRunInput {
   projectId: string;
+  /** Who launched it (null for runs from before accounts). */
+  createdById?: string | null;
   name: string;
   config: ResolvedRunConfig;
   priority: number;
@@ -31,7 +33,8 @@ const summarySelect = {
   createdAt: true,
   startedAt: true,
   finishedAt: true,
-  project: { select: { slug: true } },
+  project: { select: { slug: true, team: { select: { slug: true } } } },
+  createdBy: { select: { id: true, name: true } },
 } satisfies Prisma.RunSelect;
 
 type SummaryRow = Prisma.RunGetPayload<{ select: typeof summarySelect }>;
@@ -41,6 +44,8 @@ function toSummary(row: SummaryRow): RunSummary {
     id: row.id,
     name: row.name,
     project: row.project.slug,
+    team: row.project.team.slug,
+    createdBy: row.createdBy ? { id: row.createdBy.id, name: row.createdBy.name } : null,
     status: row.status,
     modelName: row.modelName,
     datasetName: row.datasetName,
@@ -100,6 +105,7 @@ export class RunRepository {
     const row = await this.db.run.create({
       data: {
         projectId: input.projectId,
+        createdById: input.createdById ?? null,
         name: input.name,
         modelName: input.config.model,
         datasetName: input.config.dataset,
@@ -119,14 +125,38 @@ export class RunRepository {
     await this.db.run.delete({ where: { id: runId } });
   }
 
-  async listRuns(options: { projectSlug?: string; limit?: number } = {}): Promise<RunSummary[]> {
+  /**
+   * Runs, newest first, of the given teams only (the teams the caller may read), optionally of one team and project
+   * by slug.
+   */
+  async listRuns(options: {
+    teamIds: string[];
+    teamSlug?: string;
+    projectSlug?: string;
+    limit?: number;
+  }): Promise<RunSummary[]> {
     const rows = await this.db.run.findMany({
-      where: options.projectSlug ? { project: { slug: options.projectSlug } } : undefined,
+      where: {
+        project: {
+          teamId: { in: options.teamIds },
+          ...(options.teamSlug ? { team: { slug: options.teamSlug } } : {}),
+          ...(options.projectSlug ? { slug: options.projectSlug } : {}),
+        },
+      },
       orderBy: { createdAt: "desc" },
       take: options.limit ?? 200,
       select: summarySelect,
     });
     return rows.map(toSummary);
+  }
+
+  /** What access checks need about a run: its team, project and who launched it; null when it does not exist. */
+  async runOwnership(runId: string): Promise<{ teamId: string; projectId: string; createdById: string | null } | null> {
+    const row = await this.db.run.findUnique({
+      where: { id: runId },
+      select: { projectId: true, createdById: true, project: { select: { teamId: true } } },
+    });
+    return row ? { teamId: row.project.teamId, projectId: row.projectId, createdById: row.createdById } : null;
   }
 
   async getRunDetail(runId: string): Promise<RunDetail | null> {

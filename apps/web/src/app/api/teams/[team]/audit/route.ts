@@ -1,0 +1,7 @@
+import { listAudit } from "../../../../../server/handlers/teams";
+import { methodNotAllowed, nextRoute } from "../../../../../server/route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = nextRoute(listAudit);
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed(["GET"]);

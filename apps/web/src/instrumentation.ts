@@ -1,0 +1,11 @@
+/**
+ * Next calls register() once when a server process starts. Headless installs set SEQLAB_ADMIN_EMAIL and
+ * SEQLAB_ADMIN_PASSWORD: the first account is created then, instead of on the first-run page.
+ */
+export async function register(): Promise<void> {
+  // Next's own switch between its runtimes; the server modules below only load in Node.
+  // eslint-disable-next-line no-restricted-properties
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { ensureHeadlessAdmin } = await import("./server/headless-admin");
+  await ensureHeadlessAdmin();
+}

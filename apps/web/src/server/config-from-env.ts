@@ -1,0 +1,25 @@
+import { env } from "../env";
+import type { WebConfig } from "./services";
+
+/** The web process's config, from its environment. */
+export function configFromEnv(): WebConfig {
+  const e = env();
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.SEQLAB_QUEUE_PREFIX,
+    baseUrl: e.SEQLAB_URL ?? `http://localhost:${e.PORT}`,
+    extraHosts: e.SEQLAB_ALLOWED_HOSTS.split(",")
+      .map((h) => h.trim())
+      .filter(Boolean),
+    authSecret: e.SEQLAB_AUTH_SECRET,
+    openSignup: e.SEQLAB_OPEN_SIGNUP,
+    limits: {
+      launchesPerMinute: e.SEQLAB_LAUNCHES_PER_MINUTE,
+      signInPerIpPerMinute: e.SEQLAB_SIGNIN_PER_IP_PER_MINUTE,
+      signInPerAccountPerMinute: e.SEQLAB_SIGNIN_PER_ACCOUNT_PER_MINUTE,
+      streamsPerUser: e.SEQLAB_STREAMS_PER_USER,
+      streamsTotal: e.SEQLAB_STREAMS_TOTAL,
+    },
+  };
+}
