@@ -55,7 +55,10 @@ const arrows = [
   {
     files: ["packages/auth/**"],
     patterns: [
-      refuse("^@seqlab/(?!(contracts|db)(/|$))", "@seqlab/auth depends on @seqlab/contracts and @seqlab/db only among the packages."),
+      refuse(
+        "^@seqlab/(?!(contracts|db)(/|$))",
+        "@seqlab/auth depends on @seqlab/contracts and @seqlab/db only among the packages.",
+      ),
       refuse("^(bullmq|ioredis|next|react|@tensorflow/)", "@seqlab/auth never imports the queue, Next or tfjs."),
     ],
   },

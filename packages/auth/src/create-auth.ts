@@ -45,6 +45,14 @@ export function createAuth(options: AuthOptions) {
     secret: options.secret,
     trustedOrigins: options.trustedOrigins,
     telemetry: { enabled: false },
+    logger: {
+      level: "warn",
+      log: (level, message, ...args) => {
+        // A revoked, expired or unknown key is an answer (401), not a server error.
+        if (message.startsWith("Failed to validate API key")) return;
+        (level === "error" ? console.error : console.warn)(`[better-auth] ${message}`, ...args);
+      },
+    },
     database: prismaAdapter(options.db, { provider: "postgresql", transaction: true }),
     // seqlab's own limiter (Redis, shared by replicas, per IP and per account) guards sign-in instead.
     rateLimit: { enabled: false },

@@ -86,7 +86,7 @@ export function AccountKeys({ keys, teams }: { keys: KeyRow[]; teams: { id: stri
       <KeyTable
         keys={keys}
         showOwner={false}
-        revokePath={(id) => `/api/account/api-keys/${id}`}
+        revokeUrl="/api/account/api-keys/"
         teamNames={Object.fromEntries(teams.map((t) => [t.id, t.name]))}
       />
     </>

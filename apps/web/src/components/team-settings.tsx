@@ -248,12 +248,13 @@ export interface KeyRow {
 /** A table of API keys with revoke buttons (a user's own, or a team's for its admins). */
 export function KeyTable({
   keys,
-  revokePath,
+  revokeUrl,
   showOwner,
   teamNames,
 }: {
   keys: KeyRow[];
-  revokePath: (id: string) => string;
+  /** The API path a key's id is appended to for revoking it. */
+  revokeUrl: string;
   showOwner: boolean;
   teamNames?: Record<string, string>;
 }) {
@@ -262,7 +263,7 @@ export function KeyTable({
   const revoke = async (key: KeyRow) => {
     if (!window.confirm(`Revoke ${key.name ?? key.start ?? "this key"}? Anything using it stops working at once.`))
       return;
-    const answer = await api("DELETE", revokePath(key.id));
+    const answer = await api("DELETE", `${revokeUrl}${key.id}`);
     if (answer.ok) setRows((r) => r.map((k) => (k.id === key.id ? { ...k, enabled: false } : k)));
     else setNote({ error: true, text: answer.body.error ?? "" });
   };

@@ -215,30 +215,47 @@ export const createMyKey = defineHandler({
         ...(body.body.expiresInDays ? { expiresIn: body.body.expiresInDays * 24 * 60 * 60 } : {}),
       },
     });
-    await services.audit.record({
-      teamId,
-      actorUserId: principal.userId,
-      action: "apikey.create",
-      targetType: "apikey",
-      targetId: created.id,
-      data: { name: body.body.name, readOnly: body.body.readOnly, expiresInDays: body.body.expiresInDays ?? null },
-    });
+    for (const team of await keyTeams(services, principal.userId, teamId)) {
+      await services.audit.record({
+        teamId: team,
+        actorUserId: principal.userId,
+        action: "apikey.create",
+        targetType: "apikey",
+        targetId: created.id,
+        data: {
+          name: body.body.name,
+          readOnly: body.body.readOnly,
+          scoped: teamId !== null,
+          expiresInDays: body.body.expiresInDays ?? null,
+        },
+      });
+    }
     return json({ key: created.key, info: await services.teams.findApiKey(created.id) }, 201);
   },
 });
 
+/**
+ * The teams whose audit logs hear about a key: its team when it is scoped to one, else every team its owner is in
+ * (it can act in all of them).
+ */
+async function keyTeams(services: Services, ownerId: string, teamId: string | null): Promise<string[]> {
+  return teamId ? [teamId] : (await services.teams.teamsOf(ownerId)).map((t) => t.teamId);
+}
+
 /** Revokes a key: it stops working at once and stays listed (with its last use) as revoked. */
-export async function revokeKey(services: Services, keyId: string, actor: { userId: string }, teamId: string | null) {
-  await services.auth.api.updateApiKey({
-    body: { keyId, userId: (await services.teams.findApiKey(keyId))!.userId, enabled: false },
-  });
-  await services.audit.record({
-    teamId,
-    actorUserId: actor.userId,
-    action: "apikey.revoke",
-    targetType: "apikey",
-    targetId: keyId,
-  });
+export async function revokeKey(services: Services, keyId: string, actor: { userId: string }) {
+  const key = (await services.teams.findApiKey(keyId))!;
+  await services.auth.api.updateApiKey({ body: { keyId, userId: key.userId, enabled: false } });
+  for (const team of await keyTeams(services, key.userId, key.teamId)) {
+    await services.audit.record({
+      teamId: team,
+      actorUserId: actor.userId,
+      action: "apikey.revoke",
+      targetType: "apikey",
+      targetId: keyId,
+      data: { name: key.name, owner: key.userName },
+    });
+  }
 }
 
 /** DELETE /api/account/api-keys/:id: revokes one of the caller's own keys. */
@@ -249,7 +266,7 @@ export const revokeMyKey = defineHandler({
   async handle({ services, principal, params }) {
     const key = await services.teams.findApiKey(params.id);
     if (!key || key.userId !== principal.userId) return problem(404, "API key not found");
-    await revokeKey(services, key.id, principal, key.teamId);
+    await revokeKey(services, key.id, principal);
     return json({ revoked: key.id });
   },
 });

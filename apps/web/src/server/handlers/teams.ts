@@ -393,7 +393,7 @@ export const revokeTeamKey = defineHandler({
     if (!found.ok) return found.response;
     const key = await services.teams.findApiKey(params.key);
     if (!key || key.teamId !== found.team.id) return problem(404, "API key not found");
-    await revokeKey(services, key.id, principal, found.team.id);
+    await revokeKey(services, key.id, principal);
     return json({ revoked: key.id });
   },
 });

@@ -60,7 +60,7 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ t
           <KeyTable
             keys={keys}
             showOwner
-            revokePath={(id) => `/api/teams/${ctx.team.slug}/api-keys/${id}`}
+            revokeUrl={`/api/teams/${ctx.team.slug}/api-keys/`}
             teamNames={{ [ctx.team.id]: ctx.team.name }}
           />
           <h2>Team</h2>

@@ -1,0 +1,585 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { TrainingQueue } from "@seqlab/queue";
+import type { RouteHandler } from "../src/server/route";
+import { resolveRunConfig } from "../src/server/run-service";
+import {
+  authedRequest,
+  createKey,
+  createTeam,
+  createTestApp,
+  createUser,
+  type TestApp,
+  type TestAuth,
+  type TestUser,
+} from "./harness";
+
+jest.setTimeout(300_000);
+
+const API_DIR = path.resolve(__dirname, "../src/app/api");
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+
+/** Every route file under src/app/api, as its URL pattern (`/api/runs/[id]`). */
+function routeFiles(dir = API_DIR): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return routeFiles(full);
+    return name === "route.ts"
+      ? [`/api/${path.relative(API_DIR, dir).split(path.sep).join("/")}`.replace(/\/$/, "")]
+      : [];
+  });
+}
+
+/** The handlers a route file serves, by method (methodNotAllowed answers carry no handler). */
+async function servedMethods(route: string): Promise<Partial<Record<Method, RouteHandler<unknown>>>> {
+  const file = path.join(API_DIR, route.replace(/^\/api\/?/, ""), "route.ts");
+  const mod = (await import(file)) as Record<string, unknown>;
+  const out: Partial<Record<Method, RouteHandler<unknown>>> = {};
+  for (const method of METHODS) {
+    const handler = (mod[method] as { handler?: RouteHandler<unknown> } | undefined)?.handler;
+    if (handler) out[method] = handler;
+  }
+  return out;
+}
+
+/**
+ * The principals every route is tried with. Team "alpha" has one member of each role; "outsider" is only in team
+ * "beta". The read-only key is the owner's (scoped to alpha), the full key the member's, the revoked key the admin's.
+ */
+const PRINCIPALS = [
+  "anonymous",
+  "viewer",
+  "member",
+  "admin",
+  "owner",
+  "outsider",
+  "readOnlyKey",
+  "fullKey",
+  "revokedKey",
+] as const;
+type PrincipalName = (typeof PRINCIPALS)[number];
+
+/** Expected status per principal: a default and overrides. */
+type Expectation = Partial<Record<PrincipalName, number>> & { others?: number };
+
+/** One row of the matrix: a route and method, how to build its request, and the statuses it must answer with. */
+interface Case {
+  route: string;
+  method: Method;
+  /** Builds the concrete request for one principal, creating fresh resources when the call would use them up. */
+  prepare(who: PrincipalName): Promise<{ url: string; params: Record<string, string>; body?: unknown }>;
+  expect: Expectation;
+}
+
+const expected = (c: Case, who: PrincipalName): number => c.expect[who] ?? c.expect.others ?? 200;
+
+describe("access matrix: every API route × method × principal (real PostgreSQL, Redis, better-auth)", () => {
+  let app: TestApp;
+  const users = {} as Record<"viewer" | "member" | "admin" | "owner" | "outsider", TestUser>;
+  const auth = {} as Record<PrincipalName, TestAuth>;
+  let alpha: { id: string; slug: string; projectId: string };
+  let counter = 0;
+  const fresh = () => `${Date.now().toString(36)}${++counter}`;
+
+  /** A queued run in alpha launched by `by`, through the service (written and enqueued as the API does). */
+  const runBy = async (by: TestUser) => {
+    const resolved = resolveRunConfig({ model: "rnn", dataset: "adding", training: { steps: 1 }, queue: "matrix" });
+    return (await app.services.runService.launch({ ...resolved, projectId: alpha.projectId, createdById: by.userId }))
+      .run.id;
+  };
+  /** A fixed run for read routes. */
+  let readRun: string;
+  let readArtifact: string;
+
+  /** Everything a denied request must leave as it was. */
+  const snapshot = async () => {
+    const p = app.db.prisma;
+    return JSON.stringify(
+      await Promise.all([
+        p.run.findMany({
+          select: { id: true, status: true, priority: true, cancelRequested: true },
+          orderBy: { id: "asc" },
+        }),
+        p.membership.findMany({ select: { id: true, role: true }, orderBy: { id: "asc" } }),
+        p.invitation.findMany({ select: { id: true, status: true }, orderBy: { id: "asc" } }),
+        p.apiKey.findMany({ select: { id: true, enabled: true }, orderBy: { id: "asc" } }),
+        p.project.findMany({ select: { id: true, name: true }, orderBy: { id: "asc" } }),
+        p.team.findMany({ select: { id: true, name: true, slug: true }, orderBy: { id: "asc" } }),
+        p.user.count(),
+        p.session.count(),
+        p.auditEvent.count(),
+      ]),
+    );
+  };
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    for (const role of ["viewer", "member", "admin", "owner", "outsider"] as const)
+      users[role] = await createUser(app, { name: role });
+    await app.services.teams.markInstanceAdmin(users.owner.userId);
+    alpha = await createTeam(app, "alpha", [
+      [users.viewer, "viewer"],
+      [users.member, "member"],
+      [users.admin, "admin"],
+      [users.owner, "owner"],
+    ]);
+    await createTeam(app, "beta", [[users.outsider, "owner"]]);
+    auth.anonymous = null;
+    for (const role of ["viewer", "member", "admin", "owner", "outsider"] as const)
+      auth[role] = { cookie: users[role].cookie };
+    auth.readOnlyKey = { bearer: (await createKey(app, users.owner, { teamId: alpha.id, readOnly: true })).key };
+    auth.fullKey = { bearer: (await createKey(app, users.member, { teamId: alpha.id })).key };
+    const revoked = await createKey(app, users.admin);
+    await app.services.auth.api.updateApiKey({
+      body: { keyId: revoked.id, userId: users.admin.userId, enabled: false },
+    });
+    auth.revokedKey = { bearer: revoked.key };
+    readRun = await runBy(users.member);
+    readArtifact = (
+      await app.services.artifacts.saveArtifact({
+        runId: readRun,
+        kind: "checkpoint",
+        name: "step-1",
+        content: new Uint8Array([1]),
+        step: 1,
+      })
+    ).id;
+  });
+  afterAll(async () => {
+    await new TrainingQueue({ connection: app.services.redis, queue: "matrix", prefix: app.prefix }).queue.obliterate({
+      force: true,
+    });
+    await app.close();
+  });
+
+  const userOf = (who: PrincipalName): TestUser | null =>
+    who === "readOnlyKey"
+      ? users.owner
+      : who === "fullKey"
+        ? users.member
+        : who === "revokedKey"
+          ? users.admin
+          : who === "anonymous"
+            ? null
+            : users[who];
+
+  /** A team with the same people in the same roles as alpha, for calls that would use alpha up (delete, transfer). */
+  const disposableTeam = async () =>
+    createTeam(app, `tmp-${fresh()}`, [
+      [users.viewer, "viewer"],
+      [users.member, "member"],
+      [users.admin, "admin"],
+      [users.owner, "owner"],
+    ]);
+
+  const signedIn = { anonymous: 401, revokedKey: 401 };
+  const read = { ...signedIn, outsider: 404 };
+  const sessionOnly = { readOnlyKey: 403, fullKey: 403 };
+  const adminOnly = { ...read, ...sessionOnly, viewer: 403, member: 403 };
+  const ownerOnly = { ...adminOnly, admin: 403 };
+  const modify = { ...read, viewer: 403, readOnlyKey: 403 };
+  const simple = (url: string, body?: unknown) => async () => ({
+    url,
+    params: {},
+    ...(body === undefined ? {} : { body }),
+  });
+
+  const cases: Case[] = [
+    { route: "/api/health", method: "GET", prepare: simple("/api/health"), expect: {} },
+    { route: "/api/catalog", method: "GET", prepare: simple("/api/catalog"), expect: signedIn },
+    { route: "/api/workers", method: "GET", prepare: simple("/api/workers"), expect: signedIn },
+    { route: "/api/runs", method: "GET", prepare: simple("/api/runs"), expect: signedIn },
+    {
+      route: "/api/runs",
+      method: "POST",
+      prepare: simple("/api/runs", {
+        team: "alpha",
+        model: "rnn",
+        dataset: "adding",
+        training: { steps: 1 },
+        queue: "matrix",
+      }),
+      expect: { ...modify, others: 201 },
+    },
+    { route: "/api/runs/stream", method: "GET", prepare: simple("/api/runs/stream"), expect: signedIn },
+    {
+      route: "/api/runs/[id]",
+      method: "GET",
+      prepare: async () => ({ url: `/api/runs/${readRun}`, params: { id: readRun } }),
+      expect: read,
+    },
+    {
+      route: "/api/runs/[id]",
+      method: "PATCH",
+      prepare: async () => {
+        const id = await runBy(users.member);
+        return { url: `/api/runs/${id}`, params: { id }, body: { priority: 5 } };
+      },
+      expect: modify,
+    },
+    {
+      route: "/api/runs/[id]/cancel",
+      method: "POST",
+      prepare: async () => {
+        const id = await runBy(users.member);
+        return { url: `/api/runs/${id}/cancel`, params: { id } };
+      },
+      expect: { ...modify, others: 202 },
+    },
+    {
+      route: "/api/runs/[id]/metrics",
+      method: "GET",
+      prepare: async () => ({ url: `/api/runs/${readRun}/metrics`, params: { id: readRun } }),
+      expect: read,
+    },
+    {
+      route: "/api/runs/[id]/stream",
+      method: "GET",
+      prepare: async () => ({ url: `/api/runs/${readRun}/stream`, params: { id: readRun } }),
+      expect: read,
+    },
+    {
+      route: "/api/artifacts/[id]",
+      method: "GET",
+      prepare: async () => ({ url: `/api/artifacts/${readArtifact}`, params: { id: readArtifact } }),
+      expect: read,
+    },
+    {
+      route: "/api/queues/[queue]",
+      method: "GET",
+      prepare: async () => ({ url: "/api/queues/matrix", params: { queue: "matrix" } }),
+      expect: signedIn,
+    },
+    { route: "/api/setup", method: "GET", prepare: simple("/api/setup"), expect: {} },
+    {
+      route: "/api/setup",
+      method: "POST",
+      prepare: simple("/api/setup", { name: "X", email: "x@example.com", password: "correct horse", teamName: "X" }),
+      expect: { others: 409 },
+    },
+    { route: "/api/account", method: "GET", prepare: simple("/api/account"), expect: signedIn },
+    {
+      route: "/api/account/sign-up",
+      method: "POST",
+      prepare: async () => ({
+        url: "/api/account/sign-up",
+        params: {},
+        body: { name: "Y", email: `y${fresh()}@example.com`, password: "correct horse" },
+      }),
+      expect: { others: 403 },
+    },
+    {
+      route: "/api/account/api-keys",
+      method: "GET",
+      prepare: simple("/api/account/api-keys"),
+      expect: { ...signedIn, ...sessionOnly },
+    },
+    {
+      route: "/api/account/api-keys",
+      method: "POST",
+      prepare: simple("/api/account/api-keys", { name: "mine" }),
+      expect: { ...signedIn, ...sessionOnly, others: 201 },
+    },
+    {
+      route: "/api/account/api-keys/[id]",
+      method: "DELETE",
+      prepare: async (who) => {
+        const owner = userOf(who) ?? users.member;
+        const { id } = await createKey(app, owner);
+        return { url: `/api/account/api-keys/${id}`, params: { id } };
+      },
+      expect: { ...signedIn, ...sessionOnly },
+    },
+    {
+      route: "/api/invitations/[id]",
+      method: "GET",
+      prepare: async () => {
+        const inv = await app.db.prisma.invitation.create({
+          data: {
+            teamId: alpha.id,
+            email: `z${fresh()}@example.com`,
+            role: "member",
+            expiresAt: new Date(Date.now() + 86_400_000),
+            inviterId: users.admin.userId,
+          },
+        });
+        return { url: `/api/invitations/${inv.id}`, params: { id: inv.id } };
+      },
+      expect: {},
+    },
+    {
+      route: "/api/invitations/[id]/accept",
+      method: "POST",
+      prepare: async () => {
+        // Made for somebody else: nobody in the matrix may take it.
+        const inv = await app.db.prisma.invitation.create({
+          data: {
+            teamId: alpha.id,
+            email: `z${fresh()}@example.com`,
+            role: "member",
+            expiresAt: new Date(Date.now() + 86_400_000),
+            inviterId: users.admin.userId,
+          },
+        });
+        return { url: `/api/invitations/${inv.id}/accept`, params: { id: inv.id } };
+      },
+      expect: { ...signedIn, others: 403 },
+    },
+    { route: "/api/teams", method: "GET", prepare: simple("/api/teams"), expect: signedIn },
+    {
+      route: "/api/teams",
+      method: "POST",
+      prepare: async () => ({ url: "/api/teams", params: {}, body: { name: `New ${fresh()}` } }),
+      // Teams are created by the instance's operators: the owner is one here.
+      expect: { ...signedIn, ...sessionOnly, others: 403, owner: 201 },
+    },
+    {
+      route: "/api/teams/[team]",
+      method: "GET",
+      prepare: async () => ({ url: "/api/teams/alpha", params: { team: "alpha" } }),
+      expect: read,
+    },
+    {
+      route: "/api/teams/[team]",
+      method: "PATCH",
+      prepare: async () => ({ url: "/api/teams/alpha", params: { team: "alpha" }, body: { name: `Alpha ${fresh()}` } }),
+      expect: adminOnly,
+    },
+    {
+      route: "/api/teams/[team]",
+      method: "DELETE",
+      prepare: async () => {
+        const team = await disposableTeam();
+        return { url: `/api/teams/${team.slug}`, params: { team: team.slug }, body: { confirm: team.slug } };
+      },
+      expect: ownerOnly,
+    },
+    {
+      route: "/api/teams/[team]/transfer",
+      method: "POST",
+      prepare: async () => {
+        const team = await disposableTeam();
+        const to = await app.db.prisma.membership.findFirstOrThrow({
+          where: { teamId: team.id, userId: users.admin.userId },
+        });
+        return { url: `/api/teams/${team.slug}/transfer`, params: { team: team.slug }, body: { memberId: to.id } };
+      },
+      expect: ownerOnly,
+    },
+    {
+      route: "/api/teams/[team]/members",
+      method: "GET",
+      prepare: async () => ({ url: "/api/teams/alpha/members", params: { team: "alpha" } }),
+      expect: read,
+    },
+    {
+      route: "/api/teams/[team]/members/[member]",
+      method: "PATCH",
+      prepare: async () => {
+        const extra = await createUser(app);
+        const m = await app.db.prisma.membership.create({
+          data: { teamId: alpha.id, userId: extra.userId, role: "viewer" },
+        });
+        return {
+          url: `/api/teams/alpha/members/${m.id}`,
+          params: { team: "alpha", member: m.id },
+          body: { role: "member" },
+        };
+      },
+      expect: adminOnly,
+    },
+    {
+      route: "/api/teams/[team]/members/[member]",
+      method: "DELETE",
+      prepare: async () => {
+        const extra = await createUser(app);
+        const m = await app.db.prisma.membership.create({
+          data: { teamId: alpha.id, userId: extra.userId, role: "viewer" },
+        });
+        return { url: `/api/teams/alpha/members/${m.id}`, params: { team: "alpha", member: m.id } };
+      },
+      expect: adminOnly,
+    },
+    {
+      route: "/api/teams/[team]/invitations",
+      method: "GET",
+      prepare: async () => ({ url: "/api/teams/alpha/invitations", params: { team: "alpha" } }),
+      expect: adminOnly,
+    },
+    {
+      route: "/api/teams/[team]/invitations",
+      method: "POST",
+      prepare: async () => ({
+        url: "/api/teams/alpha/invitations",
+        params: { team: "alpha" },
+        body: { email: `i${fresh()}@example.com`, role: "member" },
+      }),
+      expect: { ...adminOnly, others: 201 },
+    },
+    {
+      route: "/api/teams/[team]/invitations/[invitation]",
+      method: "DELETE",
+      prepare: async () => {
+        const inv = await app.db.prisma.invitation.create({
+          data: {
+            teamId: alpha.id,
+            email: `c${fresh()}@example.com`,
+            role: "member",
+            expiresAt: new Date(Date.now() + 86_400_000),
+            inviterId: users.admin.userId,
+          },
+        });
+        return { url: `/api/teams/alpha/invitations/${inv.id}`, params: { team: "alpha", invitation: inv.id } };
+      },
+      expect: adminOnly,
+    },
+    {
+      route: "/api/teams/[team]/projects",
+      method: "GET",
+      prepare: async () => ({ url: "/api/teams/alpha/projects", params: { team: "alpha" } }),
+      expect: read,
+    },
+    {
+      route: "/api/teams/[team]/projects",
+      method: "POST",
+      prepare: async () => ({
+        url: "/api/teams/alpha/projects",
+        params: { team: "alpha" },
+        body: { name: `Project ${fresh()}` },
+      }),
+      // Keys may create projects for an admin; the read-only key is read-only, the full key is a member's.
+      expect: { ...read, viewer: 403, member: 403, readOnlyKey: 403, fullKey: 403, others: 201 },
+    },
+    {
+      route: "/api/teams/[team]/api-keys",
+      method: "GET",
+      prepare: async () => ({ url: "/api/teams/alpha/api-keys", params: { team: "alpha" } }),
+      expect: adminOnly,
+    },
+    {
+      route: "/api/teams/[team]/api-keys/[key]",
+      method: "DELETE",
+      prepare: async () => {
+        const { id } = await createKey(app, users.member, { teamId: alpha.id });
+        return { url: `/api/teams/alpha/api-keys/${id}`, params: { team: "alpha", key: id } };
+      },
+      expect: adminOnly,
+    },
+    {
+      route: "/api/teams/[team]/audit",
+      method: "GET",
+      prepare: async () => ({ url: "/api/teams/alpha/audit", params: { team: "alpha" } }),
+      expect: adminOnly,
+    },
+    { route: "/api/auth/[...all]", method: "GET", prepare: simple("/api/auth/get-session"), expect: {} },
+    {
+      route: "/api/auth/[...all]",
+      method: "POST",
+      prepare: async () => ({
+        url: "/api/auth/sign-in/email",
+        params: {},
+        body: { email: users.viewer.email, password: "wrong password" },
+      }),
+      expect: { others: 401 },
+    },
+  ];
+  const unknownMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+  for (const method of unknownMethods) {
+    cases.push({ route: "/api/[...path]", method, prepare: simple("/api/no-such-route"), expect: { others: 404 } });
+  }
+
+  it("has a row for every method of every route file, and every handler declares its gate", async () => {
+    const covered = new Set(cases.map((c) => `${c.method} ${c.route}`));
+    const missing: string[] = [];
+    for (const route of routeFiles()) {
+      const served = await servedMethods(route);
+      expect(Object.keys(served).length).toBeGreaterThan(0);
+      for (const [method, handler] of Object.entries(served)) {
+        expect(["public", "signed-in", "session"]).toContain(handler.access);
+        if (!covered.has(`${method} ${route}`)) missing.push(`${method} ${route}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("answers each principal as the policy says, and a denied request changes nothing", async () => {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const c of cases) {
+      const handler = (await servedMethods(c.route))[c.method];
+      if (!handler) {
+        failures.push(`${c.method} ${c.route}: no handler`);
+        continue;
+      }
+      for (const who of PRINCIPALS) {
+        const { url, params, body } = await c.prepare(who);
+        if (process.env.MATRIX_TRACE) console.log(`${c.method} ${url} as ${who}`);
+        const before = await snapshot();
+        const controller = new AbortController();
+        const request = authedRequest(c.method, url, auth[who], body);
+        const response = await handler.invoke(
+          app.services,
+          new Request(request, { signal: controller.signal }),
+          params,
+        );
+        controller.abort(); // ends a granted live stream
+        await response.body?.cancel().catch(() => undefined);
+        checked++;
+        const want = expected(c, who);
+        if (response.status !== want)
+          failures.push(`${c.method} ${url} as ${who}: ${response.status}, expected ${want}`);
+        if (response.status >= 400 && (await snapshot()) !== before)
+          failures.push(`${c.method} ${url} as ${who}: denied (${response.status}) but changed state`);
+      }
+    }
+    expect(failures).toEqual([]);
+    console.log(
+      `[access-matrix] ${cases.length} route×method rows × ${PRINCIPALS.length} principals = ${checked} requests, all as expected`,
+    );
+  });
+
+  it("lets a member change their own runs but not someone else's", async () => {
+    const admins = await runBy(users.admin);
+    const theirs = await handlerFor("/api/runs/[id]/cancel", "POST");
+    const denied = await theirs.invoke(app.services, authedRequest("POST", `/api/runs/${admins}/cancel`, auth.member), {
+      id: admins,
+    });
+    expect(denied.status).toBe(403);
+    expect(((await denied.json()) as { error: string }).error).toMatch(/member.*run:modify-any/);
+    const own = await runBy(users.member);
+    const allowed = await theirs.invoke(app.services, authedRequest("POST", `/api/runs/${own}/cancel`, auth.member), {
+      id: own,
+    });
+    expect(allowed.status).toBe(202);
+  });
+
+  it("shows workers' hosts and pids to the instance's operators only", async () => {
+    await app.services.workers.register({
+      id: "host-a-123-abc",
+      host: "host-a",
+      pid: 123,
+      backend: "cpu",
+      device: "cpu",
+      concurrency: 1,
+      queues: ["default"],
+      version: "0",
+    });
+    const workers = await handlerFor("/api/workers", "GET");
+    const asMember = (await (
+      await workers.invoke(app.services, authedRequest("GET", "/api/workers", auth.member))
+    ).json()) as { workers: Record<string, unknown>[] };
+    expect(JSON.stringify(asMember)).not.toMatch(/host-a|123/);
+    expect(asMember.workers[0]).toEqual(expect.objectContaining({ backend: "cpu", device: "cpu", state: "idle" }));
+    const asOperator = (await (
+      await workers.invoke(app.services, authedRequest("GET", "/api/workers", auth.owner))
+    ).json()) as { workers: Record<string, unknown>[] };
+    expect(asOperator.workers[0]).toEqual(expect.objectContaining({ host: "host-a", pid: 123 }));
+  });
+});
+
+async function handlerFor(route: string, method: Method): Promise<RouteHandler<unknown>> {
+  const handler = (await servedMethods(route))[method];
+  if (!handler) throw new Error(`${method} ${route} has no handler`);
+  return handler;
+}
