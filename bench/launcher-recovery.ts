@@ -13,6 +13,7 @@ import { randomUUID } from "node:crypto";
 import net from "node:net";
 import { createTestDatabase } from "@seqlab/db/testing";
 import { startLauncher } from "@seqlab/launcher/process";
+import { HEADLESS_ADMIN, signIn } from "@seqlab/launcher/signed-in-client";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 /** Kills per run of the bench; each costs a lock expiry (about 15 s). */
@@ -51,13 +52,16 @@ async function main(): Promise<void> {
     REDIS_URL,
     SEQLAB_QUEUE_PREFIX: `bench-${randomUUID()}`,
     SEQLAB_BACKEND: "cpu",
+    SEQLAB_ADMIN_EMAIL: HEADLESS_ADMIN.email,
+    SEQLAB_ADMIN_PASSWORD: HEADLESS_ADMIN.password,
   });
   const back: number[] = [];
   const stepped: number[] = [];
   try {
     await launcher.waitFor(/seqlab is running at/, 300_000);
+    const client = await signIn(base);
     for (let rep = 0; rep < REPS; rep++) {
-      const response = await fetch(`${base}/api/runs`, {
+      const response = await client.fetch("/api/runs", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
@@ -105,7 +109,7 @@ async function main(): Promise<void> {
       const [b, s] = await Promise.all([registered, nextStep]);
       back.push(b);
       stepped.push(s);
-      await fetch(`${base}/api/runs/${run.id}/cancel`, { method: "POST" });
+      await client.fetch(`/api/runs/${run.id}/cancel`, { method: "POST" });
       console.error(`rep ${rep + 1}: worker back after ${b} ms, run stepped on after ${s} ms`);
     }
   } finally {

@@ -19,6 +19,7 @@ import { createTestDatabase } from "@seqlab/db/testing";
 import { createRedisConnection, subscribeRunEvents } from "@seqlab/queue";
 import { createWorker, MetricWriter } from "@seqlab/worker";
 import { TrainingSettings } from "@seqlab/contracts";
+import { HEADLESS_ADMIN, signIn } from "@seqlab/launcher/signed-in-client";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const ROOT = path.resolve(__dirname, "..");
@@ -55,6 +56,10 @@ async function main(): Promise<void> {
       DATABASE_URL: db.url,
       REDIS_URL,
       SEQLAB_QUEUE_PREFIX: prefix,
+      SEQLAB_URL: `http://127.0.0.1:${port}`,
+      SEQLAB_AUTH_SECRET: randomUUID() + randomUUID(),
+      SEQLAB_ADMIN_EMAIL: HEADLESS_ADMIN.email,
+      SEQLAB_ADMIN_PASSWORD: HEADLESS_ADMIN.password,
     },
     stdio: "ignore",
   });
@@ -69,6 +74,9 @@ async function main(): Promise<void> {
     i++
   )
     await new Promise((r) => setTimeout(r, 250));
+  // Every route needs a signed-in caller: the headless admin, owner of the first team.
+  const client = await signIn(base);
+  const team = await db.prisma.team.findFirstOrThrow({ orderBy: { createdAt: "asc" } });
 
   // ---- A. launch -> start
   const worker = await createWorker({
@@ -95,7 +103,7 @@ async function main(): Promise<void> {
     });
     await new Promise((r) => setTimeout(r, 50));
     const t0 = performance.now();
-    const res = await fetch(`${base}/api/runs`, {
+    const res = await client.fetch("/api/runs", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
@@ -142,7 +150,7 @@ async function main(): Promise<void> {
   await bareQueue.close();
 
   // ---- B. metric -> browser
-  const project = await new ProjectRepository(db.prisma).ensureProject();
+  const project = await new ProjectRepository(db.prisma).ensureProject({ teamSlug: team.slug });
   const run = await runs.createRun({
     projectId: project.id,
     name: "sse-bench",
@@ -170,7 +178,10 @@ async function main(): Promise<void> {
       "--disable-sync",
     ],
   });
-  const page = await browser.newPage();
+  const context = await browser.newContext();
+  const eq = client.cookie.indexOf("=");
+  await context.addCookies([{ name: client.cookie.slice(0, eq), value: client.cookie.slice(eq + 1), url: base }]);
+  const page = await context.newPage();
   await page.goto(`${base}/api/health`);
   await page.evaluate((runId) => {
     const w = window as unknown as { sse: number[]; poll: number[]; seenPoll: Set<number>; seenSse: Set<number> };

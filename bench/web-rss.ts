@@ -5,7 +5,8 @@
  *
  * Each rep starts a server, reads its RSS once it answers /api/health ("started"), then requests every page and the
  * catalog API once (what loads the modules a user's first visit loads), lets it idle for IDLE_MS and reads RSS again
- * ("idle after first use"). Baseline and current alternate rep by rep. The baseline runs `next start` (how that
+ * ("idle after first use"); the current checkout signs in first (its pages need an account) and visits the same
+ * pages under their team. Baseline and current alternate rep by rep. The baseline runs `next start` (how that
  * commit served the dashboard); the current one runs apps/web/server.mjs.
  *
  * Needs PostgreSQL (TEST_DATABASE_URL) and Redis (TEST_REDIS_URL).
@@ -17,6 +18,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { applyPendingMigrations } from "@seqlab/db/migrate";
+import { HEADLESS_ADMIN, signIn } from "@seqlab/launcher/signed-in-client";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -25,7 +27,21 @@ const ROOT = path.resolve(__dirname, "..");
 const REPS = 5;
 /** Quiet time before the idle reading: long enough for start-up work and GC to settle. */
 const IDLE_MS = 10_000;
-const PAGES = ["/", "/runs/new", "/workers", "/api/catalog", "/api/runs", "/api/workers", "/api/health"];
+/** The baseline's pages; it had no accounts. */
+const BASELINE_PAGES = ["/", "/runs/new", "/workers", "/api/catalog", "/api/runs", "/api/workers", "/api/health"];
+/** The same pages now that they sit under a team (`{team}`), plus sign-in and settings, visited signed in. */
+const CURRENT_PAGES = [
+  "/sign-in",
+  "/t/{team}",
+  "/t/{team}/p/default/new",
+  "/t/{team}/settings",
+  "/settings",
+  "/workers",
+  "/api/catalog",
+  "/api/runs",
+  "/api/workers",
+  "/api/health",
+];
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
@@ -70,7 +86,15 @@ async function measure(
         )
       : spawn(process.execPath, ["apps/web/server.mjs"], {
           cwd: checkout,
-          env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
+          env: {
+            ...env,
+            PORT: String(port),
+            HOST: "127.0.0.1",
+            SEQLAB_URL: `http://127.0.0.1:${port}`,
+            SEQLAB_AUTH_SECRET: "bench-web-rss-secret-bench-web-rss-secret",
+            SEQLAB_ADMIN_EMAIL: HEADLESS_ADMIN.email,
+            SEQLAB_ADMIN_PASSWORD: HEADLESS_ADMIN.password,
+          },
           stdio: "ignore",
         });
   const base = `http://127.0.0.1:${port}`;
@@ -86,8 +110,19 @@ async function measure(
       await new Promise((r) => setTimeout(r, 100));
     }
     const started = rssMiB(child.pid!);
-    for (const page of PAGES) {
-      const r = await fetch(`${base}${page}`);
+    let visit = (page: string) => fetch(`${base}${page}`);
+    let pages = BASELINE_PAGES;
+    if (kind === "current") {
+      const client = await signIn(base);
+      // "/" redirects to the caller's team; its slug depends on whether the baseline created a team first.
+      const home = await client.fetch("/");
+      const team = /\/t\/([^/]+)/.exec(new URL(home.url).pathname)?.[1];
+      if (!team) throw new Error(`current: / led to ${home.url}, not to a team`);
+      visit = (page) => client.fetch(page);
+      pages = CURRENT_PAGES.map((p) => p.replace("{team}", team));
+    }
+    for (const page of pages) {
+      const r = await visit(page);
       if (!r.ok) throw new Error(`${kind}: ${page} answered ${r.status}`);
       await r.arrayBuffer();
     }

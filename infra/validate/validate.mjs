@@ -19,6 +19,7 @@ import { validate as lintDockerfile } from "dockerfile-utils";
 import { ConfigMap, Namespace, Secret, Service } from "kubernetes-models/v1";
 import { Deployment, StatefulSet } from "kubernetes-models/apps/v1";
 import { Job } from "kubernetes-models/batch/v1";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1";
 
 const infra = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -51,13 +52,15 @@ for (const file of walk(".").filter((f) => /\.ya?ml$/.test(f)))
   check(`YAML parses: ${file}`, () => loadAll(read(file)));
 
 // 2. Compose
-const VAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+// `$$` is Compose's escape for a literal `$` (a shell variable in a command).
+const VAR = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 function interpolate(value, env) {
   if (Array.isArray(value)) return value.map((v) => interpolate(v, env));
   if (value && typeof value === "object")
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env)]));
   if (typeof value !== "string") return value;
-  return value.replace(VAR, (_, braced, fallback, bare) => {
+  return value.replace(VAR, (match, braced, fallback, bare) => {
+    if (match === "$$") return "$";
     const name = braced ?? bare;
     if (env[name]) return env[name];
     if (fallback !== undefined) return fallback;
@@ -150,6 +153,27 @@ check("compose variables reach the services; SEQLAB_BACKEND stays unset for CPU 
   assert(model.services.web.environment.DATABASE_URL.includes("s3cret@postgres:5432"), "DATABASE_URL");
   assert(model.services.worker.environment.SEQLAB_BACKEND === null, "SEQLAB_BACKEND must be null (pass-through)");
 });
+check("compose web: SEQLAB_URL, a generated or given session secret, and a tls profile with the Caddyfile", () => {
+  const plain = project(["compose.yaml"], {});
+  const web = plain.services.web;
+  assert(web.environment.SEQLAB_URL === "http://localhost:3000", `SEQLAB_URL ${web.environment.SEQLAB_URL}`);
+  assert(web.environment.SEQLAB_AUTH_SECRET === "", "SEQLAB_AUTH_SECRET default must be empty (generated)");
+  assert(web.command.join(" ").includes("/data/auth-secret"), "web command does not keep a generated secret");
+  assert(
+    web.volumes.some((v) => v.endsWith(":/data")),
+    "web has no /data volume for the secret",
+  );
+  const tls = plain.services.tls;
+  assert(tls.profiles.includes("tls"), "tls service outside the tls profile");
+  const caddyfile = tls.volumes.find((v) => v.includes("Caddyfile")).split(":")[0];
+  assert(fs.existsSync(path.join(infra, caddyfile)), `${caddyfile} missing`);
+  assert(read(caddyfile).includes("flush_interval -1"), "Caddyfile does not flush server-sent events");
+  const env = { SEQLAB_URL: "https://seqlab.example.com", SEQLAB_DOMAIN: "seqlab.example.com" };
+  const behind = project(["compose.yaml"], env);
+  validCompose(behind, ["tls"]);
+  assert(behind.services.web.environment.SEQLAB_URL === env.SEQLAB_URL, "SEQLAB_URL not passed");
+  assert(behind.services.tls.environment.SEQLAB_DOMAIN === env.SEQLAB_DOMAIN, "SEQLAB_DOMAIN not passed");
+});
 check("compose.multi-gpu.yaml: one worker per GPU, each with its own CUDA_VISIBLE_DEVICES", () => {
   const model = project(["compose.yaml", "compose.multi-gpu.yaml"], {});
   validCompose(model, ["gpu"]);
@@ -167,7 +191,7 @@ check("compose.multi-gpu.yaml: one worker per GPU, each with its own CUDA_VISIBL
 });
 
 // 3. Kubernetes
-const models = { Namespace, ConfigMap, Secret, Service, Deployment, StatefulSet, Job, ScaledObject };
+const models = { Namespace, ConfigMap, Secret, Service, Deployment, StatefulSet, Job, ScaledObject, Ingress };
 let rendered = null;
 try {
   rendered = execFileSync("kubectl", ["kustomize", path.join(infra, "k8s")], { encoding: "utf8" });
@@ -183,6 +207,7 @@ const objects = [
   ),
   ...loadAll(read("k8s/secret.example.yaml")),
   ...loadAll(read("k8s/optional/keda-worker-gpu.yaml")),
+  ...loadAll(read("k8s/optional/ingress-tls.yaml")),
 ].filter(Boolean);
 for (const o of objects) check(`k8s schema: ${o.kind}/${o.metadata.name}`, () => new models[o.kind](o).validate());
 const secretKeys = new Set(Object.keys(objects.find((o) => o.kind === "Secret").stringData));
@@ -237,6 +262,24 @@ check("k8s Services select a pod with the target port; Secret URLs name Services
       services.some((s) => s.metadata.name === new URL(secret[key]).hostname),
       `${key} host`,
     );
+});
+check("the dashboard gets its URL, session secret and proxy trust; the Ingress reaches its Service", () => {
+  const config = Object.assign({}, ...objects.filter((o) => o.kind === "ConfigMap").map((o) => o.data));
+  assert(new URL(config.SEQLAB_URL).protocol === "https:", "SEQLAB_URL is not https");
+  assert(config.SEQLAB_TRUSTED_PROXIES === "private", "SEQLAB_TRUSTED_PROXIES");
+  const web = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "seqlab-web");
+  const env = web.spec.template.spec.containers[0].env;
+  assert(
+    env.some((e) => e.name === "SEQLAB_AUTH_SECRET" && e.valueFrom?.secretKeyRef?.name === "seqlab-secrets"),
+    "web: SEQLAB_AUTH_SECRET from the Secret",
+  );
+  const secret = objects.find((o) => o.kind === "Secret").stringData;
+  assert(secret.SEQLAB_AUTH_SECRET.length >= 32, "the template's SEQLAB_AUTH_SECRET is shorter than 32");
+  const ingress = objects.find((o) => o.kind === "Ingress");
+  const backend = ingress.spec.rules[0].http.paths[0].backend.service;
+  const service = services.find((s) => s.metadata.name === backend.name);
+  assert(service && service.spec.ports.some((p) => p.name === backend.port.name), "Ingress backend");
+  assert(ingress.spec.tls[0].hosts[0] === new URL(config.SEQLAB_URL).hostname, "Ingress host != SEQLAB_URL host");
 });
 check("workers' grace period outlasts the worker's own 60 s shutdown bound", () => {
   for (const o of objects.filter((o) => o.kind === "Deployment" && o.metadata.name.startsWith("seqlab-worker"))) {

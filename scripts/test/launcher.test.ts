@@ -5,10 +5,13 @@ import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import { startLauncher } from "../launcher-process";
 import { freePort } from "../lib";
+import { HEADLESS_ADMIN, signIn, type SignedInClient } from "../signed-in-client";
 
 jest.setTimeout(420_000);
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+/** The account the web app creates on first boot, so the test can sign in without the setup page. */
+const ADMIN_ENV = { SEQLAB_ADMIN_EMAIL: HEADLESS_ADMIN.email, SEQLAB_ADMIN_PASSWORD: HEADLESS_ADMIN.password };
 
 function alive(pid: number): boolean {
   try {
@@ -40,8 +43,10 @@ describe("./seqlab start keeps the platform up (real launcher, web, two workers,
       REDIS_URL,
       SEQLAB_QUEUE_PREFIX: `launcher-${randomUUID()}`,
       SEQLAB_BACKEND: "cpu",
+      ...ADMIN_ENV,
     });
     await launcher.waitFor(/seqlab is running at/, 240_000);
+    const client = await signIn(base);
     await Promise.all(
       ["worker-1", "worker-2"].map((name) =>
         launcher!.waitFor(new RegExp(`^\\[${name}\\] \\[worker\\] worker \\S+ on cpu`), 60_000),
@@ -49,7 +54,7 @@ describe("./seqlab start keeps the platform up (real launcher, web, two workers,
     );
 
     const steps = 300;
-    const launched = await fetch(`${base}/api/runs`, {
+    const launched = await client.fetch("/api/runs", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({
@@ -146,13 +151,15 @@ describe("./seqlab start keeps the platform up (real launcher, web, two workers,
       SEQLAB_WORKERS: "1",
       SEQLAB_DATA_DIR: dataDir,
       SEQLAB_BACKEND: "cpu",
+      ...ADMIN_ENV,
     });
     launcher = services;
     try {
       await services.waitFor(/seqlab is running at/, 240_000);
+      const client: SignedInClient = await signIn(base);
       await services.waitFor(/^\[worker\] \[worker\] worker \S+ on cpu/, 60_000);
       const steps = 300;
-      const launched = await fetch(`${base}/api/runs`, {
+      const launched = await client.fetch("/api/runs", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
@@ -167,7 +174,7 @@ describe("./seqlab start keeps the platform up (real launcher, web, two workers,
       const { run } = (await launched.json()) as { run: { id: string } };
       const detail = async () =>
         (
-          (await (await fetch(`${base}/api/runs/${run.id}`)).json()) as {
+          (await (await client.fetch(`/api/runs/${run.id}`)).json()) as {
             run?: { status: string; lastStep: number | null };
           }
         ).run;
@@ -189,7 +196,7 @@ describe("./seqlab start keeps the platform up (real launcher, web, two workers,
         await new Promise((r) => setTimeout(r, 250));
       }
       expect(finished?.status).toBe("SUCCEEDED");
-      const { points } = (await (await fetch(`${base}/api/runs/${run.id}/metrics?max=100000`)).json()) as {
+      const { points } = (await (await client.fetch(`/api/runs/${run.id}/metrics?max=100000`)).json()) as {
         points: { key: string; step: number }[];
       };
       expect(points.filter((p) => p.key === "loss").map((p) => p.step)).toEqual(

@@ -56,7 +56,8 @@ function secure(response: NextResponse, csp: string): NextResponse {
 
 /**
  * The first look at every request, before Next routes it:
- * - a Host this dashboard does not own is refused (421), so DNS rebinding cannot reach even a loopback instance;
+ * - a Host this dashboard does not own is refused (421), so DNS rebinding cannot reach even a loopback instance
+ *   (health probes excepted: they come addressed to the pod);
  * - a path that is not valid percent-encoded UTF-8, or holds a control character, gets a 400; an unknown method a 405;
  * - a state-changing API request needs an Origin this dashboard owns, or an API key (403 otherwise: CSRF);
  * - a body over 1 MiB gets a 413, and one whose length is not declared a 411;
@@ -67,7 +68,11 @@ export function proxy(request: NextRequest): NextResponse {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce, url.baseUrl.startsWith("https:"));
   const host = request.headers.get("host") ?? "";
-  if (!url.hosts.has(host.toLowerCase())) {
+  // Health probes (Docker's HEALTHCHECK, Kubernetes' readiness) address the pod or 127.0.0.1, not SEQLAB_URL; the
+  // answer is only "up" or "down", which a rebinding page learns nothing from.
+  const isHealthProbe =
+    request.nextUrl.pathname === "/api/health" && (request.method === "GET" || request.method === "HEAD");
+  if (!isHealthProbe && !url.hosts.has(host.toLowerCase())) {
     return secure(refuse(421, `this dashboard answers to ${[...url.hosts][0]}, not to ${JSON.stringify(host)}`), csp);
   }
   if (!KNOWN_METHODS.has(request.method)) {

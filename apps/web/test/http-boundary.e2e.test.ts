@@ -11,7 +11,8 @@ function raw(
   method: string,
   path: string,
   body?: string,
-): Promise<{ status: number; contentType: string; body: string }> {
+  headers: Record<string, string | number> = {},
+): Promise<{ status: number; contentType: string; body: string; headers: Record<string, unknown> }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -20,14 +21,23 @@ function raw(
         port: url.port,
         method,
         path,
-        headers:
-          body === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        headers: {
+          ...(body === undefined
+            ? {}
+            : { "content-type": "application/json", "content-length": Buffer.byteLength(body) }),
+          ...headers,
+        },
       },
       (res) => {
         let text = "";
         res.on("data", (c: Buffer) => (text += c.toString()));
         res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), body: text }),
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers["content-type"] ?? ""),
+            body: text,
+            headers: res.headers,
+          }),
         );
       },
     );
@@ -51,10 +61,33 @@ function rng(seed: number): () => number {
 describe("the real web server at its HTTP boundary (no 500 for bad input, JSON on every /api answer)", () => {
   let db: TestDatabase;
   let web: Awaited<ReturnType<typeof startWebProcess>>;
+  /** The headless admin's session cookie and an API key of theirs: the fuzz runs anonymous and signed in. */
+  let cookie: string;
+  let bearer: Record<string, string>;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    web = await startWebProcess({ DATABASE_URL: db.url, REDIS_URL, SEQLAB_QUEUE_PREFIX: `fuzz-${randomUUID()}` });
+    web = await startWebProcess({
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      SEQLAB_QUEUE_PREFIX: `fuzz-${randomUUID()}`,
+      SEQLAB_ADMIN_EMAIL: "fuzz@example.com",
+      SEQLAB_ADMIN_PASSWORD: "fuzz password here",
+    });
+    const signedIn = await fetch(`${web.url}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: web.url },
+      body: JSON.stringify({ email: "fuzz@example.com", password: "fuzz password here" }),
+    });
+    expect(signedIn.status).toBe(200);
+    cookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0]!;
+    const created = await fetch(`${web.url}/api/account/api-keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: web.url, cookie },
+      body: JSON.stringify({ name: "fuzz" }),
+    });
+    expect(created.status).toBe(201);
+    bearer = { authorization: `Bearer ${((await created.json()) as { key: string }).key}` };
   });
   afterAll(async () => {
     await web?.stop();
@@ -78,7 +111,7 @@ describe("the real web server at its HTTP boundary (no 500 for bad input, JSON o
       ["PUT", "/api/health", 405],
     ];
     for (const [method, path, status] of cases) {
-      const res = await raw(web.url, method, path);
+      const res = await raw(web.url, method, path, undefined, bearer);
       expect({ method, path, status: res.status }).toEqual({ method, path, status });
       expect(res.contentType).toMatch(/^application\/json/);
       expect(JSON.parse(res.body)).toHaveProperty("error");
@@ -88,11 +121,67 @@ describe("the real web server at its HTTP boundary (no 500 for bad input, JSON o
       "POST",
       "/api/runs",
       JSON.stringify({ model: "rnn", dataset: "adding", name: "a\u0000b" }),
+      bearer,
     );
     expect(nul.status).toBe(400);
+    expect(await db.prisma.run.count()).toBe(0);
   });
 
-  it("survives 750 fuzzed requests without a single 500", async () => {
+  it("refuses, before any handler runs, a foreign Host, a cross-site write, and a body past 1 MiB", async () => {
+    const launch = JSON.stringify({ model: "rnn", dataset: "adding" });
+    // DNS rebinding: a page on evil.example resolving to 127.0.0.1 sends its own Host.
+    const rebound = await raw(web.url, "GET", "/api/runs", undefined, { ...bearer, host: "evil.example" });
+    expect(rebound.status).toBe(421);
+    // Except health, which probes address to the pod's IP; it says only up or down.
+    const probe = await raw(web.url, "GET", "/api/health", undefined, { host: "10.1.2.3:3000" });
+    expect(probe.status).toBe(200);
+    expect(Object.keys(JSON.parse(probe.body)).sort()).toEqual(["status"]);
+    // CSRF: the browser sends the victim's cookie with another site's Origin, or with none.
+    for (const origin of ["https://evil.example", "null", undefined]) {
+      const res = await raw(web.url, "POST", "/api/runs", launch, { cookie, ...(origin ? { origin } : {}) });
+      expect({ origin, status: res.status }).toEqual({ origin, status: 403 });
+      expect(JSON.parse(res.body).error).toMatch(/cross-site request refused/);
+    }
+    // A 20 MB body is refused from its Content-Length without reading it.
+    const huge = "x".repeat(20 * 1024 * 1024);
+    const tooBig = await raw(web.url, "POST", "/api/runs", huge, bearer).catch((e: Error) => e);
+    if (!(tooBig instanceof Error)) expect(tooBig.status).toBe(413);
+    const sized = await raw(web.url, "POST", "/api/runs", undefined, {
+      ...bearer,
+      "content-type": "application/json",
+      "content-length": 2 * 1024 * 1024,
+    }).catch((e: Error) => e);
+    if (!(sized instanceof Error)) expect(sized.status).toBe(413);
+    expect(tooBig instanceof Error && sized instanceof Error).toBe(false);
+    expect(await db.prisma.run.count()).toBe(0);
+    // The same launch from the dashboard's own origin goes through.
+    const ok = await raw(web.url, "POST", "/api/runs", launch, { cookie, origin: web.url });
+    expect(ok.status).toBe(201);
+  });
+
+  it("sends the security headers on pages and API answers", async () => {
+    const page = await raw(web.url, "GET", "/sign-in");
+    expect(page.status).toBe(200);
+    const csp = String(page.headers["content-security-policy"]);
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers["x-content-type-options"]).toBe("nosniff");
+    expect(page.headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+    // Every script tag the page renders carries the nonce of its policy.
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1]!;
+    const scripts = page.body.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    const api = await raw(web.url, "GET", "/api/runs");
+    expect(api.status).toBe(401);
+    expect(api.headers["x-content-type-options"]).toBe("nosniff");
+  });
+
+  it.each([
+    ["anonymous", () => ({})],
+    ["with an API key", () => bearer],
+    ["with a session cookie from the dashboard's origin", () => ({ cookie, origin: web.url })],
+  ])("survives 750 fuzzed requests %s without a single 500", async (_who, auth) => {
     const random = rng(20261201);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const methods = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS", "TRACE"];
@@ -121,6 +210,18 @@ describe("the real web server at its HTTP boundary (no 500 for bad input, JSON o
       "/api/{id}",
       "/runs/{id}",
       "/runs/new?from={id}",
+      "/api/teams",
+      "/api/teams/{id}",
+      "/api/teams/{id}/members/{id}",
+      "/api/teams/{id}/invitations",
+      "/api/teams/{id}/api-keys/{id}",
+      "/api/teams/{id}/audit?limit={id}",
+      "/api/account/api-keys/{id}",
+      "/api/invitations/{id}/accept",
+      "/api/setup",
+      "/api/auth/sign-in/email",
+      "/t/{id}",
+      "/t/{id}/p/{id}/runs/{id}",
     ];
     const strings = ["", "\u0000", "x".repeat(5000), "🙂", "\ud800", "null", "-1", "1e309"];
     const values = (): unknown =>
@@ -141,6 +242,10 @@ describe("the real web server at its HTTP boundary (no 500 for bad input, JSON o
         "datasetParams",
         "modelHyperparameters",
         "status",
+        "team",
+        "role",
+        "email",
+        "password",
         "\u0000",
       ];
       const obj: Record<string, unknown> = { model: "rnn", dataset: "adding" };
@@ -152,7 +257,7 @@ describe("the real web server at its HTTP boundary (no 500 for bad input, JSON o
       const method = pick(methods);
       const path = pick(paths).replaceAll("{id}", pick(ids));
       const payload = method === "GET" || method === "HEAD" ? undefined : body();
-      const res = await raw(web.url, method, path, payload);
+      const res = await raw(web.url, method, path, payload, auth());
       if (res.status >= 500)
         failures.push(`${method} ${path} ${payload ?? ""} -> ${res.status} ${res.body.slice(0, 200)}`);
       if (

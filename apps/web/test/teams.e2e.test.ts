@@ -99,6 +99,8 @@ describe("teams in real Chromium: first owner, invitation, roles, API keys", () 
       bob.click("[data-testid=launch]"),
     ]);
     await bob.locator("[data-testid=run-status]").waitFor();
+    // The live stream authenticates with Bob's session cookie, like every other request.
+    await bob.locator("[data-testid=live-state]", { hasText: /^connected$/ }).waitFor();
     await shot(bob, "05-member-run");
     const runs = await db.prisma.run.findMany({ include: { createdBy: true } });
     expect(runs.map((r) => [r.name, r.createdBy?.email])).toEqual([["bobs-first-run", "bob@example.com"]]);

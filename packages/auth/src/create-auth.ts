@@ -2,7 +2,7 @@ import { apiKey } from "@better-auth/api-key";
 import type { Db } from "@seqlab/db";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { APIError, createAuthMiddleware } from "better-auth/api";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { organization } from "better-auth/plugins/organization";
 import { accessControl, roles } from "./access-policy";
 import { secureId } from "./secure-id";
@@ -48,9 +48,17 @@ export function createAuth(options: AuthOptions) {
     logger: {
       level: "warn",
       log: (level, message, ...args) => {
-        // A revoked, expired or unknown key is an answer (401), not a server error.
-        if (message.startsWith("Failed to validate API key")) return;
+        // A revoked, expired or unknown key, or a wrong password, is an answer (401), not a server error.
+        if (message.startsWith("Failed to validate API key") || message === "Invalid password") return;
         (level === "error" ? console.error : console.warn)(`[better-auth] ${message}`, ...args);
+      },
+    },
+    onAPIError: {
+      // A malformed body or a wrong password is the caller's mistake, answered with a 4xx: only the server's own
+      // failures reach the log (better-auth's default logs both as ERROR).
+      onError: (error) => {
+        if (isAPIError(error) && typeof error.statusCode === "number" && error.statusCode < 500) return;
+        console.error("[better-auth] request failed:", error);
       },
     },
     database: prismaAdapter(options.db, { provider: "postgresql", transaction: true }),

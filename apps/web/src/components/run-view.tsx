@@ -47,7 +47,8 @@ export function RunView({
     initialRun.events.map((e) => ({ level: e.level, message: e.message, at: e.createdAt })),
   );
   const [version, setVersion] = useState(0);
-  const [connected, setConnected] = useState(false);
+  // "connecting" until the stream first opens, so a fresh page does not claim it lost a connection.
+  const [live, setLive] = useState<"connecting" | "connected" | "reconnecting">("connecting");
   const series = useRef<SeriesMap>(new Map());
   const frame = useRef<number | null>(null);
 
@@ -68,8 +69,8 @@ export function RunView({
       bump();
     };
     const source = new EventSource(`/api/runs/${initialRun.id}/stream`);
-    source.onopen = () => setConnected(true);
-    source.onerror = () => setConnected(false);
+    source.onopen = () => setLive("connected");
+    source.onerror = () => setLive("reconnecting");
     source.onmessage = (message) => {
       const event = JSON.parse(message.data) as RunStreamEvent;
       if (event.type === "metrics") addPoints(event.points);
@@ -169,7 +170,7 @@ export function RunView({
             {status === "QUEUED" && run.queuePosition ? `, position ${run.queuePosition}` : ""}
           </dd>
           <dt>Live</dt>
-          <dd>{connected ? "connected" : "reconnecting..."}</dd>
+          <dd data-testid="live-state">{live === "connected" ? "connected" : `${live}...`}</dd>
         </dl>
       </div>
       <h2>Metrics</h2>

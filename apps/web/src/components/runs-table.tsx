@@ -41,9 +41,10 @@ export function RunsTable({ initialRuns, newRunHref }: { initialRuns: RunSummary
           <th>Status</th>
           <th>Model</th>
           <th>Dataset</th>
-          <th>Step</th>
-          <th>Loss (last)</th>
-          <th>Attempts</th>
+          <th className="num">Step</th>
+          <th className="num">Loss (last)</th>
+          <th className="num">Attempts</th>
+          <th>By</th>
           <th>Started</th>
         </tr>
       </thead>
@@ -61,6 +62,7 @@ export function RunsTable({ initialRuns, newRunHref }: { initialRuns: RunSummary
             <td className="num">{run.lastStep ?? "-"}</td>
             <td className="num">{run.finalLoss === null ? "-" : run.finalLoss.toPrecision(4)}</td>
             <td className="num">{run.attempt}</td>
+            <td>{run.createdBy?.name ?? "-"}</td>
             <td>{formatTime(run.startedAt)}</td>
           </tr>
         ))}

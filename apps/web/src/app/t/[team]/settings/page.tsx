@@ -98,7 +98,7 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ t
                         )}
                       </td>
                       <td className="wrap">
-                        <code>{e.data ? JSON.stringify(e.data) : ""}</code>
+                        {describeAuditData(e.data)}
                       </td>
                     </tr>
                   ))}
@@ -110,4 +110,12 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ t
       )}
     </>
   );
+}
+
+/** "name: ci, readOnly: false": readable, and it wraps where raw JSON would run off the table. */
+function describeAuditData(data: unknown): string {
+  if (data === null || typeof data !== "object") return data === null || data === undefined ? "" : String(data);
+  return Object.entries(data)
+    .map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join(", ");
 }
