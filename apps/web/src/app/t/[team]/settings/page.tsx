@@ -97,9 +97,7 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ t
                           e.targetId
                         )}
                       </td>
-                      <td className="wrap">
-                        {describeAuditData(e.data)}
-                      </td>
+                      <td className="wrap">{describeAuditData(e.data)}</td>
                     </tr>
                   ))}
                 </tbody>
