@@ -179,8 +179,12 @@ async function main(): Promise<void> {
     ],
   });
   const context = await browser.newContext();
-  const eq = client.cookie.indexOf("=");
-  await context.addCookies([{ name: client.cookie.slice(0, eq), value: client.cookie.slice(eq + 1), url: base }]);
+  await context.addCookies(
+    client.cookie.split("; ").map((pair) => {
+      const eq = pair.indexOf("=");
+      return { name: pair.slice(0, eq), value: pair.slice(eq + 1), url: base };
+    }),
+  );
   const page = await context.newPage();
   await page.goto(`${base}/api/health`);
   await page.evaluate((runId) => {

@@ -61,6 +61,7 @@ RUN ldconfig -p | grep -q 'libcudart.so.11.0' \
 COPY package.json package-lock.json .npmrc ./
 COPY apps/web/package.json apps/web/
 COPY apps/worker/package.json apps/worker/
+COPY packages/auth/package.json packages/auth/
 COPY packages/config/package.json packages/config/
 COPY packages/contracts/package.json packages/contracts/
 COPY packages/datasets/package.json packages/datasets/

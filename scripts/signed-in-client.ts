@@ -5,7 +5,7 @@
  */
 export interface SignedInClient {
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  /** The session cookie, for callers (a browser context) that set it themselves. */
+  /** The session cookies as a Cookie header ("a=1; b=2"). */
   cookie: string;
 }
 
@@ -24,7 +24,11 @@ export async function signIn(
   if (!response.ok) {
     throw new Error(`sign-in as ${credentials.email} failed: ${response.status} ${await response.text()}`);
   }
-  const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  // The session token and the signed copy of the session better-auth sets beside it.
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   if (!cookie) throw new Error(`sign-in as ${credentials.email} returned no session cookie`);
   return {
     cookie,

@@ -7,7 +7,7 @@ export interface StaticCheck {
   fix: string;
 }
 
-/** Lint (with type information), formatting, and unused files, exports and dependencies. */
+/** Lint (with type information), formatting, unused files, exports and dependencies, and the deployment files. */
 export const STATIC_CHECKS: StaticCheck[] = [
   {
     title: "eslint (type-aware: floating promises, type imports, the dependency arrows of STYLE.md)",
@@ -26,5 +26,17 @@ export const STATIC_CHECKS: StaticCheck[] = [
     command: "npx",
     args: ["knip", "--no-progress"],
     fix: "npx knip",
+  },
+  {
+    // Its own package (schema validators nothing else needs), installed on first use.
+    title: "infra/validate (compose, Kubernetes and Dockerfiles, offline)",
+    command: "bash",
+    args: [
+      "-o",
+      "pipefail",
+      "-c",
+      "cd infra/validate && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && node validate.mjs | grep -v '^ok '",
+    ],
+    fix: "cd infra/validate && node validate.mjs",
   },
 ];

@@ -295,5 +295,46 @@ for (const file of walk(".").filter((f) => f.endsWith(".Dockerfile"))) {
   });
 }
 
+// 5. Every workspace's manifest reaches `npm ci` in every image (a missing one fails the build: npm ci refuses a
+// lockfile that names a workspace it cannot find).
+const repo = path.resolve(infra, "..");
+const workspaces = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).workspaces.flatMap((pattern) =>
+  pattern.endsWith("/*")
+    ? fs
+        .readdirSync(path.join(repo, pattern.slice(0, -2)), { withFileTypes: true })
+        .filter((e) => e.isDirectory() && fs.existsSync(path.join(repo, pattern.slice(0, -2), e.name, "package.json")))
+        .map((e) => `${pattern.slice(0, -2)}/${e.name}`)
+    : [pattern],
+);
+/** Whether a .dockerignore's patterns (last match wins, `!` re-includes) leave `file` in the build context. */
+function inContext(ignore, file) {
+  let included = true;
+  for (const raw of ignore.split("\n").map((l) => l.trim())) {
+    if (!raw || raw.startsWith("#")) continue;
+    const negate = raw.startsWith("!");
+    const pattern = negate ? raw.slice(1) : raw;
+    const regex = new RegExp(
+      "^" +
+        pattern
+          .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+          .replace(/\*\*\//g, "(?:.*/)?")
+          .replace(/\*/g, "[^/]*") +
+        "(?:/.*)?$",
+    );
+    if (regex.test(file)) included = negate;
+  }
+  return included;
+}
+for (const file of walk(".").filter((f) => f.endsWith(".Dockerfile"))) {
+  check(`every workspace manifest is copied into ${file} and not ignored`, () => {
+    const dockerfile = read(file);
+    const ignore = fs.existsSync(path.join(infra, `${file}.dockerignore`)) ? read(`${file}.dockerignore`) : "";
+    for (const ws of workspaces) {
+      assert(dockerfile.includes(`COPY ${ws}/package.json ${ws}/`), `${ws}/package.json is not copied`);
+      assert(inContext(ignore, `${ws}/package.json`), `${ws}/package.json is excluded by ${file}.dockerignore`);
+    }
+  });
+}
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

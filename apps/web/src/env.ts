@@ -24,6 +24,8 @@ const WebEnv = z.object({
   SEQLAB_AUTH_SECRET: z.string().min(32, "must be at least 32 characters (the launcher generates one in .data)"),
   /** Anyone may create an account (each gets a team of their own). Default: invitations only. */
   SEQLAB_OPEN_SIGNUP: flag,
+  /** Seconds a browser's signed copy of its session is believed without a database read (0: always read). */
+  SEQLAB_SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Headless installs: the first account, created on start when there is none. */
   SEQLAB_ADMIN_EMAIL: z.string().email().optional(),
   SEQLAB_ADMIN_PASSWORD: z.string().min(8).optional(),

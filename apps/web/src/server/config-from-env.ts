@@ -1,3 +1,4 @@
+import { dashboardUrl, extraHostNames } from "../../public-url.mjs";
 import { env } from "../env";
 import type { WebConfig } from "./services";
 
@@ -8,12 +9,11 @@ export function configFromEnv(): WebConfig {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.SEQLAB_QUEUE_PREFIX,
-    baseUrl: e.SEQLAB_URL ?? `http://localhost:${e.PORT}`,
-    extraHosts: e.SEQLAB_ALLOWED_HOSTS.split(",")
-      .map((h) => h.trim())
-      .filter(Boolean),
+    baseUrl: dashboardUrl({ url: e.SEQLAB_URL, port: e.PORT }),
+    extraHosts: extraHostNames(e.SEQLAB_ALLOWED_HOSTS),
     authSecret: e.SEQLAB_AUTH_SECRET,
     openSignup: e.SEQLAB_OPEN_SIGNUP,
+    sessionCacheSeconds: e.SEQLAB_SESSION_CACHE_SECONDS,
     limits: {
       launchesPerMinute: e.SEQLAB_LAUNCHES_PER_MINUTE,
       signInPerIpPerMinute: e.SEQLAB_SIGNIN_PER_IP_PER_MINUTE,

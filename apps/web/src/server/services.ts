@@ -13,7 +13,7 @@ import {
 } from "@seqlab/db";
 import { createRedisConnection, TrainingQueue } from "@seqlab/queue";
 import { configFromEnv } from "./config-from-env";
-import { publicUrl, type PublicUrl } from "./public-url";
+import { publicUrl, type PublicUrl } from "../../public-url.mjs";
 import { RateLimiter } from "./rate-limiter";
 import { RunService } from "./run-service";
 import { StreamHub } from "./stream-hub";
@@ -41,6 +41,8 @@ export interface WebConfig {
   authSecret: string;
   /** Anyone may create an account. */
   openSignup?: boolean;
+  /** How long a browser's signed copy of its session is believed (packages/auth); default 60 s, 0 off. */
+  sessionCacheSeconds?: number;
   limits?: Partial<WebLimits>;
   /** Pooled database connections. Default 10: SSE snapshots and page renders run concurrently. */
   databasePoolSize?: number;
@@ -99,7 +101,13 @@ export function createServices(config: WebConfig): Services {
   const hub = new StreamHub(() => createRedisConnection(config.redisUrl));
   return {
     redis,
-    auth: createAuth({ db: prisma, baseUrl: url.baseUrl, trustedOrigins: [...url.origins], secret: config.authSecret }),
+    auth: createAuth({
+      db: prisma,
+      baseUrl: url.baseUrl,
+      trustedOrigins: [...url.origins],
+      secret: config.authSecret,
+      ...(config.sessionCacheSeconds === undefined ? {} : { sessionCacheSeconds: config.sessionCacheSeconds }),
+    }),
     url,
     openSignup: config.openSignup ?? false,
     limits,

@@ -36,6 +36,50 @@ describe("repositories (real PostgreSQL)", () => {
     expect(await db.prisma.team.count()).toBe(1);
   });
 
+  it("lists the runs of the given teams only, newest first, narrowed by team or project, with who launched them", async () => {
+    const projects = new ProjectRepository(db.prisma);
+    const a = await projects.ensureProject({ teamSlug: "list-a", projectSlug: "p1" });
+    const a2 = await projects.ensureProject({ teamSlug: "list-a", projectSlug: "p2" });
+    const b = await projects.ensureProject({ teamSlug: "list-b", projectSlug: "p1" });
+    const user = await db.prisma.user.create({ data: { id: "listuser", name: "Lister", email: "lister@example.com" } });
+    const made: string[] = [];
+    for (const [project, name] of [
+      [a.id, "a-first"],
+      [b.id, "b-only"],
+      [a2.id, "a-second"],
+      [a.id, "a-third"],
+    ] as const) {
+      const run = await runs.createRun({
+        projectId: project,
+        name,
+        config,
+        priority: 0,
+        queueName: "default",
+        createdById: name === "a-third" ? user.id : null,
+      });
+      made.push(run.id);
+      await new Promise((r) => setTimeout(r, 5)); // distinct createdAt
+    }
+    const ofA = await runs.listRuns({ teamIds: [a.teamId] });
+    expect(ofA.map((r) => r.name)).toEqual(["a-third", "a-second", "a-first"]);
+    expect(ofA[0]).toMatchObject({ team: "list-a", project: "p1", createdBy: { id: "listuser", name: "Lister" } });
+    expect(ofA[1]).toMatchObject({ project: "p2", createdBy: null, status: "QUEUED", lastStep: null });
+    expect((await runs.listRuns({ teamIds: [a.teamId], projectSlug: "p1" })).map((r) => r.name)).toEqual([
+      "a-third",
+      "a-first",
+    ]);
+    // A slug outside the readable teams finds nothing, even though the team exists.
+    expect(await runs.listRuns({ teamIds: [a.teamId], teamSlug: "list-b" })).toEqual([]);
+    expect((await runs.listRuns({ teamIds: [a.teamId, b.teamId], teamSlug: "list-b" })).map((r) => r.name)).toEqual([
+      "b-only",
+    ]);
+    expect(await runs.listRuns({ teamIds: [] })).toEqual([]);
+    expect(await runs.listRuns({ teamIds: [a.teamId], limit: 1 })).toHaveLength(1);
+    // The same rows as the detail route reads.
+    const detail = await runs.getRunDetail(made[3]!);
+    expect(ofA[0]).toEqual(expect.objectContaining({ id: detail!.id, createdAt: detail!.createdAt }));
+  });
+
   it("lets exactly one of two racing attempts claim a run, and none after it finished", async () => {
     const run = await runs.createRun({ projectId, name: "race", config, priority: 0, queueName: "default" });
     const claims = await Promise.all([
