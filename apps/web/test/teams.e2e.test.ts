@@ -62,6 +62,15 @@ describe("teams in real Chromium: first owner, invitation, roles, API keys", () 
     await shot(owner, "01-setup");
     await Promise.all([owner.waitForURL(/\/t\/vision-lab\/p\/default$/), owner.click("[data-testid=submit]")]);
     await shot(owner, "02-empty-project");
+    // Two cookies: the session (a week, httpOnly, Lax) and its signed copy (believed for a minute).
+    const cookies = await owner.context().cookies();
+    const token = cookies.find((c) => c.name === "seqlab.session_token");
+    const copy = cookies.find((c) => c.name === "seqlab.session_data");
+    expect(token).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+    expect(token!.expires - Date.now() / 1000).toBeGreaterThan(6 * 24 * 3600);
+    expect(copy).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+    // The first account is the instance's operator at once (not after its session copy expires).
+    expect(await owner.locator("header").first().textContent()).toContain("(operator)");
 
     // 2. The owner creates a project from the team's settings.
     await owner.goto(`${base}/t/vision-lab/settings`);

@@ -1,3 +1,4 @@
+import { cookieHeaderOf } from "./http";
 import { slugify } from "./slug";
 import type { Services } from "./services";
 
@@ -29,7 +30,7 @@ const SETUP_LOCK_SECONDS = 30;
 export async function createFirstAccount(
   services: Services,
   account: FirstAccount,
-): Promise<{ userId: string; team: { id: string; slug: string; name: string }; setCookie: string } | null> {
+): Promise<{ userId: string; team: { id: string; slug: string; name: string }; cookies: Headers } | null> {
   const lock = `seqlab:${services.url.baseUrl}:setup-lock`;
   if ((await services.redis.set(lock, "1", "EX", SETUP_LOCK_SECONDS, "NX")) !== "OK") return null;
   try {
@@ -53,7 +54,16 @@ export async function createFirstAccount(
       targetId: team.id,
       data: { name: team.name, firstRun: true },
     });
-    return { userId, team, setCookie: result.headers.get("set-cookie") ?? "" };
+    // A fresh sign-in: the sign-up's cookies carry a signed copy of the user from before it became the operator.
+    const signedIn = await services.auth.api.signInEmail({
+      body: { email: account.email, password: account.password },
+      returnHeaders: true,
+    });
+    await services.auth.api.revokeSession({
+      headers: new Headers({ cookie: cookieHeaderOf(result.headers) }),
+      body: { token: result.response.token ?? "" },
+    });
+    return { userId, team, cookies: signedIn.headers };
   } finally {
     await services.redis.del(lock);
   }

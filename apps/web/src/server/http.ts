@@ -9,6 +9,23 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   });
 }
 
+/**
+ * The cookies a better-auth call set (its `returnHeaders`), added to `response` one Set-Cookie line each, rather
+ * than as one comma-joined value that Next must split again (commas also occur inside Expires dates).
+ */
+export function withCookiesOf(response: Response, from: Headers): Response {
+  for (const cookie of from.getSetCookie()) response.headers.append("set-cookie", cookie);
+  return response;
+}
+
+/** The Cookie header a browser would send back after the Set-Cookie lines in `from`. */
+export function cookieHeaderOf(from: Headers): string {
+  return from
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+}
+
 /** A 4xx/5xx body: a message and, for validation errors, one entry per bad field. */
 export function problem(status: number, error: string, issues?: FieldIssue[]): Response {
   return json(issues ? { error, issues } : { error }, status);

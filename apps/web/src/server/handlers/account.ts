@@ -1,6 +1,6 @@
 import { DisplayText, EntityId, Slug } from "@seqlab/contracts";
 import { z } from "zod";
-import { json, problem, readBody } from "../http";
+import { cookieHeaderOf, json, problem, readBody, withCookiesOf } from "../http";
 import { defineHandler } from "../route";
 import type { Services } from "../services";
 import { createFirstAccount, freeTeamSlug } from "../first-account";
@@ -14,8 +14,7 @@ const NewAccount = z.strictObject({ name: DisplayText(80), email: Email, passwor
 /** Creates an account through better-auth (server-side, past the HTTP sign-up gate) and signs it in. */
 async function createAccount(services: Services, account: z.infer<typeof NewAccount>) {
   const result = await services.auth.api.signUpEmail({ body: account, returnHeaders: true });
-  const setCookie = result.headers.get("set-cookie") ?? "";
-  return { userId: result.response.user.id, setCookie, cookie: setCookie.split(";")[0] ?? "" };
+  return { userId: result.response.user.id, cookies: result.headers, cookie: cookieHeaderOf(result.headers) };
 }
 
 /** GET /api/setup: whether the instance still waits for its first account. */
@@ -40,7 +39,7 @@ export const postSetup = defineHandler({
     if ((await services.teams.countUsers()) > 0) return problem(409, "this instance already has accounts: sign in");
     const created = await createFirstAccount(services, body.body);
     if (!created) return problem(409, "this instance already has accounts (or is creating its first one): sign in");
-    return json({ team: created.team }, 201, { "set-cookie": created.setCookie });
+    return withCookiesOf(json({ team: created.team }, 201), created.cookies);
   },
 });
 
@@ -85,7 +84,7 @@ export const postSignUp = defineHandler({
         targetId: invitationId,
         data: { email: invitation.email, role: invitation.role, newAccount: true },
       });
-      return json({ team: { slug: invitation.teamSlug } }, 201, { "set-cookie": created.setCookie });
+      return withCookiesOf(json({ team: { slug: invitation.teamSlug } }, 201), created.cookies);
     }
     if (!services.openSignup) {
       return problem(403, "sign-up is by invitation: open the invitation link an admin gave you");
@@ -104,7 +103,7 @@ export const postSignUp = defineHandler({
       targetId: team.id,
       data: { name: team.name, openSignup: true },
     });
-    return json({ team: { slug: team.slug } }, 201, { "set-cookie": created.setCookie });
+    return withCookiesOf(json({ team: { slug: team.slug } }, 201), created.cookies);
   },
 });
 
