@@ -11,19 +11,13 @@
  *
  * Needs PostgreSQL (TEST_DATABASE_URL), Redis (TEST_REDIS_URL) and production builds of both dashboards.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { createTestDatabase } from "@seqlab/db/testing";
 import { HEADLESS_ADMIN, signIn, type SignedInClient } from "@seqlab/launcher/signed-in-client";
+import { databaseFor, rssMiB, startServer, type Server } from "./servers";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const SERVER_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const ROOT = path.resolve(__dirname, "..");
 const RUNS = 200;
 const LIST_REPS = 3;
@@ -37,109 +31,6 @@ const quantile = (values: number[], q: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 };
 const median = (v: number[]) => quantile(v, 0.5);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function rssMiB(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
-}
-
-interface Server {
-  base: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function startServer(
-  kind: "before" | "current",
-  checkout: string,
-  databaseUrl: string,
-  extraEnv: Record<string, string> = {},
-): Promise<Server> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const env = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    SEQLAB_QUEUE_PREFIX: `bench-teams-${randomUUID()}`,
-    NODE_ENV: "production",
-    ...extraEnv,
-  };
-  const child =
-    kind === "before"
-      ? spawn(
-          process.execPath,
-          [path.join(checkout, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-          { cwd: path.join(checkout, "apps/web"), env, stdio: "ignore" },
-        )
-      : spawn(process.execPath, ["apps/web/server.mjs"], {
-          cwd: checkout,
-          env: {
-            ...env,
-            PORT: String(port),
-            HOST: "127.0.0.1",
-            SEQLAB_URL: base,
-            SEQLAB_AUTH_SECRET: "bench-teams-secret-bench-teams-secret-0123",
-            SEQLAB_ADMIN_EMAIL: HEADLESS_ADMIN.email,
-            SEQLAB_ADMIN_PASSWORD: HEADLESS_ADMIN.password,
-            // Seeding launches 200 runs and the latency loop signs in 40 times: the limits are measured elsewhere.
-            SEQLAB_LAUNCHES_PER_MINUTE: "1000000",
-            SEQLAB_SIGNIN_PER_IP_PER_MINUTE: "1000000",
-            SEQLAB_SIGNIN_PER_ACCOUNT_PER_MINUTE: "1000000",
-            SEQLAB_OPEN_SIGNUP: "true",
-          },
-          stdio: "ignore",
-        });
-  for (let i = 0; i < 600; i++) {
-    const up = await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    base,
-    child,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    },
-  };
-}
-
-/** A database migrated by `checkout`'s own migrations (the earlier checkout has no account tables). */
-async function databaseFor(checkout: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `seqlab_teams_bench_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const migrated = spawnSync("npm", ["run", "migrate:deploy", "-w", "@seqlab/db"], {
-    cwd: checkout,
-    env: { ...process.env, DATABASE_URL: url.toString() },
-    encoding: "utf8",
-  });
-  if (migrated.status !== 0) throw new Error(`migrating ${checkout}: ${migrated.stderr}`);
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
 
 const LAUNCH = JSON.stringify({
   model: "rnn",

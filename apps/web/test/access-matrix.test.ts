@@ -203,6 +203,16 @@ describe("access matrix: every API route × method × principal (real PostgreSQL
       expect: { ...modify, others: 201 },
     },
     { route: "/api/runs/stream", method: "GET", prepare: simple("/api/runs/stream"), expect: signedIn },
+    { route: "/api/runs/fields", method: "GET", prepare: simple("/api/runs/fields"), expect: signedIn },
+    {
+      route: "/api/runs/bulk",
+      method: "POST",
+      prepare: async () => {
+        const id = await runBy(users.member);
+        return { url: "/api/runs/bulk", params: {}, body: { action: "tag", runIds: [id], tags: ["matrix"] } };
+      },
+      expect: { ...modify, others: 200 },
+    },
     {
       route: "/api/runs/[id]",
       method: "GET",
@@ -231,6 +241,12 @@ describe("access matrix: every API route × method × principal (real PostgreSQL
       route: "/api/runs/[id]/metrics",
       method: "GET",
       prepare: async () => ({ url: `/api/runs/${readRun}/metrics`, params: { id: readRun } }),
+      expect: read,
+    },
+    {
+      route: "/api/runs/[id]/series",
+      method: "GET",
+      prepare: async () => ({ url: `/api/runs/${readRun}/series`, params: { id: readRun } }),
       expect: read,
     },
     {

@@ -1,6 +1,7 @@
-import type { MetricPoint } from "@seqlab/contracts";
+import { randomUUID } from "node:crypto";
+import { foldSummary, type MetricPoint, type MetricSummary, type RunStreamEvent } from "@seqlab/contracts";
 import type { MetricRepository } from "@seqlab/db";
-import { createRedisConnection } from "@seqlab/queue";
+import { createRedisConnection, subscribeRunEvents } from "@seqlab/queue";
 import { MetricWriter } from "./metric-writer";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -73,5 +74,48 @@ describe("MetricWriter", () => {
     store.up = true;
     await writer.close();
     expect(store.batches.flat().map((p) => p.step)).toEqual([3, 4, 5]);
+  });
+
+  it("publishes progress for the runs table at most twice a second, whose windows fold into the exact summary", async () => {
+    const runId = `progress-${randomUUID()}`;
+    const subscriber = createRedisConnection(REDIS_URL);
+    const seen: { at: number; event: RunStreamEvent }[] = [];
+    const unsubscribe = await subscribeRunEvents(subscriber, null, (event) => {
+      if (event.runId === runId) seen.push({ at: Date.now(), event });
+    });
+    const writer = new MetricWriter({
+      runId,
+      metrics: new SwitchableStore() as unknown as MetricRepository,
+      redis,
+      progressIntervalMs: 500,
+    });
+    // 1.6 s of training at a step every 10 ms, with a spike that lands between two progress events.
+    const values: number[] = [];
+    for (let s = 0; s < 160; s++) {
+      const value = s === 77 ? 50 : 1 / (s + 1);
+      values.push(value);
+      writer.record([{ key: "loss", step: s, value, wallTime: s }]);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await writer.close();
+    await new Promise((r) => setTimeout(r, 100));
+    await unsubscribe();
+    subscriber.disconnect();
+    const progress = seen.filter((s) => s.event.type === "progress");
+    // Only progress reaches the runs channel from the writer (the points go to the run's own channel).
+    expect(seen.every((s) => s.event.type === "progress")).toBe(true);
+    expect(progress.length).toBeGreaterThanOrEqual(3);
+    expect(progress.length).toBeLessThanOrEqual(6);
+    for (let i = 1; i < progress.length - 1; i++)
+      expect(progress[i]!.at - progress[i - 1]!.at).toBeGreaterThanOrEqual(450);
+    let folded: MetricSummary | undefined;
+    for (const { event } of progress) {
+      if (event.type === "progress")
+        folded = foldSummary(
+          folded,
+          event.summaries.find((x) => x.key === "loss")!,
+        );
+    }
+    expect(folded).toMatchObject({ last: values[159], step: 159, min: Math.min(...values), max: 50, count: 160 });
   });
 });

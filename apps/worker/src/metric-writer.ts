@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { MetricPoint } from "@seqlab/contracts";
+import { foldSummary, type MetricPoint, type MetricSummary } from "@seqlab/contracts";
 import type { MetricRepository } from "@seqlab/db";
 import { publishRunEvent } from "@seqlab/queue";
 
@@ -14,6 +14,8 @@ export interface MetricWriterOptions {
   /** Points kept in memory while the database is unreachable; older ones are dropped (and counted) past this. */
   maxBuffered?: number;
   onError?: (error: unknown) => void;
+  /** Least time between two progress events of this run on the runs channel (the runs table's live rows). */
+  progressIntervalMs?: number;
 }
 
 /**
@@ -32,6 +34,10 @@ export class MetricWriter {
   persisted = 0;
   /** Points dropped because the buffer bound was hit. */
   dropped = 0;
+  /** Each key's summary over the points recorded since the last progress event. */
+  private progress = new Map<string, MetricSummary>();
+  private progressTimer: NodeJS.Timeout | null = null;
+  private lastProgressAt = 0;
 
   constructor(private readonly options: MetricWriterOptions) {
     this.flushIntervalMs = options.flushIntervalMs ?? 250;
@@ -45,6 +51,7 @@ export class MetricWriter {
     publishRunEvent(this.options.redis, { type: "metrics", runId: this.options.runId, points }).catch((e) =>
       this.options.onError?.(e),
     );
+    this.noteProgress(points);
     this.buffer.push(...points);
     if (this.buffer.length > this.maxBuffered) {
       const excess = this.buffer.length - this.maxBuffered;
@@ -57,6 +64,42 @@ export class MetricWriter {
     }
     if (this.buffer.length >= this.maxBatch) void this.flush();
     else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.flushIntervalMs);
+  }
+
+  /** Folds points into the progress window and publishes it now or when the interval allows (never faster). */
+  private noteProgress(points: readonly MetricPoint[]): void {
+    for (const p of points) {
+      const finite = Number.isNaN(p.value) ? null : p.value;
+      this.progress.set(
+        p.key,
+        foldSummary(this.progress.get(p.key), {
+          key: p.key,
+          last: p.value,
+          min: finite,
+          max: finite,
+          step: p.step,
+          count: 1,
+          wallTime: p.wallTime,
+        }),
+      );
+    }
+    if (this.progressTimer) return;
+    const interval = this.options.progressIntervalMs ?? 500;
+    const wait = Math.max(0, this.lastProgressAt + interval - Date.now());
+    this.progressTimer = setTimeout(() => this.publishProgress(), wait);
+  }
+
+  private publishProgress(): void {
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    this.progressTimer = null;
+    if (this.progress.size === 0) return;
+    const summaries = [...this.progress.values()];
+    this.progress = new Map();
+    this.lastProgressAt = Date.now();
+    const step = Math.max(...summaries.map((s) => s.step));
+    publishRunEvent(this.options.redis, { type: "progress", runId: this.options.runId, step, summaries }).catch((e) =>
+      this.options.onError?.(e),
+    );
   }
 
   /** Persists everything buffered; resolves when the buffer is empty or the database refused (points kept). */
@@ -96,6 +139,7 @@ export class MetricWriter {
 
   /** Flushes and stops the timer. Throws if points could not be persisted, so the run is not marked done early. */
   async close(): Promise<void> {
+    this.publishProgress();
     await this.flush();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -67,7 +67,7 @@ export async function waitForStep(prisma: Db, runId: string, step: number, timeo
 
 /** Every metric series of a run as key -> [step, value][]. */
 export async function series(prisma: Db, runId: string, keys = ["loss", "val/loss", "train/mse"]) {
-  const points = await new MetricRepository(prisma).listPoints(runId, { keys, maxPointsPerKey: 1_000_000 });
+  const points = await new MetricRepository(prisma).listPoints(runId, { keys, limit: 10_000_000 });
   const out: Record<string, [number, number][]> = {};
   for (const p of points) (out[p.key] ??= []).push([p.step, p.value]);
   return out;

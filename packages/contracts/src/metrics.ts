@@ -1,24 +1,23 @@
 import { z } from "zod";
+import { MetricPoint } from "./metric-point";
 import { RunStatus } from "./run";
-
-/** Metric keys: "loss", "train/accuracy", "val/mse", "system/cpu" ... */
-export const MetricKey = z
-  .string()
-  .regex(/^[A-Za-z0-9_.\/-]{1,64}$/, "must be 1-64 characters of letters, digits, _ . / -");
-
-/** One value of one metric at one step. A run has at most one point per (key, step). */
-export const MetricPoint = z.object({
-  key: MetricKey,
-  step: z.number().int().min(0),
-  value: z.number(),
-  /** Milliseconds since the epoch when the worker recorded it. */
-  wallTime: z.number(),
-});
-export type MetricPoint = z.infer<typeof MetricPoint>;
+import { DownsampledSeries, MetricSummary } from "./series";
 
 /** What live viewers receive over Server-Sent Events (and what the worker publishes on Redis). */
 export const RunStreamEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("metrics"), runId: z.string(), points: z.array(MetricPoint) }),
+  /** The stored series, downsampled (the snapshot a viewer starts from; live "metrics" fold into it). */
+  z.object({ type: z.literal("series"), runId: z.string(), series: DownsampledSeries }),
+  /**
+   * On the runs channel, at most twice a second per run while it trains: each key's summary over the points
+   * recorded since the previous progress event (fold it into the row's summary with `foldSummary`).
+   */
+  z.object({
+    type: z.literal("progress"),
+    runId: z.string(),
+    step: z.number().int(),
+    summaries: z.array(MetricSummary),
+  }),
   z.object({
     type: z.literal("status"),
     runId: z.string(),

@@ -25,8 +25,21 @@ export const RunSummary = z.object({
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
+  tags: z.array(z.string()),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
+
+/** A run's label: 1-40 letters, digits, spaces and _ . : / - (not starting with a space). */
+export const RunTag = z
+  .string()
+  .trim()
+  .regex(/^[\p{L}\p{N}_.:/-][\p{L}\p{N} _.:/-]{0,39}$/u, "a tag is 1-40 letters, digits, spaces and _ . : / -");
+/** At most this many tags per run. */
+export const MAX_RUN_TAGS = 32;
+
+/** A row of the runs table: the summary plus the value of each column asked for, keyed by its field text. */
+export const RunRow = RunSummary.extend({ values: z.record(z.string(), z.unknown()) });
+export type RunRow = z.infer<typeof RunRow>;
 
 export const ArtifactSummary = z.object({
   id: z.string(),
@@ -64,6 +77,7 @@ export type RunAttempt = z.infer<typeof RunAttempt>;
 
 /** Everything the run page shows. */
 export const RunDetail = RunSummary.extend({
+  notes: z.string(),
   config: ResolvedRunConfig,
   seed: z.number().int(),
   priority: z.number().int(),

@@ -4,8 +4,9 @@ import { RUNS_CHANNEL, RunStreamEvent, runChannel } from "@seqlab/contracts";
 /** Publishes a run stream event to live viewers. Status events also go to the runs-list channel. */
 export async function publishRunEvent(redis: Redis, event: RunStreamEvent): Promise<void> {
   const message = JSON.stringify(event);
-  await redis.publish(runChannel(event.runId), message);
-  if (event.type === "status") await redis.publish(RUNS_CHANNEL, message);
+  // Progress is for the runs table only; status goes to both; everything else to the run's own viewers.
+  if (event.type !== "progress") await redis.publish(runChannel(event.runId), message);
+  if (event.type === "status" || event.type === "progress") await redis.publish(RUNS_CHANNEL, message);
 }
 
 /**

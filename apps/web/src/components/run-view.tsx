@@ -1,10 +1,21 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
-import type { MetricPoint, RunDetail, RunStatus, RunStreamEvent } from "@seqlab/contracts";
-import { MetricChart, type ChartSeries } from "./metric-chart";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  LiveSeries,
+  type DownsampledSeries,
+  type RunDetail,
+  type RunStatus,
+  type RunStreamEvent,
+  type SeriesBucket,
+} from "@seqlab/contracts";
+import { ChartGroup, ChartToolbar, type XRange } from "./chart-controls";
+import { MetricChart, seriesColor, type ChartSeries } from "./metric-chart";
+import { RunNotes } from "./run-notes";
+import type { XAxisMode } from "../lib/chart-math";
 
-type SeriesMap = Map<string, Map<number, number>>;
+/** Buckets a chart shows across its x-range: the live copy and zoomed re-fetches alike. */
+const CHART_BUCKETS = 1000;
 
 /** Charts group keys by metric name: "loss" and "val/loss" share a chart, so do "train/accuracy" and "val/accuracy". */
 function chartNameOf(key: string): string {
@@ -12,12 +23,34 @@ function chartNameOf(key: string): string {
   return parts.length > 1 && ["train", "val", "test"].includes(parts[0]!) ? parts.slice(1).join("/") : key;
 }
 
-function toCharts(series: SeriesMap): { title: string; series: ChartSeries[] }[] {
+/** What the charts draw from: a key list and each key's buckets at one width. */
+interface SeriesSource {
+  width: number;
+  keys: string[];
+  buckets(key: string): readonly SeriesBucket[];
+}
+
+function sourceOf(series: DownsampledSeries): SeriesSource {
+  const byKey = new Map(series.series.map((s) => [s.key, s.buckets]));
+  return { width: series.width, keys: [...byKey.keys()].sort(), buckets: (key) => byKey.get(key) ?? [] };
+}
+
+function toCharts(source: SeriesSource): { title: string; series: ChartSeries[] }[] {
   const groups = new Map<string, ChartSeries[]>();
-  for (const [key, points] of [...series.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const steps = [...points.keys()].sort((a, b) => a - b);
-    const entry: ChartSeries = { key, steps, values: steps.map((s) => points.get(s)!) };
+  for (const key of source.keys) {
+    const buckets = source.buckets(key);
+    if (buckets.length === 0) continue;
     const title = chartNameOf(key);
+    const entry: ChartSeries = {
+      id: key,
+      label: key,
+      color: seriesColor(groups.get(title)?.length ?? 0),
+      steps: buckets.map((b) => b.step),
+      wallTimes: buckets.map((b) => b.wallTime),
+      values: buckets.map((b) => b.last),
+      // A band only where buckets hold more than one point: min and max then show the spikes the line hides.
+      ...(source.width > 1 ? { min: buckets.map((b) => b.min), max: buckets.map((b) => b.max) } : {}),
+    };
     groups.set(title, [...(groups.get(title) ?? []), entry]);
   }
   return [...groups.entries()]
@@ -49,8 +82,28 @@ export function RunView({
   const [version, setVersion] = useState(0);
   // "connecting" until the stream first opens, so a fresh page does not claim it lost a connection.
   const [live, setLive] = useState<"connecting" | "connected" | "reconnecting">("connecting");
-  const series = useRef<SeriesMap>(new Map());
+  const series = useRef<LiveSeries | null>(null);
   const frame = useRef<number | null>(null);
+  // A zoomed step range is re-fetched at full resolution for that range (and then not live).
+  const [zoomed, setZoomed] = useState<SeriesSource | null>(null);
+  const zoomRequest = useRef(0);
+  const onZoomChange = useCallback(
+    (range: XRange | null, xAxis: XAxisMode) => {
+      const request = ++zoomRequest.current;
+      if (!range || xAxis !== "step") {
+        setZoomed(null);
+        return;
+      }
+      const from = Math.max(0, Math.floor(range.min));
+      const to = Math.max(from, Math.ceil(range.max));
+      void fetch(`/api/runs/${initialRun.id}/series?from=${from}&to=${to}&buckets=${CHART_BUCKETS}`)
+        .then((r) => (r.ok ? (r.json() as Promise<DownsampledSeries>) : null))
+        .then((data) => {
+          if (data && request === zoomRequest.current) setZoomed(sourceOf(data));
+        });
+    },
+    [initialRun.id],
+  );
 
   useEffect(() => {
     const bump = () => {
@@ -60,21 +113,23 @@ export function RunView({
         setVersion((v) => v + 1);
       });
     };
-    const addPoints = (points: MetricPoint[]) => {
-      for (const p of points) {
-        let s = series.current.get(p.key);
-        if (!s) series.current.set(p.key, (s = new Map()));
-        s.set(p.step, p.value);
-      }
-      bump();
-    };
+    // Points that arrive before the snapshot (none should: the server sends it first) wait for it.
+    let early: RunStreamEvent[] = [];
     const source = new EventSource(`/api/runs/${initialRun.id}/stream`);
     source.onopen = () => setLive("connected");
     source.onerror = () => setLive("reconnecting");
     source.onmessage = (message) => {
       const event = JSON.parse(message.data) as RunStreamEvent;
-      if (event.type === "metrics") addPoints(event.points);
-      else if (event.type === "status") {
+      if (event.type === "series") {
+        // Every (re)connection starts with a snapshot: it replaces the live copy.
+        series.current = new LiveSeries(event.series, CHART_BUCKETS);
+        for (const e of early) if (e.type === "metrics") series.current.add(e.points);
+        early = [];
+        bump();
+      } else if (event.type === "metrics") {
+        if (!series.current) early.push(event);
+        else if (series.current.add(event.points)) bump();
+      } else if (event.type === "status") {
         setStatus(event.status);
         if (event.errorReason !== undefined) setErrorReason(event.errorReason ?? null);
         if (event.attempt !== undefined) setAttempt(event.attempt);
@@ -99,10 +154,15 @@ export function RunView({
     return () => source.close();
   }, [initialRun.id]);
 
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const charts = useMemo(() => toCharts(series.current), [version]);
-  const lossSeries = series.current.get("loss");
-  const lastStep = lossSeries && lossSeries.size ? Math.max(...lossSeries.keys()) : run.lastStep;
+  const charts = useMemo(() => {
+    if (zoomed) return toCharts(zoomed);
+    const current = series.current;
+    return current ? toCharts({ width: current.width, keys: current.keys(), buckets: (k) => current.buckets(k) }) : [];
+    // `version` stands for the live copy's changes (it is mutated in place, not replaced).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [version, zoomed]);
+  const streamedStep = series.current?.lastStep("loss") ?? -1;
+  const lastStep = streamedStep >= 0 ? streamedStep : run.lastStep;
 
   const cancel = async () => {
     await fetch(`/api/runs/${run.id}/cancel`, { method: "POST" });
@@ -173,15 +233,26 @@ export function RunView({
           <dd data-testid="live-state">{live === "connected" ? "connected" : `${live}...`}</dd>
         </dl>
       </div>
+      <RunNotes run={run} mayEdit={mayModify} onSaved={setRun} />
       <h2>Metrics</h2>
       {charts.length === 0 ? (
         <p className="muted">No metrics yet: the run is waiting for a worker.</p>
       ) : (
-        <div className="charts">
-          {charts.map((c) => (
-            <MetricChart key={c.title} title={c.title} series={c.series} />
-          ))}
-        </div>
+        <ChartGroup onZoomChange={onZoomChange}>
+          <ChartToolbar />
+          {zoomed && (
+            <p className="muted" data-testid="zoom-note">
+              Zoomed: re-bucketed for this range (
+              {zoomed.width === 1 ? "every point" : `${zoomed.width} steps a bucket`}
+              ); live updates resume when you reset the zoom.
+            </p>
+          )}
+          <div className="charts">
+            {charts.map((c) => (
+              <MetricChart key={c.title} title={c.title} series={c.series} />
+            ))}
+          </div>
+        </ChartGroup>
       )}
       {run.attempts.length > 0 && (
         <>

@@ -6,6 +6,7 @@ export type AuditAction =
   | "run.launch"
   | "run.cancel"
   | "run.priority"
+  | "run.edit"
   | "invitation.create"
   | "invitation.cancel"
   | "invitation.accept"

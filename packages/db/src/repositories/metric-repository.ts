@@ -1,14 +1,35 @@
-import type { MetricPoint } from "@seqlab/contracts";
+import type { DownsampledSeries, MetricPoint, MetricSummary, SeriesBucket } from "@seqlab/contracts";
+import { bucketWidth } from "@seqlab/contracts";
 import type { Db } from "./types";
+
+/**
+ * Widths of the stored downsampling tiers, in steps. Powers of 16: a query at any power-of-two width reads at most
+ * 16 rows per bucket it returns (about 16 000 rows for the default 1000 buckets), whatever the series' length.
+ */
+const TIER_WIDTHS = [16, 256, 4096, 65536] as const;
+
+interface BucketRow {
+  key: string;
+  bucket: number;
+  last: number;
+  min: number | null;
+  max: number | null;
+  lastStep: number;
+  count: number;
+  wallTime: Date;
+}
 
 /** Metric points: written in batches, idempotently (the primary key is run, key and step). */
 export class MetricRepository {
   constructor(private readonly db: Db) {}
 
   /**
-   * Inserts points; a point whose (run, key, step) exists is skipped, so redelivery never duplicates.
-   * One statement whatever the batch size: five arrays unnested server-side, 5 parameters instead of 5 per row,
-   * which is several times faster than `createMany` for the batches the worker writes.
+   * Inserts points and, in the same statement, folds the rows it actually inserted into the run's summaries
+   * (last, min, max, last step, count per key) and downsampling tiers. A point whose (run, key, step) exists is
+   * skipped by the INSERT, so it never reaches the summaries either: redelivery neither duplicates nor double-counts.
+   * One statement whatever the batch size: four arrays unnested server-side, several times faster than `createMany`.
+   * Rows are upserted in key order, so two writers of one run (a stale attempt and its successor) lock the same
+   * summary and bucket rows in the same order and cannot deadlock.
    */
   async insertPoints(runId: string, points: readonly MetricPoint[]): Promise<number> {
     if (points.length === 0) return 0;
@@ -16,46 +37,196 @@ export class MetricRepository {
     const steps = points.map((p) => p.step);
     const values = points.map((p) => p.value);
     const wallTimes = points.map((p) => new Date(p.wallTime).toISOString());
-    return this.db.$executeRaw`
-      INSERT INTO "MetricPoint" ("runId", "key", "step", "value", "wallTime")
-      SELECT ${runId}, t.key, t.step, t.value, t.wall_time
-      FROM unnest(${keys}::text[], ${steps}::int[], ${values}::float8[], ${wallTimes}::timestamp[]) AS t(key, step, value, wall_time)
-      ON CONFLICT DO NOTHING`;
+    const rows = await this.db.$queryRaw<{ inserted: number }[]>`
+      WITH inserted AS (
+        INSERT INTO "MetricPoint" ("runId", "key", "step", "value", "wallTime")
+        SELECT ${runId}, t.key, t.step, t.value, t.wall_time
+        FROM unnest(${keys}::text[], ${steps}::int[], ${values}::float8[], ${wallTimes}::timestamp[])
+             AS t(key, step, value, wall_time)
+        ON CONFLICT DO NOTHING
+        RETURNING "key", "step", "value", "wallTime"
+      ),
+      summaries AS (
+        INSERT INTO "MetricSummary" AS s ("runId", "key", "last", "min", "max", "lastStep", "count", "lastWallTime")
+        SELECT ${runId}, "key", (array_agg("value" ORDER BY "step" DESC))[1],
+               min("value") FILTER (WHERE "value" <> 'NaN'::float8), max("value") FILTER (WHERE "value" <> 'NaN'::float8),
+               max("step"), count(*)::int, (array_agg("wallTime" ORDER BY "step" DESC))[1]
+        FROM inserted GROUP BY "key" ORDER BY "key"
+        ON CONFLICT ("runId", "key") DO UPDATE SET
+          "last" = CASE WHEN excluded."lastStep" > s."lastStep" THEN excluded."last" ELSE s."last" END,
+          "lastWallTime" = CASE WHEN excluded."lastStep" > s."lastStep" THEN excluded."lastWallTime" ELSE s."lastWallTime" END,
+          "lastStep" = GREATEST(s."lastStep", excluded."lastStep"),
+          "min" = LEAST(s."min", excluded."min"),
+          "max" = GREATEST(s."max", excluded."max"),
+          "count" = s."count" + excluded."count"
+        RETURNING 1
+      ),
+      buckets AS (
+        INSERT INTO "MetricBucket" AS b ("runId", "key", "width", "bucket", "last", "min", "max", "lastStep", "count", "lastWallTime")
+        SELECT ${runId}, "key", w, "step" / w, (array_agg("value" ORDER BY "step" DESC))[1],
+               min("value") FILTER (WHERE "value" <> 'NaN'::float8), max("value") FILTER (WHERE "value" <> 'NaN'::float8),
+               max("step"), count(*)::int, (array_agg("wallTime" ORDER BY "step" DESC))[1]
+        FROM inserted CROSS JOIN unnest(${[...TIER_WIDTHS]}::int[]) AS w
+        GROUP BY "key", w, "step" / w ORDER BY "key", w, "step" / w
+        ON CONFLICT ("runId", "key", "width", "bucket") DO UPDATE SET
+          "last" = CASE WHEN excluded."lastStep" > b."lastStep" THEN excluded."last" ELSE b."last" END,
+          "lastWallTime" = CASE WHEN excluded."lastStep" > b."lastStep" THEN excluded."lastWallTime" ELSE b."lastWallTime" END,
+          "lastStep" = GREATEST(b."lastStep", excluded."lastStep"),
+          "min" = LEAST(b."min", excluded."min"),
+          "max" = GREATEST(b."max", excluded."max"),
+          "count" = b."count" + excluded."count"
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
+    return rows[0]?.inserted ?? 0;
+  }
+
+  /** Summary metrics of some runs (every key, or only `keys`), for the runs table and compare. */
+  async summariesOf(runIds: readonly string[], keys?: readonly string[]): Promise<Map<string, MetricSummary[]>> {
+    const out = new Map<string, MetricSummary[]>();
+    if (runIds.length === 0) return out;
+    const rows = await this.db.metricSummary.findMany({
+      where: { runId: { in: [...runIds] }, ...(keys ? { key: { in: [...keys] } } : {}) },
+      orderBy: [{ runId: "asc" }, { key: "asc" }],
+    });
+    for (const row of rows) {
+      const summary: MetricSummary = {
+        key: row.key,
+        last: row.last,
+        min: row.min,
+        max: row.max,
+        step: row.lastStep,
+        count: row.count,
+        wallTime: row.lastWallTime.getTime(),
+      };
+      const list = out.get(row.runId);
+      if (list) list.push(summary);
+      else out.set(row.runId, [summary]);
+    }
+    return out;
+  }
+
+  /** Metric keys with summaries in runs of these teams (the column picker's choices), most used first. */
+  async summaryKeys(teamIds: readonly string[], projectSlug?: string): Promise<string[]> {
+    if (teamIds.length === 0) return [];
+    const rows = await this.db.$queryRaw<{ key: string }[]>`
+      SELECT s."key" FROM "MetricSummary" s
+      JOIN "Run" r ON r.id = s."runId" JOIN "Project" p ON p.id = r."projectId"
+      WHERE p."teamId" = ANY(${[...teamIds]}::text[]) AND (${projectSlug ?? null}::text IS NULL OR p.slug = ${projectSlug ?? null})
+      GROUP BY s."key" ORDER BY count(*) DESC, s."key" LIMIT 500`;
+    return rows.map((r) => r.key);
   }
 
   /**
-   * Every point of a run, key by key, in step order. Series longer than `maxPointsPerKey` are thinned to
-   * evenly spaced steps plus the last one (TensorBoard keeps 1000 samples per scalar; so do we by default).
+   * A run's series, downsampled: the x-range (steps `from`..`to`, default the whole series) is cut into buckets
+   * of `width` steps, the smallest power of two that leaves at most `buckets` of them, aligned to multiples of
+   * the width (bucket k covers steps [k*width, (k+1)*width)). Each bucket keeps its min, max and last value, so
+   * spikes survive. Aligned power-of-two buckets are what lets a live client fold new points into the same
+   * buckets the server would compute (and halve its resolution by merging neighbours), so running and finished
+   * runs are bucketed identically. Answered from the widest stored tier that divides the width (or from the
+   * points when the width is under the narrowest tier), never by loading the series into Node.
    */
-  async listPoints(
+  async series(
     runId: string,
-    options: { maxPointsPerKey?: number; keys?: string[]; recordedAfter?: Date } = {},
+    options: { keys?: readonly string[]; buckets?: number; from?: number; to?: number } = {},
+  ): Promise<DownsampledSeries> {
+    const target = options.buckets ?? 1000;
+    const summaries = await this.db.metricSummary.findMany({
+      where: { runId, ...(options.keys ? { key: { in: [...options.keys] } } : {}) },
+      select: { key: true, lastStep: true },
+      orderBy: { key: "asc" },
+    });
+    const from = Math.max(0, options.from ?? 0);
+    const maxStep = summaries.reduce((m, s) => Math.max(m, s.lastStep), 0);
+    const to = Math.min(options.to ?? maxStep, maxStep);
+    const width = bucketWidth(from, to, target);
+    const keys = summaries.map((s) => s.key);
+    if (keys.length === 0 || to < from) return { width, from, to, series: [] };
+    const tier = [...TIER_WIDTHS].reverse().find((t) => t <= width && width % t === 0);
+    const lo = Math.floor(from / width);
+    const hi = Math.floor(to / width);
+    const rows = tier
+      ? await this.db.$queryRaw<BucketRow[]>`
+          SELECT "key", "bucket" / ${width / tier}::int AS bucket,
+                 (array_agg("last" ORDER BY "lastStep" DESC))[1] AS last, min("min") AS min, max("max") AS max,
+                 max("lastStep") AS "lastStep", sum("count")::int AS count,
+                 (array_agg("lastWallTime" ORDER BY "lastStep" DESC))[1] AS "wallTime"
+          FROM "MetricBucket"
+          WHERE "runId" = ${runId} AND "key" = ANY(${keys}::text[]) AND "width" = ${tier}::int
+            AND "bucket" BETWEEN ${(lo * width) / tier}::int AND ${((hi + 1) * width) / tier - 1}::int
+          GROUP BY "key", 2 ORDER BY "key", 2`
+      : await this.db.$queryRaw<BucketRow[]>`
+          SELECT "key", "step" / ${width}::int AS bucket,
+                 (array_agg("value" ORDER BY "step" DESC))[1] AS last,
+                 min("value") FILTER (WHERE "value" <> 'NaN'::float8) AS min,
+                 max("value") FILTER (WHERE "value" <> 'NaN'::float8) AS max,
+                 max("step") AS "lastStep", count(*)::int AS count,
+                 (array_agg("wallTime" ORDER BY "step" DESC))[1] AS "wallTime"
+          FROM "MetricPoint"
+          WHERE "runId" = ${runId} AND "key" = ANY(${keys}::text[])
+            AND "step" BETWEEN ${lo * width}::int AND ${(hi + 1) * width - 1}::int
+          GROUP BY "key", 2 ORDER BY "key", 2`;
+    const byKey = new Map<string, SeriesBucket[]>(keys.map((k) => [k, []]));
+    for (const row of rows) {
+      byKey.get(row.key)?.push({
+        bucket: row.bucket,
+        step: row.lastStep,
+        last: row.last,
+        min: row.min,
+        max: row.max,
+        count: row.count,
+        wallTime: row.wallTime.getTime(),
+      });
+    }
+    return {
+      width,
+      from,
+      to,
+      series: [...byKey].filter(([, b]) => b.length > 0).map(([key, buckets]) => ({ key, buckets })),
+    };
+  }
+
+  /**
+   * Raw points of one run in (key, step) order, one page at a time from after `cursor` (export streams through
+   * this without holding a whole series).
+   */
+  async pagePoints(
+    runId: string,
+    options: { keys?: readonly string[]; after?: { key: string; step: number }; limit: number },
   ): Promise<MetricPoint[]> {
-    const max = options.maxPointsPerKey ?? 1000;
+    const after = options.after;
     const rows = await this.db.metricPoint.findMany({
       where: {
         runId,
-        key: options.keys ? { in: options.keys } : undefined,
+        ...(options.keys ? { key: { in: [...options.keys] } } : {}),
+        ...(after ? { OR: [{ key: { gt: after.key } }, { key: after.key, step: { gt: after.step } }] } : {}),
+      },
+      orderBy: [{ key: "asc" }, { step: "asc" }],
+      take: options.limit,
+      select: { key: true, step: true, value: true, wallTime: true },
+    });
+    return rows.map((r) => ({ key: r.key, step: r.step, value: r.value, wallTime: r.wallTime.getTime() }));
+  }
+
+  /**
+   * Points of a run in (key, step) order, at most `limit` (default 100 000): those recorded after `recordedAfter`
+   * (the live stream's catch-up), or of some keys (tests). Series and exports go through `series` and `pagePoints`.
+   */
+  async listPoints(
+    runId: string,
+    options: { keys?: readonly string[]; recordedAfter?: Date; limit?: number } = {},
+  ): Promise<MetricPoint[]> {
+    const rows = await this.db.metricPoint.findMany({
+      where: {
+        runId,
+        key: options.keys ? { in: [...options.keys] } : undefined,
         wallTime: options.recordedAfter ? { gt: options.recordedAfter } : undefined,
       },
       orderBy: [{ key: "asc" }, { step: "asc" }],
+      take: options.limit ?? 100_000,
       select: { key: true, step: true, value: true, wallTime: true },
     });
-    const byKey = new Map<string, typeof rows>();
-    for (const row of rows) {
-      const list = byKey.get(row.key);
-      if (list) list.push(row);
-      else byKey.set(row.key, [row]);
-    }
-    const out: MetricPoint[] = [];
-    for (const list of byKey.values()) {
-      const stride = Math.max(1, Math.ceil(list.length / max));
-      list.forEach((row, i) => {
-        if (i % stride === 0 || i === list.length - 1)
-          out.push({ key: row.key, step: row.step, value: row.value, wallTime: row.wallTime.getTime() });
-      });
-    }
-    return out;
+    return rows.map((r) => ({ key: r.key, step: r.step, value: r.value, wallTime: r.wallTime.getTime() }));
   }
 
   /** Number of points stored for a run and key (tests and resume checks). */

@@ -122,7 +122,7 @@ describe("repositories (real PostgreSQL)", () => {
     expect(await runs.requestCancel("nope")).toBe("missing");
   });
 
-  it("never duplicates a metric point and thins long series", async () => {
+  it("never duplicates a metric point, and pages and filters points in (key, step) order", async () => {
     const run = await runs.createRun({ projectId, name: "m", config, priority: 0, queueName: "default" });
     const metrics = new MetricRepository(db.prisma);
     const t0 = Date.UTC(2026, 10, 26, 12, 0, 0, 123);
@@ -135,12 +135,14 @@ describe("repositories (real PostgreSQL)", () => {
     expect(await metrics.insertPoints(run.id, points)).toBe(50);
     expect(await metrics.insertPoints(run.id, points.slice(10, 20))).toBe(0);
     expect(await metrics.countPoints(run.id, "loss")).toBe(50);
-    const thinned = await metrics.listPoints(run.id, { maxPointsPerKey: 10 });
-    expect(thinned.length).toBeLessThanOrEqual(11);
-    expect(thinned.at(-1)?.step).toBe(50);
+    const listed = await metrics.listPoints(run.id);
     // Values and wall times come back exactly as recorded (UTC, millisecond precision).
-    expect(thinned[0]).toEqual({ key: "loss", step: 1, value: 1, wallTime: t0 });
-    expect(thinned.at(-1)).toEqual({ key: "loss", step: 50, value: 1 / 50, wallTime: t0 + 49 });
+    expect(listed).toEqual(points);
+    expect(await metrics.listPoints(run.id, { recordedAfter: new Date(t0 + 44) })).toEqual(points.slice(45));
+    await metrics.insertPoints(run.id, [{ key: "acc", step: 3, value: 0.5, wallTime: t0 }]);
+    const first = await metrics.pagePoints(run.id, { limit: 30 });
+    const rest = await metrics.pagePoints(run.id, { limit: 30, after: first.at(-1)! });
+    expect([...first, ...rest]).toEqual([{ key: "acc", step: 3, value: 0.5, wallTime: t0 }, ...points]);
   });
 
   it("stores artifacts with their sha256 and skips a corrupted newest checkpoint", async () => {

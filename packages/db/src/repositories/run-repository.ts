@@ -7,7 +7,10 @@ import type {
   RunSummary,
 } from "@seqlab/contracts";
 import { AttemptPolicy, ResolvedRunConfig as ResolvedRunConfigSchema, RunEventData } from "@seqlab/contracts";
-import type { Prisma } from "../generated/prisma/client";
+import type { FilterField, FilterNode, RunRow } from "@seqlab/contracts";
+import { formatFieldRef } from "@seqlab/contracts";
+import { Prisma } from "../generated/prisma/client";
+import { compileRunFilter, fieldValueSql, SummaryJoins } from "./run-filter-sql";
 import type { Db } from "./types";
 
 export interface CreateRunInput {
@@ -33,6 +36,7 @@ const summarySelect = {
   createdAt: true,
   startedAt: true,
   finishedAt: true,
+  tags: true,
   project: { select: { slug: true, team: { select: { slug: true } } } },
   createdBy: { select: { id: true, name: true } },
 } satisfies Prisma.RunSelect;
@@ -55,6 +59,7 @@ function toSummary(row: SummaryRow): RunSummary {
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
+    tags: row.tags ?? [],
   };
 }
 
@@ -125,49 +130,166 @@ export class RunRepository {
     await this.db.run.delete({ where: { id: runId } });
   }
 
-  /**
-   * Runs, newest first, of the given teams only (the teams the caller may read), optionally of one team and project
-   * by slug.
-   */
-  /**
-   * The newest runs of the given teams (narrowed to one team or project by slug). One SQL query with the joins:
-   * the same select through Prisma sent four (runs, then projects, teams and launchers by id), and this list is
-   * what the dashboard and every SDK poll read most (bench/teams-figures.ts).
-   */
+  /** The newest runs of the given teams (narrowed to one team or project by slug): the table's default view. */
   async listRuns(options: {
     teamIds: string[];
     teamSlug?: string;
     projectSlug?: string;
     limit?: number;
   }): Promise<RunSummary[]> {
-    if (options.teamIds.length === 0) return [];
+    return (await this.queryRuns({ ...options, filter: null, sort: [], columns: [] })).rows;
+  }
+
+  /**
+   * The runs table: the runs of the given teams that pass `filter`, sorted by any field (then newest first), a page
+   * at a time, with the value of each requested column (config keys, summary metrics) and the total that match.
+   * One SQL statement with the joins; the filter and the fields compile to parameterised SQL (run-filter-sql.ts),
+   * summary metrics come from MetricSummary (never from the points).
+   */
+  async queryRuns(options: {
+    teamIds: string[];
+    teamSlug?: string;
+    projectSlug?: string;
+    filter: FilterNode | null;
+    sort: readonly { field: FilterField; desc: boolean }[];
+    columns: readonly FilterField[];
+    limit?: number;
+    offset?: number;
+  }): Promise<{ total: number; rows: RunRow[] }> {
+    if (options.teamIds.length === 0) return { total: 0, rows: [] };
+    // The matching runs are found (with their sort keys; summary metrics joined once per key) and counted in one
+    // pass, the page is a top-N sort of those, and the columns are computed for the page's rows only: computing every column of every matching run before
+    // the LIMIT cost more than the rest together over 10,000 runs (bench/runs-table-figures.ts).
+    const matchJoins = new SummaryJoins();
+    const where = options.filter ? compileRunFilter(options.filter, matchJoins) : Prisma.sql`TRUE`;
+    const sortKeys = options.sort.map(
+      ({ field }, i) => Prisma.sql`${fieldValueSql(field, matchJoins)} AS ${Prisma.raw(`"k${i}"`)}`,
+    );
+    const order = [
+      ...options.sort.map(({ desc }, i) => Prisma.raw(`"k${i}" ${desc ? "DESC" : "ASC"} NULLS LAST`)),
+      Prisma.sql`"createdAt" DESC`,
+      Prisma.sql`id DESC`,
+    ];
+    const pageJoins = new SummaryJoins();
+    const columns = options.columns.map(
+      (field, i) => Prisma.sql`${fieldValueSql(field, pageJoins)} AS ${Prisma.raw(`"c${i}"`)}`,
+    );
     const rows = await this.db.$queryRaw<
-      (Omit<SummaryRow, "project" | "createdBy"> & {
+      (Omit<SummaryRow, "project" | "createdBy" | "tags"> & {
+        tags: string[] | null;
         projectSlug: string;
         teamSlug: string;
         creatorId: string | null;
         creatorName: string | null;
+        total: bigint;
+        [column: `c${number}`]: unknown;
       })[]
     >`
+      WITH matching AS MATERIALIZED (
+        SELECT r.id, r."createdAt" ${sortKeys.length ? Prisma.sql`, ${Prisma.join(sortKeys)}` : Prisma.empty}
+        ${this.tableScope(options, where, matchJoins.joins())}
+      ),
+      page AS MATERIALIZED (
+        SELECT id, row_number() OVER () AS ord FROM (
+          SELECT id FROM matching ORDER BY ${Prisma.join(order)} LIMIT ${options.limit ?? 200} OFFSET ${options.offset ?? 0}
+        ) sorted
+      )
       SELECT r.id, r.name, r.status::text AS status, r."modelName", r."datasetName", r."lastStep", r."finalLoss",
-             r.attempt, r."createdAt", r."startedAt", r."finishedAt",
-             p.slug AS "projectSlug", t.slug AS "teamSlug", u.id AS "creatorId", u.name AS "creatorName"
+             r.attempt, r."createdAt", r."startedAt", r."finishedAt", r.tags,
+             p.slug AS "projectSlug", t.slug AS "teamSlug", u.id AS "creatorId", u.name AS "creatorName",
+             (SELECT count(*) FROM matching) AS total
+             ${columns.length ? Prisma.sql`, ${Prisma.join(columns)}` : Prisma.empty}
+      FROM page
+      JOIN "Run" r ON r.id = page.id
+      JOIN "Project" p ON p.id = r."projectId"
+      JOIN "Team" t ON t.id = p."teamId"
+      LEFT JOIN "User" u ON u.id = r."createdById"
+      ${pageJoins.joins()}
+      ORDER BY page.ord`;
+    // A page past the end has no row to carry the count: count on its own then (rare: a stale scroll position).
+    const total =
+      rows.length > 0
+        ? Number(rows[0]!.total)
+        : (options.offset ?? 0) === 0
+          ? 0
+          : Number(
+              (
+                await this.db.$queryRaw<
+                  { n: bigint }[]
+                >`SELECT count(*) AS n ${this.tableScope(options, where, matchJoins.joins())}`
+              )[0]?.n ?? 0,
+            );
+    return {
+      total,
+      rows: rows.map(({ projectSlug, teamSlug, creatorId, creatorName, tags, total: _total, ...row }) => {
+        const values: Record<string, unknown> = {};
+        options.columns.forEach((field, i) => {
+          values[formatFieldRef(field)] = (row as Record<string, unknown>)[`c${i}`] ?? null;
+        });
+        return {
+          ...toSummary({
+            ...row,
+            tags: tags ?? [],
+            project: { slug: projectSlug, team: { slug: teamSlug } },
+            createdBy: creatorId === null ? null : { id: creatorId, name: creatorName ?? "" },
+          }),
+          values,
+        };
+      }),
+    };
+  }
+
+  /** `FROM ... WHERE ...` of the runs table: the caller's teams, the team and project asked for, the filter. */
+  private tableScope(
+    options: { teamIds: string[]; teamSlug?: string; projectSlug?: string },
+    where: Prisma.Sql,
+    joins: Prisma.Sql,
+  ) {
+    return Prisma.sql`
       FROM "Run" r
       JOIN "Project" p ON p.id = r."projectId"
       JOIN "Team" t ON t.id = p."teamId"
       LEFT JOIN "User" u ON u.id = r."createdById"
+      ${joins}
       WHERE p."teamId" = ANY(${options.teamIds}::text[])
         AND (${options.teamSlug ?? null}::text IS NULL OR t.slug = ${options.teamSlug ?? null})
         AND (${options.projectSlug ?? null}::text IS NULL OR p.slug = ${options.projectSlug ?? null})
-      ORDER BY r."createdAt" DESC
-      LIMIT ${options.limit ?? 200}`;
-    return rows.map(({ projectSlug, teamSlug, creatorId, creatorName, ...row }) =>
-      toSummary({
-        ...row,
-        project: { slug: projectSlug, team: { slug: teamSlug } },
-        createdBy: creatorId === null ? null : { id: creatorId, name: creatorName ?? "" },
-      }),
-    );
+        AND (${where})`;
+  }
+
+  /** Config keys used by runs of these teams (the column picker's and the filter builder's choices). */
+  async configKeys(teamIds: string[], projectSlug?: string): Promise<string[]> {
+    if (teamIds.length === 0) return [];
+    // Leaf paths of the newest 500 runs' configs: enough to list every key a project uses.
+    const rows = await this.db.$queryRaw<{ path: string }[]>`
+      WITH RECURSIVE recent AS (
+        SELECT r.config FROM "Run" r JOIN "Project" p ON p.id = r."projectId"
+        WHERE p."teamId" = ANY(${teamIds}::text[]) AND (${projectSlug ?? null}::text IS NULL OR p.slug = ${projectSlug ?? null})
+        ORDER BY r."createdAt" DESC LIMIT 500
+      ), walk(path, value) AS (
+        SELECT ARRAY[e.key], e.value FROM recent, jsonb_each(recent.config) e
+        UNION ALL
+        SELECT w.path || e.key, e.value FROM walk w, jsonb_each(w.value) e WHERE jsonb_typeof(w.value) = 'object'
+      )
+      SELECT DISTINCT array_to_string(path, '.') AS path FROM walk WHERE jsonb_typeof(value) <> 'object' ORDER BY 1`;
+    return rows.map((r) => r.path);
+  }
+
+  /** Edits what a user may change about a run: its name, tags and notes. False when the run does not exist. */
+  async editRun(runId: string, edit: { name?: string; tags?: string[]; notes?: string }): Promise<boolean> {
+    const updated = await this.db.run.updateMany({ where: { id: runId }, data: edit });
+    return updated.count === 1;
+  }
+
+  /** Adds or removes tags on several runs in one statement (the runs table's bulk action). */
+  async retagRuns(runIds: readonly string[], change: { add?: readonly string[]; remove?: readonly string[] }) {
+    if (runIds.length === 0) return 0;
+    return this.db.$executeRaw`
+      UPDATE "Run" SET tags = ARRAY(
+        SELECT DISTINCT tag FROM unnest(coalesce(tags, ARRAY[]::text[]) || ${[...(change.add ?? [])]}::text[]) AS tag
+        WHERE NOT (tag = ANY(${[...(change.remove ?? [])]}::text[])) ORDER BY tag
+      ), "updatedAt" = now()
+      WHERE id = ANY(${[...runIds]}::text[])`;
   }
 
   /** What access checks need about a run: its team, project and who launched it; null when it does not exist. */
@@ -184,6 +306,7 @@ export class RunRepository {
       where: { id: runId },
       select: {
         ...summarySelect,
+        notes: true,
         config: true,
         seed: true,
         priority: true,
@@ -206,6 +329,7 @@ export class RunRepository {
     if (!row) return null;
     return {
       ...toSummary(row),
+      notes: row.notes,
       config: ResolvedRunConfigSchema.parse(row.config),
       seed: row.seed,
       priority: row.priority,

@@ -1,4 +1,13 @@
-import { EntityId, type RunStreamEvent } from "@seqlab/contracts";
+import {
+  DisplayText,
+  EntityId,
+  MAX_RUN_TAGS,
+  MAX_SERIES_BUCKETS,
+  RunTag,
+  MetricKey,
+  type MetricPoint,
+  type RunStreamEvent,
+} from "@seqlab/contracts";
 import { z } from "zod";
 import { readableTeams, runPermission } from "../access";
 import { json, problem, readBody, readQuery } from "../http";
@@ -29,9 +38,19 @@ export const getRun = defineHandler({
   },
 });
 
-const RunPatch = z.strictObject({ priority: z.number().int().min(-100).max(100) });
+const RunPatch = z
+  .strictObject({
+    priority: z.number().int().min(-100).max(100).optional(),
+    name: DisplayText(120).optional(),
+    tags: z.array(RunTag).max(MAX_RUN_TAGS).optional(),
+    notes: z.string().max(20_000).optional(),
+  })
+  .refine((p) => Object.keys(p).length > 0, { message: "nothing to change: give priority, name, tags or notes" });
 
-/** PATCH /api/runs/:id `{ "priority": 10 }`: changes a waiting run's priority; 409 once it has started. */
+/**
+ * PATCH /api/runs/:id `{ "priority": 10 }`, `{ "tags": ["baseline"] }`, `{ "notes": "..." }`, `{ "name": "..." }`:
+ * edits a run (its launcher or an admin). Priority changes only while the run waits (409 once it has started).
+ */
 export const patchRun = defineHandler({
   access: "signed-in",
   params: RunParams,
@@ -41,17 +60,36 @@ export const patchRun = defineHandler({
     if (!decision.ok) return problem(decision.denial.status, decision.denial.error);
     const patch = await readBody(request, RunPatch);
     if (!patch.ok) return patch.response;
-    if (!(await services.runService.changePriority(params.id, patch.body.priority))) {
+    const { priority, ...edit } = patch.body;
+    if (priority !== undefined && !(await services.runService.changePriority(params.id, priority))) {
       return problem(409, `run ${params.id} is no longer waiting`);
     }
-    await services.audit.record({
-      teamId: decision.teamId!,
-      ...actor(principal),
-      action: "run.priority",
-      targetType: "run",
-      targetId: params.id,
-      data: { priority: patch.body.priority },
-    });
+    if (Object.keys(edit).length > 0) {
+      const tags = edit.tags ? [...new Set(edit.tags)].sort() : undefined;
+      if (!(await services.runs.editRun(params.id, { ...edit, ...(tags ? { tags } : {}) }))) {
+        return problem(404, runNotFound(params));
+      }
+    }
+    if (priority !== undefined) {
+      await services.audit.record({
+        teamId: decision.teamId!,
+        ...actor(principal),
+        action: "run.priority",
+        targetType: "run",
+        targetId: params.id,
+        data: { priority },
+      });
+    }
+    if (Object.keys(edit).length > 0) {
+      await services.audit.record({
+        teamId: decision.teamId!,
+        ...actor(principal),
+        action: "run.edit",
+        targetType: "run",
+        targetId: params.id,
+        data: { fields: Object.keys(edit).join(", "), ...(edit.tags ? { tags: edit.tags.join(", ") } : {}) },
+      });
+    }
     return json({ run: await services.runService.detail(params.id) });
   },
 });
@@ -79,12 +117,57 @@ export const cancelRun = defineHandler({
   },
 });
 
-const MetricsQuery = z.object({
-  /** Points per key after thinning; 10 to 100 000. */
-  max: z.coerce.number().int().min(10).max(100_000).default(1000),
+/** `?keys=loss,val/loss`: a comma-separated list of metric keys (all keys when absent). */
+const KeyList = z
+  .string()
+  .max(4000)
+  .transform((text) => text.split(",").filter((k) => k.length > 0))
+  .pipe(z.array(MetricKey).max(100))
+  .optional();
+
+const SeriesQuery = z
+  .object({
+    keys: KeyList,
+    /** Buckets over the range (the width is the smallest power of two that leaves at most this many). */
+    buckets: z.coerce.number().int().min(1).max(MAX_SERIES_BUCKETS).default(1000),
+    from: z.coerce.number().int().min(0).optional(),
+    to: z.coerce.number().int().min(0).optional(),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: "from must not be after to",
+    path: ["from"],
+  });
+
+/**
+ * GET /api/runs/:id/series?keys=&buckets=1000&from=&to=: the stored series, downsampled in SQL into aligned
+ * buckets (min, max and last of each), re-bucketed for a zoomed `from`..`to`.
+ */
+export const getRunSeries = defineHandler({
+  access: "signed-in",
+  params: RunParams,
+  notFound: runNotFound,
+  async handle({ services, principal, request, params }) {
+    const decision = await runPermission(services, principal, params.id, "read");
+    if (!decision.ok) return problem(decision.denial.status, decision.denial.error);
+    const read = readQuery(request, SeriesQuery);
+    if (!read.ok) return read.response;
+    const started = performance.now();
+    const series = await services.metrics.series(params.id, read.query);
+    // Server-Timing: what the downsampling cost, for the browser's network panel and bench/series-figures.ts.
+    return json(series, 200, { "server-timing": `series;dur=${(performance.now() - started).toFixed(1)}` });
+  },
 });
 
-/** GET /api/runs/:id/metrics: stored metric points, thinned to `?max=` per key. */
+const ExportQuery = z.object({ keys: KeyList, format: z.enum(["json", "csv"]).default("json") });
+
+/** Rows read from the database per page of an export: the web process holds one page at a time. */
+const EXPORT_PAGE = 5000;
+
+/**
+ * GET /api/runs/:id/metrics?format=json|csv&keys=: every stored point of the run (no downsampling), streamed page
+ * by page. JSON is `{ "points": [{ key, step, value, wallTime }] }`; CSV has the columns key, step, value and
+ * wall_time (ISO 8601); metric keys never need CSV quoting (letters, digits and _ . / -).
+ */
 export const getRunMetrics = defineHandler({
   access: "signed-in",
   params: RunParams,
@@ -92,9 +175,44 @@ export const getRunMetrics = defineHandler({
   async handle({ services, principal, request, params }) {
     const decision = await runPermission(services, principal, params.id, "read");
     if (!decision.ok) return problem(decision.denial.status, decision.denial.error);
-    const read = readQuery(request, MetricsQuery);
+    const read = readQuery(request, ExportQuery);
     if (!read.ok) return read.response;
-    return json({ points: await services.metrics.listPoints(params.id, { maxPointsPerKey: read.query.max }) });
+    const { keys, format } = read.query;
+    const encoder = new TextEncoder();
+    let after: MetricPoint | undefined;
+    let first = true;
+    let done = false;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(format === "csv" ? "key,step,value,wall_time\n" : '{"points":['));
+      },
+      // Pull-driven: the next page is read only when the client has taken the previous one.
+      async pull(controller) {
+        if (done) return;
+        const page = await services.metrics.pagePoints(params.id, { keys, after, limit: EXPORT_PAGE });
+        const text =
+          format === "csv"
+            ? page.map((p) => `${p.key},${p.step},${p.value},${new Date(p.wallTime).toISOString()}\n`).join("")
+            : page.map((p, i) => (first && i === 0 ? "" : ",") + JSON.stringify(p)).join("");
+        if (page.length > 0) first = false;
+        controller.enqueue(encoder.encode(text));
+        after = page.at(-1);
+        if (page.length < EXPORT_PAGE) {
+          done = true;
+          if (format === "json") controller.enqueue(encoder.encode("]}"));
+          controller.close();
+        }
+      },
+    });
+    const name = `run-${params.id}-metrics.${format}`;
+    return new Response(body, {
+      status: 200,
+      headers: {
+        "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/json",
+        "content-disposition": `attachment; filename="${name}"`,
+        "cache-control": "no-store",
+      },
+    });
   },
 });
 
@@ -125,10 +243,7 @@ export const streamRun = defineHandler({
         unsubscribe();
         slot.release();
       };
-      const [run, points] = await Promise.all([
-        s.runs.getRunDetail(id),
-        s.metrics.listPoints(id, { maxPointsPerKey: 5000 }),
-      ]);
+      const [run, series] = await Promise.all([s.runs.getRunDetail(id), s.metrics.series(id, { buckets: 1000 })]);
       const snapshot: RunStreamEvent[] = [];
       if (run) {
         snapshot.push({
@@ -140,15 +255,13 @@ export const streamRun = defineHandler({
           backend: run.backend,
         });
       }
-      for (let i = 0; i < points.length; i += 1000) {
-        snapshot.push({ type: "metrics", runId: id, points: points.slice(i, i + 1000) });
-      }
+      snapshot.push({ type: "series", runId: id, series });
       const snapshotAt = Date.now();
       const catchUp = async (): Promise<RunStreamEvent[]> => {
         // Only points recorded shortly before the snapshot can be missing from it; re-send those.
         const recent = await s.metrics.listPoints(id, {
-          maxPointsPerKey: 5000,
           recordedAfter: new Date(snapshotAt - 60_000),
+          limit: 20_000,
         });
         return recent.length ? [{ type: "metrics", runId: id, points: recent }] : [];
       };
