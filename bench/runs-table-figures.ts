@@ -1,5 +1,5 @@
 /**
- * The runs table at scale: GET /api/runs over 10,000 runs, each with 30 config keys and 20 summary metrics, on the
+ * The runs table at scale: GET /api/runs over 10,000 runs, each with 32 config keys and 20 summary metrics, on the
  * production server. Three queries, interleaved request by request, REQUESTS of each:
  *  - baseline: the first page of the project newest first, no filter or sort (what the list served before);
  *  - filter + sort: a numeric config filter AND a summary filter AND a status, sorted by a summary metric's min,
@@ -15,6 +15,7 @@
  */
 import path from "node:path";
 import pg from "pg";
+import { TrainingSettings } from "@seqlab/contracts";
 import { signIn } from "@seqlab/launcher/signed-in-client";
 import { databaseFor, startServer } from "./servers";
 
@@ -35,7 +36,8 @@ export async function seed(databaseUrl: string): Promise<void> {
     `SELECT p.id, m."userId" AS "createdById" FROM "Project" p JOIN "Membership" m ON m."teamId" = p."teamId" LIMIT 1`,
   );
   const project = rows[0]!;
-  // 30 config keys: 10 model hyperparameters, 10 dataset parameters, 10 training settings (one is the rate).
+  // 32 config keys: 10 model hyperparameters, 10 dataset parameters, the 10 training settings (learning rate, batch
+  // size and steps varied), model, dataset and seed.
   await db.query(
     `INSERT INTO "Run" (id, "projectId", "createdById", name, status, "modelName", "datasetName", config, seed,
                         "lastStep", tags, "createdAt", "startedAt", "finishedAt", "updatedAt")
@@ -48,14 +50,16 @@ export async function seed(databaseUrl: string): Promise<void> {
               'seed', i,
               'modelHyperparameters', (SELECT jsonb_object_agg('h' || k, (i * 7 + k) % 97) FROM generate_series(0, 9) k),
               'datasetParams', (SELECT jsonb_object_agg('d' || k, (i * 3 + k) % 31) FROM generate_series(0, 9) k),
-              'training', (SELECT jsonb_object_agg('t' || k, (i + k) % 11) FROM generate_series(0, 8) k)
-                          || jsonb_build_object('learningRate', power(10, -1 - (i % 40) / 10.0))),
+              'training', $4::jsonb || jsonb_build_object('learningRate', power(10, -1 - (i % 40) / 10.0),
+                                                         'batchSize', (ARRAY[16, 32, 64, 128])[1 + i % 4],
+                                                         'steps', 1000 + (i % 10) * 500)),
             i, 1000 + i % 5000,
             CASE WHEN i % 10 = 0 THEN ARRAY['baseline'] WHEN i % 7 = 0 THEN ARRAY['sweep-a', 'long'] ELSE ARRAY[]::text[] END,
             now() - make_interval(secs => i * 60), now() - make_interval(secs => i * 60 - 5),
             now() - make_interval(secs => i * 60 - 300), now()
      FROM generate_series(1, $3::int) AS i`,
-    [project.id, project.createdById, RUNS],
+    // The training settings' defaults first, so every config is a valid resolved config (the run page parses it).
+    [project.id, project.createdById, RUNS, JSON.stringify(TrainingSettings.parse({}))],
   );
   // 20 summary metrics per run: loss, val/loss and 18 others.
   await db.query(
@@ -80,11 +84,11 @@ async function main() {
     const t0 = performance.now();
     await seed(database.url);
     console.log(
-      `seeded ${RUNS} runs x ${KEYS} summaries x 30 config keys in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `seeded ${RUNS} runs x ${KEYS} summaries x 32 config keys in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     const columns =
       "config.modelHyperparameters.h1,config.modelHyperparameters.h2,config.training.learningRate,config.datasetParams.d3," +
-      "config.training.t4,summary.loss,summary.val/loss.min,summary.metric/5,summary.metric/9.max,summary.loss.min";
+      "config.training.batchSize,summary.loss,summary.val/loss.min,summary.metric/5,summary.metric/9.max,summary.loss.min";
     const queries = {
       "baseline: newest first, no filter": "/api/runs?limit=200",
       "filter + sort, 10 columns": `/api/runs?limit=200&filter=${encodeURIComponent(

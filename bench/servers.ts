@@ -55,7 +55,7 @@ export async function startServer(
       ? spawn(
           process.execPath,
           [path.join(checkout, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-          { cwd: path.join(checkout, "apps/web"), env, stdio: "ignore" },
+          { cwd: path.join(checkout, "apps/web"), env, stdio: process.env.BENCH_SERVER_LOGS ? "inherit" : "ignore" },
         )
       : spawn(process.execPath, ["apps/web/server.mjs"], {
           cwd: checkout,
@@ -73,7 +73,7 @@ export async function startServer(
             SEQLAB_SIGNIN_PER_ACCOUNT_PER_MINUTE: "1000000",
             SEQLAB_OPEN_SIGNUP: "true",
           },
-          stdio: "ignore",
+          stdio: process.env.BENCH_SERVER_LOGS ? "inherit" : "ignore",
         });
   for (let i = 0; i < 600; i++) {
     const up = await fetch(`${base}/api/health`).then(

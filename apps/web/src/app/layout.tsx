@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { NuqsAdapter } from "nuqs/adapters/next/app";
 import { HeaderNav } from "../components/header-nav";
 import { currentPrincipal } from "../server/page-context";
 import { services } from "../server/services";
@@ -25,7 +26,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             />
           )}
         </header>
-        <main>{children}</main>
+        <main>
+          <NuqsAdapter>{children}</NuqsAdapter>
+        </main>
       </body>
     </html>
   );
