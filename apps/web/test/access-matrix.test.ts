@@ -205,6 +205,13 @@ describe("access matrix: every API route × method × principal (real PostgreSQL
     { route: "/api/runs/stream", method: "GET", prepare: simple("/api/runs/stream"), expect: signedIn },
     { route: "/api/runs/fields", method: "GET", prepare: simple("/api/runs/fields"), expect: signedIn },
     {
+      route: "/api/runs/series",
+      method: "GET",
+      prepare: async () => ({ url: `/api/runs/series?runs=${readRun}`, params: {} }),
+      // Readable by anyone signed in; a run the caller may not read comes back under "missing", not as data.
+      expect: signedIn,
+    },
+    {
       route: "/api/runs/bulk",
       method: "POST",
       prepare: async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { TrainingQueue } from "@seqlab/queue";
 import { bulkRuns, launchRun, listRunFields, listRuns } from "../src/server/handlers/runs";
-import { getRun, getRunMetrics, getRunSeries, patchRun } from "../src/server/handlers/run";
+import { getRun, getRunMetrics, getRunSeries, getRunsSeries, patchRun } from "../src/server/handlers/run";
 import { authedRequest, createTeam, createTestApp, createUser, type TestApp, type TestAuth } from "./harness";
 
 jest.setTimeout(60_000);
@@ -157,6 +157,24 @@ describe("tracking API (filter, sort, bulk, series, export)", () => {
     expect((await series("from=30&to=10")).status).toBe(400);
     expect((await series("buckets=0")).status).toBe(400);
     expect((await series("keys=bad%20key")).status).toBe(400);
+  });
+
+  it("serves several runs' series at one width in one request, and lists the ones it cannot", async () => {
+    const missing = "cmissing000000000000000000";
+    const res = await getRunsSeries.invoke(
+      app.services,
+      authedRequest("GET", `/api/runs/series?runs=${theirs},${mine[0]},${missing}&buckets=10`, viewer),
+    );
+    const body = (await res.json()) as { runs: Record<string, { width: number }>; missing: string[] };
+    expect(Object.keys(body.runs).sort()).toEqual([theirs, mine[0]!].sort());
+    expect(new Set(Object.values(body.runs).map((r) => r.width))).toEqual(new Set([4]));
+    expect(body.missing).toEqual([missing]);
+    const stranger = await createUser(app);
+    const denied = await getRunsSeries.invoke(
+      app.services,
+      authedRequest("GET", `/api/runs/series?runs=${theirs}`, { cookie: stranger.cookie }),
+    );
+    expect(await denied.json()).toEqual({ runs: {}, missing: [theirs] });
   });
 
   it("exports every point as CSV or JSON", async () => {

@@ -31,13 +31,18 @@ function searchPathOption(schema: string): string {
  * With a schema, Prisma's generated SQL is qualified with it (adapter-pg's `{ schema }` option) and the pool's
  * `search_path` is set too, so unqualified `$queryRaw` SQL reaches the same tables.
  */
+const JIT_OFF = "-c jit=off";
+
 export function createPrismaClient(options: CreatePrismaClientOptions): PrismaClient {
   const { connectionString, schema: urlSchema } = parseDatabaseUrl(options.databaseUrl);
   const schema = options.schema ?? urlSchema;
   const pool: pg.PoolConfig = {
     connectionString,
     ...(options.poolSize !== undefined ? { max: options.poolSize } : {}),
-    ...(schema ? { options: searchPathOption(schema) } : {}),
+    // JIT off: PostgreSQL compiles a query whose estimated cost passes jit_above_cost (100 000) with LLVM first,
+    // which costs 50-100 ms. The runs table's filtered queries over 10,000 runs sit right at that estimate and run
+    // in a few tens of ms without it (bench/runs-table-figures.ts); nothing here is a long analytical query.
+    options: [JIT_OFF, ...(schema ? [searchPathOption(schema)] : [])].join(" "),
   };
   const adapter = new PrismaPg(pool, schema ? { schema } : undefined);
   return new PrismaClient({ adapter });

@@ -234,7 +234,19 @@ export function RunView({
         </dl>
       </div>
       <RunNotes run={run} mayEdit={mayModify} onSaved={setRun} />
-      <h2>Metrics</h2>
+      <div className="row" style={{ justifyContent: "space-between", alignItems: "baseline" }}>
+        <h2>Metrics</h2>
+        <span className="muted">
+          Every point:{" "}
+          <a href={`/api/runs/${run.id}/metrics?format=csv`} data-testid="export-series-csv">
+            CSV
+          </a>{" "}
+          ·{" "}
+          <a href={`/api/runs/${run.id}/metrics?format=json`} data-testid="export-series-json">
+            JSON
+          </a>
+        </span>
+      </div>
       {charts.length === 0 ? (
         <p className="muted">No metrics yet: the run is waiting for a worker.</p>
       ) : (

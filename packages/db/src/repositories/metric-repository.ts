@@ -9,6 +9,7 @@ import type { Db } from "./types";
 const TIER_WIDTHS = [16, 256, 4096, 65536] as const;
 
 interface BucketRow {
+  runId: string;
   key: string;
   bucket: number;
   last: number;
@@ -130,45 +131,62 @@ export class MetricRepository {
     runId: string,
     options: { keys?: readonly string[]; buckets?: number; from?: number; to?: number } = {},
   ): Promise<DownsampledSeries> {
+    return (await this.seriesOfRuns([runId], options)).get(runId)!;
+  }
+
+  /**
+   * Several runs' series in one query (compare), all at one width: the one their longest series needs, so every
+   * run's buckets share boundaries and overlay step for step.
+   */
+  async seriesOfRuns(
+    runIds: readonly string[],
+    options: { keys?: readonly string[]; buckets?: number; from?: number; to?: number } = {},
+  ): Promise<Map<string, DownsampledSeries>> {
+    const ids = [...new Set(runIds)];
     const target = options.buckets ?? 1000;
     const summaries = await this.db.metricSummary.findMany({
-      where: { runId, ...(options.keys ? { key: { in: [...options.keys] } } : {}) },
-      select: { key: true, lastStep: true },
-      orderBy: { key: "asc" },
+      where: { runId: { in: ids }, ...(options.keys ? { key: { in: [...options.keys] } } : {}) },
+      select: { runId: true, key: true, lastStep: true },
+      orderBy: [{ runId: "asc" }, { key: "asc" }],
     });
     const from = Math.max(0, options.from ?? 0);
     const maxStep = summaries.reduce((m, s) => Math.max(m, s.lastStep), 0);
     const to = Math.min(options.to ?? maxStep, maxStep);
     const width = bucketWidth(from, to, target);
-    const keys = summaries.map((s) => s.key);
-    if (keys.length === 0 || to < from) return { width, from, to, series: [] };
+    const out = new Map<string, DownsampledSeries>(ids.map((id) => [id, { width, from, to, series: [] }]));
+    const keys = [...new Set(summaries.map((s) => s.key))];
+    if (keys.length === 0 || to < from) return out;
     const tier = [...TIER_WIDTHS].reverse().find((t) => t <= width && width % t === 0);
     const lo = Math.floor(from / width);
     const hi = Math.floor(to / width);
     const rows = tier
       ? await this.db.$queryRaw<BucketRow[]>`
-          SELECT "key", "bucket" / ${width / tier}::int AS bucket,
+          SELECT "runId", "key", "bucket" / ${width / tier}::int AS bucket,
                  (array_agg("last" ORDER BY "lastStep" DESC))[1] AS last, min("min") AS min, max("max") AS max,
                  max("lastStep") AS "lastStep", sum("count")::int AS count,
                  (array_agg("lastWallTime" ORDER BY "lastStep" DESC))[1] AS "wallTime"
           FROM "MetricBucket"
-          WHERE "runId" = ${runId} AND "key" = ANY(${keys}::text[]) AND "width" = ${tier}::int
+          WHERE "runId" = ANY(${ids}::text[]) AND "key" = ANY(${keys}::text[]) AND "width" = ${tier}::int
             AND "bucket" BETWEEN ${(lo * width) / tier}::int AND ${((hi + 1) * width) / tier - 1}::int
-          GROUP BY "key", 2 ORDER BY "key", 2`
+          GROUP BY "runId", "key", 3 ORDER BY "runId", "key", 3`
       : await this.db.$queryRaw<BucketRow[]>`
-          SELECT "key", "step" / ${width}::int AS bucket,
+          SELECT "runId", "key", "step" / ${width}::int AS bucket,
                  (array_agg("value" ORDER BY "step" DESC))[1] AS last,
                  min("value") FILTER (WHERE "value" <> 'NaN'::float8) AS min,
                  max("value") FILTER (WHERE "value" <> 'NaN'::float8) AS max,
                  max("step") AS "lastStep", count(*)::int AS count,
                  (array_agg("wallTime" ORDER BY "step" DESC))[1] AS "wallTime"
           FROM "MetricPoint"
-          WHERE "runId" = ${runId} AND "key" = ANY(${keys}::text[])
+          WHERE "runId" = ANY(${ids}::text[]) AND "key" = ANY(${keys}::text[])
             AND "step" BETWEEN ${lo * width}::int AND ${(hi + 1) * width - 1}::int
-          GROUP BY "key", 2 ORDER BY "key", 2`;
-    const byKey = new Map<string, SeriesBucket[]>(keys.map((k) => [k, []]));
+          GROUP BY "runId", "key", 3 ORDER BY "runId", "key", 3`;
+    let current: { runId: string; key: string; buckets: SeriesBucket[] } | null = null;
     for (const row of rows) {
-      byKey.get(row.key)?.push({
+      if (!current || current.runId !== row.runId || current.key !== row.key) {
+        current = { runId: row.runId, key: row.key, buckets: [] };
+        out.get(row.runId)!.series.push({ key: row.key, buckets: current.buckets });
+      }
+      current.buckets.push({
         bucket: row.bucket,
         step: row.lastStep,
         last: row.last,
@@ -178,12 +196,7 @@ export class MetricRepository {
         wallTime: row.wallTime.getTime(),
       });
     }
-    return {
-      width,
-      from,
-      to,
-      series: [...byKey].filter(([, b]) => b.length > 0).map(([key, buckets]) => ({ key, buckets })),
-    };
+    return out;
   }
 
   /**

@@ -192,6 +192,29 @@ describe("metric summaries and downsampled series (real PostgreSQL)", () => {
     expect(server.series.map((s) => ({ key: s.key, buckets: live.buckets(s.key) }))).toEqual(server.series);
   });
 
+  it("serves several runs at one width in one query, each equal to its brute-force bucketing", async () => {
+    const [a, b] = [await newRun(), await newRun()];
+    const long = pointsOf(
+      "loss",
+      Array.from({ length: 9000 }, (_, i) => i),
+      4,
+    );
+    const short = pointsOf(
+      "loss",
+      Array.from({ length: 1200 }, (_, i) => i * 2),
+      5,
+    );
+    await metrics.insertPoints(a, long);
+    await metrics.insertPoints(b, short);
+    const both = await metrics.seriesOfRuns([a, b, "missing"], { buckets: 500 });
+    const width = bucketWidth(0, 8999, 500);
+    expect(both.get(a)!.width).toBe(width);
+    expect(both.get(b)!.width).toBe(width);
+    expect(both.get(a)!.series).toEqual(bruteForce(long, width, 0, 8999));
+    expect(both.get(b)!.series).toEqual(bruteForce(short, width, 0, 8999));
+    expect(both.get("missing")!.series).toEqual([]);
+  });
+
   it("answers an empty or unknown series with no buckets", async () => {
     const runId = await newRun();
     expect((await metrics.series(runId)).series).toEqual([]);

@@ -158,6 +158,50 @@ export const getRunSeries = defineHandler({
   },
 });
 
+/** At most this many runs per batched series request (the compare page's limit). */
+const MAX_SERIES_RUNS = 50;
+
+const BatchSeriesQuery = z
+  .object({
+    runs: z
+      .string()
+      .max(2000)
+      .transform((text) => [...new Set(text.split(",").filter((id) => id.length > 0))])
+      .pipe(z.array(EntityId).min(1).max(MAX_SERIES_RUNS)),
+    keys: KeyList,
+    buckets: z.coerce.number().int().min(1).max(MAX_SERIES_BUCKETS).default(1000),
+    from: z.coerce.number().int().min(0).optional(),
+    to: z.coerce.number().int().min(0).optional(),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: "from must not be after to",
+    path: ["from"],
+  });
+
+/**
+ * GET /api/runs/series?runs=a,b,c&keys=&buckets=&from=&to=: several runs' series in one query, at one width so
+ * their buckets line up (compare). Runs the caller may not read, or that do not exist, are listed in `missing`.
+ */
+export const getRunsSeries = defineHandler({
+  access: "signed-in",
+  async handle({ services, principal, request }) {
+    const read = readQuery(request, BatchSeriesQuery);
+    if (!read.ok) return read.response;
+    const { runs, ...options } = read.query;
+    const readable: string[] = [];
+    const missing: string[] = [];
+    for (const id of runs) {
+      if ((await runPermission(services, principal, id, "read")).ok) readable.push(id);
+      else missing.push(id);
+    }
+    const started = performance.now();
+    const byRun = readable.length ? await services.metrics.seriesOfRuns(readable, options) : new Map();
+    return json({ runs: Object.fromEntries(byRun), missing }, 200, {
+      "server-timing": `series;dur=${(performance.now() - started).toFixed(1)}`,
+    });
+  },
+});
+
 const ExportQuery = z.object({ keys: KeyList, format: z.enum(["json", "csv"]).default("json") });
 
 /** Rows read from the database per page of an export: the web process holds one page at a time. */
