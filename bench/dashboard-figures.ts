@@ -25,6 +25,7 @@ const SCROLL_SECONDS = 6;
 const COMPARE_RUNS = 20;
 const COMPARE_POINTS = Number(process.env.COMPARE_POINTS ?? 100_000);
 const COMPARE_REPS = 3;
+const SKIP_SCROLL = process.env.SKIP_SCROLL === "1";
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -93,35 +94,37 @@ async function main() {
     const projectUrl = page.url().replace(/\/$/, "");
     await seed(database.url);
 
-    // 1. Scrolling 10,000 rows against an empty page's frame rate.
-    await page.goto(
-      `${projectUrl}?columns=${encodeURIComponent("summary.loss,summary.val/loss.min,config.training.learningRate")}`,
-    );
-    await page.waitForSelector("[data-testid=run-row]");
-    const total = await page.textContent("[data-testid=runs-total]");
-    // Two speeds: a fast wheel (160 px, 5 rows a frame, 300 rows a second) and a fling (1280 px, 40 rows a frame).
-    const speeds = [160, 1280];
-    const table = new Map<number, number[]>(speeds.map((v) => [v, []]));
-    const blank = new Map<number, number[]>(speeds.map((v) => [v, []]));
-    for (let rep = 0; rep < 2; rep++) {
-      for (const speed of speeds) {
-        table.get(speed)!.push(...(await scrollFrames(page, "[data-testid=runs-table]", speed)));
-        const empty = await context.newPage();
-        await empty.setContent(`<div style="height:400000px">empty</div>`);
-        await empty.evaluate("globalThis.__name = (f) => f");
-        blank.get(speed)!.push(...(await scrollFrames(empty, null, speed)));
-        await empty.close();
+    // 1. Scrolling 10,000 rows against an empty page's frame rate (SKIP_SCROLL=1 measures compare only).
+    if (!SKIP_SCROLL) {
+      await page.goto(
+        `${projectUrl}?columns=${encodeURIComponent("summary.loss,summary.val/loss.min,config.training.learningRate")}`,
+      );
+      await page.waitForSelector("[data-testid=run-row]");
+      const total = await page.textContent("[data-testid=runs-total]");
+      // Two speeds: a fast wheel (160 px, 5 rows a frame, 300 rows a second) and a fling (1280 px, 40 rows a frame).
+      const speeds = [160, 1280];
+      const table = new Map<number, number[]>(speeds.map((v) => [v, []]));
+      const blank = new Map<number, number[]>(speeds.map((v) => [v, []]));
+      for (let rep = 0; rep < 2; rep++) {
+        for (const speed of speeds) {
+          table.get(speed)!.push(...(await scrollFrames(page, "[data-testid=runs-table]", speed)));
+          const empty = await context.newPage();
+          await empty.setContent(`<div style="height:400000px">empty</div>`);
+          await empty.evaluate("globalThis.__name = (f) => f");
+          blank.get(speed)!.push(...(await scrollFrames(empty, null, speed)));
+          await empty.close();
+        }
       }
-    }
-    const rendered = await page.locator("[data-testid=run-row]").count();
-    console.log(
-      `\n## Scrolling the runs table (${total}; ${rendered} rows in the DOM at the end), ${2 * SCROLL_SECONDS} s each`,
-    );
-    console.log("| page | median frames/s | 5th percentile frames/s | mean frames/s | frames over 20 ms |");
-    console.log("|---|---|---|---|---|");
-    for (const speed of speeds) {
-      console.log(fpsRow(`runs table, 10,000 runs, ${speed} px a frame`, table.get(speed)!));
-      console.log(fpsRow(`baseline: an empty page, ${speed} px a frame`, blank.get(speed)!));
+      const rendered = await page.locator("[data-testid=run-row]").count();
+      console.log(
+        `\n## Scrolling the runs table (${total}; ${rendered} rows in the DOM at the end), ${2 * SCROLL_SECONDS} s each`,
+      );
+      console.log("| page | median frames/s | 5th percentile frames/s | mean frames/s | frames over 20 ms |");
+      console.log("|---|---|---|---|---|");
+      for (const speed of speeds) {
+        console.log(fpsRow(`runs table, 10,000 runs, ${speed} px a frame`, table.get(speed)!));
+        console.log(fpsRow(`baseline: an empty page, ${speed} px a frame`, blank.get(speed)!));
+      }
     }
 
     // 2. Compare: 20 runs x 100k points.
@@ -153,6 +156,7 @@ async function main() {
     );
     const compareUrl = `${projectUrl}/compare?runs=${rows.map((r) => r.id).join(",")}`;
     const times: number[] = [];
+    const phaseLog: { html: number; seriesStart: number; seriesEnd: number; drawn: number }[] = [];
     for (let rep = 0; rep < COMPARE_REPS + 1; rep++) {
       const t = performance.now();
       await page.goto(compareUrl);
@@ -170,11 +174,29 @@ async function main() {
         { timeout: 60_000, polling: "raf" },
       );
       if (rep > 0) times.push(performance.now() - t); // the first visit warms the route
+      const phases = await page.evaluate(() => {
+        const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+        const series = performance
+          .getEntriesByType("resource")
+          .filter((e) => e.name.includes("/api/runs/series"))
+          .map((e) => e as PerformanceResourceTiming);
+        return {
+          html: nav.responseEnd,
+          seriesStart: series[0]?.startTime ?? -1,
+          seriesEnd: series.at(-1)?.responseEnd ?? -1,
+          drawn: performance.now(),
+        };
+      });
+      if (rep > 0) phaseLog.push(phases);
     }
     console.log(
       `\n## Compare: ${COMPARE_RUNS} runs x ${COMPARE_POINTS.toLocaleString("en")} points, navigation to the loss chart drawn`,
     );
     console.log(`median ${quantile(times, 0.5).toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(", ")})`);
+    const at = (f: (p: (typeof phaseLog)[number]) => number) => quantile(phaseLog.map(f), 0.5).toFixed(0);
+    console.log(
+      `phases, ms from navigation start (median): page HTML ${at((p) => p.html)}, series request ${at((p) => p.seriesStart)}-${at((p) => p.seriesEnd)}, drawn ${at((p) => p.drawn)}`,
+    );
   } finally {
     await browser.close();
     await server.stop();

@@ -63,5 +63,5 @@ SELECT "runId", "key", w, "step" / w,
        max("value") FILTER (WHERE "value" <> 'NaN'::float8),
        max("step"), count(*)::int,
        (array_agg("wallTime" ORDER BY "step" DESC))[1]
-FROM "MetricPoint" CROSS JOIN unnest(ARRAY[16, 256, 4096, 65536]) AS w
+FROM "MetricPoint" CROSS JOIN unnest(ARRAY[16, 64, 256, 1024, 4096, 16384, 65536]) AS w
 GROUP BY "runId", "key", w, "step" / w;

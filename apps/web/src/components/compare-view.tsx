@@ -24,6 +24,7 @@ import {
   metricKeys,
   overlayCharts,
   runColors,
+  COMPARE_CHART_BUCKETS,
   runLabels,
   sameConfigValue,
   sharedSummaryKeys,
@@ -56,8 +57,6 @@ export interface CompareParams {
   metric: string | null;
 }
 
-/** Buckets per run and chart, the run page's resolution: the server answers with at most this many. */
-const CHART_BUCKETS = 1000;
 /** Aggregates the parallel-coordinates metric may use. */
 const METRIC_AGGREGATES: SummaryAggregate[] = ["last", "min", "max"];
 
@@ -82,7 +81,7 @@ async function fetchAllSeries(
   range: { from: number; to: number } | null,
   signal: AbortSignal,
 ): Promise<SeriesFetch> {
-  const query = new URLSearchParams({ buckets: String(CHART_BUCKETS) });
+  const query = new URLSearchParams({ buckets: String(COMPARE_CHART_BUCKETS) });
   if (range) {
     query.set("from", String(range.from));
     query.set("to", String(range.to));
@@ -178,6 +177,7 @@ export function CompareView({
   projectHref,
   runs,
   notes,
+  initialSeries,
   initial,
 }: {
   /** The project's runs page. */
@@ -186,6 +186,8 @@ export function CompareView({
   runs: CompareRun[];
   /** Why some requested runs are missing (too many, not in this project). */
   notes: string[];
+  /** The whole runs' series at COMPARE_CHART_BUCKETS, read with the page (fetched here when absent). */
+  initialSeries?: Record<string, DownsampledSeries>;
   initial: CompareParams;
 }) {
   const runIds = useMemo(() => runs.map((r) => r.id), [runs]);
@@ -217,13 +219,18 @@ export function CompareView({
   };
 
   // The series: the whole runs once, then the zoomed window's while the step axis is zoomed.
-  const [base, setBase] = useState<SeriesFetch | null>(null);
+  const [base, setBase] = useState<SeriesFetch | null>(() => {
+    if (!initialSeries) return null;
+    const byRun = new Map(Object.entries(initialSeries));
+    return { byRun, failed: runIds.filter((id) => !byRun.has(id)) };
+  });
   const [zoomed, setZoomed] = useState<SeriesFetch | null>(null);
   useEffect(() => {
+    if (initialSeries) return;
     const controller = new AbortController();
     void fetchAllSeries(runIds, null, controller.signal).then(setBase, ignoreAbort);
     return () => controller.abort();
-  }, [runIds]);
+  }, [runIds, initialSeries]);
   const zoomRequest = useRef<AbortController | null>(null);
   useEffect(() => () => zoomRequest.current?.abort(), []);
   const onZoomChange = useCallback(

@@ -8,6 +8,9 @@ import type { ChartSeries } from "./chart-math";
 /** Runs one comparison shows: 20 lines per chart is already hard to tell apart, and it is the palette's size. */
 export const MAX_COMPARE_RUNS = 20;
 
+/** Buckets per series in compare's charts (the page reads them with the runs; zooms re-fetch at this count). */
+export const COMPARE_CHART_BUCKETS = 1000;
+
 /**
  * Run colours: 20 hues that read on white, ordered so neighbours differ in hue and lightness. A run's colour is a
  * hash of its id into this list, so with many runs two of them can share a colour; the legend tells them apart.

@@ -3,10 +3,12 @@ import { bucketWidth } from "@seqlab/contracts";
 import type { Db } from "./types";
 
 /**
- * Widths of the stored downsampling tiers, in steps. Powers of 16: a query at any power-of-two width reads at most
- * 16 rows per bucket it returns (about 16 000 rows for the default 1000 buckets), whatever the series' length.
+ * Widths of the stored downsampling tiers, in steps: powers of 4 from 16. A query at any power-of-two width of 16 or
+ * more reads at most 2 rows per bucket it returns, or 4 at widths 16 apart from a tier (about 4000 rows per series
+ * for the default 1000 buckets), whatever the series' length. The tiers above 16 add under 1/48 of the points in
+ * rows, so the write cost is that of the first tier (1/16).
  */
-const TIER_WIDTHS = [16, 256, 4096, 65536] as const;
+const TIER_WIDTHS = [16, 64, 256, 1024, 4096, 16384, 65536] as const;
 
 interface BucketRow {
   runId: string;

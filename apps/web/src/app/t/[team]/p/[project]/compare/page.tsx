@@ -1,7 +1,7 @@
 import { EntityId, Slug, parseRunFilter } from "@seqlab/contracts";
 import { notFound } from "next/navigation";
 import { CompareView, type CompareRun } from "../../../../../../components/compare-view";
-import { MAX_COMPARE_RUNS } from "../../../../../../lib/compare-math";
+import { MAX_COMPARE_RUNS, COMPARE_CHART_BUCKETS } from "../../../../../../lib/compare-math";
 import { runPath, teamPage } from "../../../../../../server/page-context";
 import { services } from "../../../../../../server/services";
 
@@ -97,9 +97,11 @@ export default async function ComparePage({
     );
   }
 
-  const [details, summaries] = await Promise.all([
+  // The series come with the page (one query for every run), so the charts draw as soon as it hydrates.
+  const [details, summaries, series] = await Promise.all([
     Promise.all(ids.map((id) => s.runs.getRunDetail(id))),
     s.metrics.summariesOf(ids),
+    s.metrics.seriesOfRuns(ids, { buckets: COMPARE_CHART_BUCKETS }),
   ]);
   const runs: CompareRun[] = details.flatMap((run) =>
     run
@@ -124,6 +126,7 @@ export default async function ComparePage({
       projectHref={projectHref}
       runs={runs}
       notes={notes}
+      initialSeries={Object.fromEntries(series)}
       initial={{ baseline: single(query.baseline), group: single(query.group), metric: single(query.metric) }}
     />
   );
