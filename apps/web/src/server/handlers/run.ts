@@ -125,18 +125,23 @@ const KeyList = z
   .pipe(z.array(MetricKey).max(100))
   .optional();
 
-const SeriesQuery = z
-  .object({
-    keys: KeyList,
-    /** Buckets over the range (the width is the smallest power of two that leaves at most this many). */
-    buckets: z.coerce.number().int().min(1).max(MAX_SERIES_BUCKETS).default(1000),
-    from: z.coerce.number().int().min(0).optional(),
-    to: z.coerce.number().int().min(0).optional(),
-  })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+/** What a series request may say about the range and resolution, for one run or several. */
+const seriesRange = {
+  keys: KeyList,
+  /** Buckets over the range (the width is the smallest power of two that leaves at most this many). */
+  buckets: z.coerce.number().int().min(1).max(MAX_SERIES_BUCKETS).default(1000),
+  from: z.coerce.number().int().min(0).optional(),
+  to: z.coerce.number().int().min(0).optional(),
+};
+/** A range's `from` must not be after its `to`. */
+function fromNotAfterTo<T extends z.ZodType<{ from?: number; to?: number }>>(schema: T) {
+  return schema.refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
     message: "from must not be after to",
     path: ["from"],
   });
+}
+
+const SeriesQuery = fromNotAfterTo(z.object(seriesRange));
 
 /**
  * GET /api/runs/:id/series?keys=&buckets=1000&from=&to=: the stored series, downsampled in SQL into aligned
@@ -161,22 +166,16 @@ export const getRunSeries = defineHandler({
 /** At most this many runs per batched series request (the compare page's limit). */
 const MAX_SERIES_RUNS = 50;
 
-const BatchSeriesQuery = z
-  .object({
+const BatchSeriesQuery = fromNotAfterTo(
+  z.object({
     runs: z
       .string()
       .max(2000)
       .transform((text) => [...new Set(text.split(",").filter((id) => id.length > 0))])
       .pipe(z.array(EntityId).min(1).max(MAX_SERIES_RUNS)),
-    keys: KeyList,
-    buckets: z.coerce.number().int().min(1).max(MAX_SERIES_BUCKETS).default(1000),
-    from: z.coerce.number().int().min(0).optional(),
-    to: z.coerce.number().int().min(0).optional(),
-  })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
-    message: "from must not be after to",
-    path: ["from"],
-  });
+    ...seriesRange,
+  }),
+);
 
 /**
  * GET /api/runs/series?runs=a,b,c&keys=&buckets=&from=&to=: several runs' series in one query, at one width so
