@@ -120,7 +120,7 @@ describe("parseRunFilter", () => {
   });
 
   it("knows every column, `tag` as `tags`, in any case", () => {
-    for (const column of ["status", "name", "model", "dataset", "user", "tags", "created", "step", "id"]) {
+    for (const column of ["status", "name", "model", "dataset", "user", "tags", "created", "step", "duration", "id"]) {
       expect((parse(`${column} EXISTS`) as { field: FilterField }).field).toEqual({ kind: "column", column });
     }
     expect(shape(parse("tag = best"))).toEqual(cmp(col("tags"), "=", str("best")));
@@ -232,6 +232,7 @@ describe("parseRunFilter", () => {
     expect(shape(parse("name = 1e3"))).toEqual(cmp(col("name"), "=", str("1e3")));
     expect(shape(parse("tags = true"))).toEqual(cmp(col("tags"), "=", str("true")));
     expect(errorOf("step = ten").message).toBe("step compares with numbers at 7");
+    expect(errorOf("duration > 1h").message).toBe("duration compares with numbers at 11");
     expect(errorOf("summary.loss < low").message).toBe("summary.loss compares with numbers at 15");
     expect(errorOf("config.x = 1e999").message).toBe("number out of range at 11");
   });

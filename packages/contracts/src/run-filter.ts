@@ -19,8 +19,22 @@ export const RUN_FILTER_MAX_DEPTH = 32;
 export const RunFilterText = z.string().max(RUN_FILTER_MAX_LENGTH);
 export type RunFilterText = z.infer<typeof RunFilterText>;
 
-/** The run columns a filter can name (`tag` is accepted as a synonym of `tags`). */
-export const FILTER_COLUMNS = ["status", "name", "model", "dataset", "user", "tags", "created", "step", "id"] as const;
+/**
+ * The run columns a filter can name (`tag` is accepted as a synonym of `tags`). `duration` is in seconds: from the
+ * start to the end, or to now while the run is running; a run that never started has none.
+ */
+export const FILTER_COLUMNS = [
+  "status",
+  "name",
+  "model",
+  "dataset",
+  "user",
+  "tags",
+  "created",
+  "step",
+  "duration",
+  "id",
+] as const;
 export type FilterColumn = (typeof FILTER_COLUMNS)[number];
 
 /** What `summary.<key>.<aggregate>` reads of a metric's summary; `last` when the reference names none. */
@@ -87,7 +101,7 @@ const STATUSES: readonly string[] = RunStatus.options;
 const KEYWORDS = new Set(["and", "or", "not", "in", "exists", "true", "false"]);
 const ORDERING_OPS = new Set<FilterOp>(["<", "<=", ">", ">="]);
 const FIELD_LIST =
-  "status, name, model, dataset, user, tags, created, step, id, config.<path> and summary.<metric>[.last|.min|.max|.step|.count]";
+  "status, name, model, dataset, user, tags, created, step, duration, id, config.<path> and summary.<metric>[.last|.min|.max|.step|.count]";
 
 const isIdentStart = (c: string | undefined): boolean => c !== undefined && /[A-Za-z_]/.test(c);
 /** Characters of an unquoted field segment. */
@@ -503,9 +517,10 @@ class Parser {
       );
     if (field.kind === "column") {
       const column = field.column;
-      if (ORDERING_OPS.has(op) && column !== "created" && column !== "step") refuse("use =, !=, ~ or IN");
+      const numeric = column === "step" || column === "duration";
+      if (ORDERING_OPS.has(op) && column !== "created" && !numeric) refuse("use =, !=, ~ or IN");
       if (op === "~" && column === "created") refuse("use =, !=, <, <=, > or >=");
-      if (op === "~" && column === "step") refuse("use =, !=, <, <=, >, >= or IN");
+      if (op === "~" && numeric) refuse("use =, !=, <, <=, >, >= or IN");
     } else if (field.kind === "summary" && op === "~") {
       refuse("use =, !=, <, <=, >, >= or IN");
     }
@@ -536,7 +551,8 @@ class Parser {
     }
     switch (field.column) {
       case "step":
-        if (literal.kind !== "number") return fail("step compares with numbers");
+      case "duration":
+        if (literal.kind !== "number") return fail(`${field.column} compares with numbers`);
         return { kind: "number", value: literal.value as number, ...span };
       case "created": {
         const date = literal.kind === "string" ? parseDate(literal.value as string, this.now) : null;

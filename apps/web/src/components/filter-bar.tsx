@@ -52,6 +52,7 @@ function placeholderOf(condition: BuilderCondition): string {
   if (condition.op === "IN") return "a, b, c";
   if (condition.field === "created") return "7d or 2026-11-01";
   if (condition.field === "status") return "RUNNING";
+  if (condition.field === "duration") return "seconds, e.g. 600";
   return "value";
 }
 

@@ -600,7 +600,7 @@ export const BUILTIN_COLUMNS = [
   { id: "model", label: "Model", sortField: "model" },
   { id: "dataset", label: "Dataset", sortField: "dataset" },
   { id: "created", label: "Created", sortField: "created" },
-  { id: "duration", label: "Duration", sortField: null },
+  { id: "duration", label: "Duration", sortField: "duration" },
   { id: "step", label: "Step", sortField: "step" },
 ] as const;
 

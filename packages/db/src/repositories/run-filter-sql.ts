@@ -177,8 +177,14 @@ function compareCreated(op: FilterOp, value: FilterValue): Sql {
   }
 }
 
+/** A run's duration in seconds: start to end, or to now while it runs; NULL when it never started. */
+const DURATION_SECONDS = sql`EXTRACT(EPOCH FROM (coalesce(r."finishedAt", now()) - r."startedAt"))::float8`;
+
 function compareColumn(column: FilterColumn, op: FilterOp, value: FilterValue): Sql {
   switch (column) {
+    case "duration":
+      if (op === "~") throw new FilterCompileError('duration cannot be compared with "~"');
+      return scalar(DURATION_SECONDS, op, numberParam(numberOf(value, "duration")));
     case "created":
       return compareCreated(op, value);
     case "step":
@@ -263,6 +269,8 @@ function inList(field: FilterField, values: FilterValue[], joins?: SummaryJoins)
         return sql`(u.name = ANY(${texts()}::text[]) OR u.email = ANY(${texts()}::text[]))`;
       case "step":
         return sql`r."lastStep"::float8 = ANY(${values.map((v) => numberOf(v, "step"))}::float8[])`;
+      case "duration":
+        return sql`${DURATION_SECONDS} = ANY(${values.map((v) => numberOf(v, "duration"))}::float8[])`;
       case "created":
         break;
       default:
@@ -349,6 +357,8 @@ export function fieldValueSql(field: FilterField, joins?: SummaryJoins): Prisma.
           return sql`r."createdAt"`;
         case "step":
           return sql`r."lastStep"`;
+        case "duration":
+          return DURATION_SECONDS;
         default:
           return pick(TEXT_COLUMNS, field.column, "column");
       }

@@ -97,6 +97,27 @@ describe("the runs table query (real PostgreSQL)", () => {
     expect((await query("model = nope")).total).toBe(0);
   });
 
+  it("filters and sorts by duration in seconds, a running run's up to now, runs never started last", async () => {
+    const started = new Date(Date.now() - 3_600_000);
+    // run-0 took 10 s, run-1 60 s, run-2 has been running for an hour; the rest never started.
+    await db.prisma.run.update({
+      where: { id: ids[0]! },
+      data: { startedAt: started, finishedAt: new Date(started.getTime() + 10_000) },
+    });
+    await db.prisma.run.update({
+      where: { id: ids[1]! },
+      data: { startedAt: started, finishedAt: new Date(started.getTime() + 60_000) },
+    });
+    await db.prisma.run.update({ where: { id: ids[2]! }, data: { startedAt: started } });
+    const longest = await query(null, ["-duration"], ["duration"], { limit: 4, offset: 0 });
+    expect(longest.rows.map((r) => r.name)).toEqual(["run-2", "run-1", "run-0", "run-11"]);
+    expect(longest.rows[1]!.values.duration).toBeCloseTo(60);
+    expect(longest.rows[0]!.values.duration as number).toBeGreaterThanOrEqual(3600);
+    expect((await query("duration >= 30")).rows.map((r) => r.name).sort()).toEqual(["run-1", "run-2"]);
+    expect((await query("duration < 30")).rows.map((r) => r.name)).toEqual(["run-0"]);
+    expect(() => parseRunFilter("duration ~ 3")).toThrow(/cannot be compared with "~"/);
+  });
+
   it("retags in bulk without duplicates, edits one run, and lists the fields a project uses", async () => {
     await runs.retagRuns([ids[0]!, ids[1]!], { add: ["keep", "new"], remove: ["baseline"] });
     const tagged = await query("tags = keep", ["config.modelHyperparameters.units"]);
