@@ -14,8 +14,9 @@
  */
 import path from "node:path";
 import pg from "pg";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { createPrismaClient, MetricRepository } from "@seqlab/db";
+import { launchChromium } from "@seqlab/launcher/browser";
 import { HEADLESS_ADMIN } from "@seqlab/launcher/signed-in-client";
 import { seed } from "./runs-table-figures";
 import { databaseFor, startServer } from "./servers";
@@ -69,19 +70,7 @@ function fpsRow(label: string, frames: number[]): string {
 async function main() {
   const database = await databaseFor(ROOT);
   const server = await startServer("current", ROOT, database.url);
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     // tsx (esbuild with keepNames) wraps the functions handed to page.evaluate in __name(...): give the page one.

@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import net from "node:net";
 import path from "node:path";
 import { Queue, QueueEvents, Worker } from "bullmq";
-import { chromium } from "playwright-core";
+import { launchChromium } from "@seqlab/launcher/browser";
 import { MetricRepository, ProjectRepository, RunRepository } from "@seqlab/db";
 import { createTestDatabase } from "@seqlab/db/testing";
 import { createRedisConnection, subscribeRunEvents } from "@seqlab/queue";
@@ -165,19 +165,7 @@ async function main(): Promise<void> {
     priority: 0,
     queueName: "default",
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   const context = await browser.newContext();
   await context.addCookies(
     client.cookie.split("; ").map((pair) => {

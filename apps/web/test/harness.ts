@@ -3,12 +3,12 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
+/** Debian's Chromium with the flags this machine needs (shared/notes/browser.md). */
+export { launchChromium } from "@seqlab/launcher/browser";
 import { createServices, type Services, type WebConfig, type WebLimits } from "../src/server/services";
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const WEB_DIR = path.resolve(__dirname, "..");
 const REPO_ROOT = path.resolve(WEB_DIR, "../..");
 
@@ -182,21 +182,4 @@ export async function startWebProcess(
       await exited;
     },
   };
-}
-
-/** Debian's Chromium with the flags this machine needs (see shared/notes/browser.md). */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
 }

@@ -7,6 +7,7 @@ import {
   RUN_FILTER_MAX_DEPTH,
   RUN_FILTER_MAX_LENGTH,
   RunFilterText,
+  splitFieldList,
   type FilterField,
   type FilterNode,
 } from "./run-filter";
@@ -519,5 +520,13 @@ describe("parseFieldRef / formatFieldRef", () => {
     expect(formatFieldRef({ kind: "summary", key: "a.min", aggregate: "last" })).toBe("summary.a.min.last");
     expect(formatFieldRef({ kind: "summary", key: "val/loss", aggregate: "last" })).toBe("summary.val/loss");
     expect(formatFieldRef({ kind: "config", path: ["a b", "c"] })).toBe('config."a b".c');
+  });
+});
+
+describe("field lists", () => {
+  it("split on commas outside quotes, dropping empty entries", () => {
+    expect(splitFieldList('a, config."x,y" ,,-b')).toEqual(["a", 'config."x,y"', "-b"]);
+    expect(splitFieldList("summary.'a,\\'b',c")).toEqual(["summary.'a,\\'b'", "c"]);
+    expect(splitFieldList("")).toEqual([]);
   });
 });

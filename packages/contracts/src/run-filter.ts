@@ -608,6 +608,32 @@ function checkText(source: string): void {
 }
 
 /**
+ * Splits a list of field references, `a,b,"c,d"`, on the commas outside quotes: the API's `sort=` and `columns=`,
+ * and the dashboard's URL, read them the same way.
+ */
+export function splitFieldList(text: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (quote) {
+      current += ch;
+      if (ch === "\\" && i + 1 < text.length) current += text[++i];
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      current += ch;
+    } else if (ch === ",") {
+      out.push(current.trim());
+      current = "";
+    } else current += ch;
+  }
+  out.push(current.trim());
+  return out.filter((f) => f.length > 0);
+}
+
+/**
  * Parses a field reference on its own, in the filter's syntax: `created`, `config.training.steps`,
  * `summary.val/loss.min`, `summary."a.min".last`. Sort keys and table columns use it.
  *

@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createTask } from "@seqlab/datasets";
 import { build, type Metafile } from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "@seqlab/launcher/browser";
 import type * as tfjs from "@tensorflow/tfjs";
 import {
   createTrainer,
@@ -25,7 +26,6 @@ import type * as BrowserEntry from "../src/browser";
 jest.setTimeout(120_000);
 
 const packageRoot = path.resolve(__dirname, "..");
-const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 // Node globals a browser lacks; the page traps them to catch the bundle installing shims for any of them.
 const nodeGlobals = [
   "process",
@@ -90,21 +90,7 @@ beforeAll(async () => {
     logLevel: "silent",
   });
   metafile = result.metafile;
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    // Playwright already gives every launch a fresh temporary --user-data-dir (it rejects one in args).
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

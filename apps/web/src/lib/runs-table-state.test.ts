@@ -37,7 +37,6 @@ import {
   runsQuery,
   runsQueryKey,
   serverFilterProblem,
-  splitFieldList,
   summarizeBulkResults,
   summaryFieldTexts,
 } from "./runs-table-state";
@@ -69,10 +68,6 @@ function window(overrides: Partial<MetricSummary> = {}): MetricSummary {
 }
 
 describe("URL parameters", () => {
-  it("splits field lists on commas outside quotes", () => {
-    expect(splitFieldList('a, config."x,y" ,,-b')).toEqual(["a", 'config."x,y"', "-b"]);
-  });
-
   it("reads and writes sort keys in canonical form, dropping bad and repeated fields", () => {
     const sort = parseSortParam("-summary.val/loss.min,created,bogus,summary.loss.last,-created");
     expect(sort).toEqual([

@@ -5,6 +5,7 @@ import {
   formatRunFilter,
   parseFieldRef,
   parseRunFilter,
+  splitFieldList,
   type FilterField,
   type FilterNode,
   type FilterValue,
@@ -38,29 +39,6 @@ export const NO_COLUMNS = "none";
 export interface SortKey {
   field: string;
   desc: boolean;
-}
-
-/** Splits `a,b,"c,d"` on the commas outside quotes (the same rule as the API's `sort=` and `columns=`). */
-export function splitFieldList(text: string): string[] {
-  const out: string[] = [];
-  let current = "";
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quote) {
-      current += ch;
-      if (ch === "\\" && i + 1 < text.length) current += text[++i];
-      else if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      current += ch;
-    } else if (ch === ",") {
-      out.push(current.trim());
-      current = "";
-    } else current += ch;
-  }
-  out.push(current.trim());
-  return out.filter((f) => f.length > 0);
 }
 
 const fieldCache = new Map<string, FilterField | null>();

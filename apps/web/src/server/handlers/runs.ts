@@ -7,6 +7,7 @@ import {
   Slug,
   parseFieldRef,
   parseRunFilter,
+  splitFieldList,
 } from "@seqlab/contracts";
 import { z } from "zod";
 import { readableTeams, runPermission, teamPermission } from "../access";
@@ -31,29 +32,6 @@ const ListQuery = z.object({
 /** At most this many extra columns or sort fields per request. */
 const MAX_FIELDS = 64;
 
-/** Splits `a,b,"c,d"` on the commas outside quotes. */
-function splitFields(text: string): string[] {
-  const out: string[] = [];
-  let current = "";
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote) {
-      current += ch;
-      if (ch === "\\" && i + 1 < text.length) current += text[++i];
-      else if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      current += ch;
-    } else if (ch === ",") {
-      out.push(current.trim());
-      current = "";
-    } else current += ch;
-  }
-  if (current.trim()) out.push(current.trim());
-  return out.filter((f) => f.length > 0);
-}
-
 type Parsed<T> = { ok: true; value: T } | { ok: false; response: Response };
 
 /** Runs a parser of one query parameter; a syntax error becomes a 400 that names the parameter and the position. */
@@ -73,13 +51,13 @@ function parseTableQuery(query: z.infer<typeof ListQuery>) {
   const filter = parseParam("filter", () => (query.filter ? parseRunFilter(query.filter) : null));
   if (!filter.ok) return filter;
   const sort = parseParam("sort", () =>
-    splitFields(query.sort ?? "").map((text) => {
+    splitFieldList(query.sort ?? "").map((text) => {
       const desc = text.startsWith("-");
       return { field: parseFieldRef(desc ? text.slice(1) : text), desc };
     }),
   );
   if (!sort.ok) return sort;
-  const columns = parseParam("columns", () => splitFields(query.columns ?? "").map((text) => parseFieldRef(text)));
+  const columns = parseParam("columns", () => splitFieldList(query.columns ?? "").map((text) => parseFieldRef(text)));
   if (!columns.ok) return columns;
   if (sort.value.length > MAX_FIELDS || columns.value.length > MAX_FIELDS) {
     return {
