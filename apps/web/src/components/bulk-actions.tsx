@@ -4,7 +4,13 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { MAX_RUN_TAGS, RunTag } from "@seqlab/contracts";
 import { api } from "./api-client";
-import { MAX_COMPARE_RUNS, compareHref, summarizeBulkResults, type BulkResult } from "../lib/runs-table-state";
+import {
+  MAX_COMPARE_RUNS,
+  MAX_URL_SELECTED,
+  compareHref,
+  summarizeBulkResults,
+  type BulkResult,
+} from "../lib/runs-table-state";
 
 /** Run ids per `POST /api/runs/bulk`: the most the API takes at once. */
 const BULK_CHUNK = 1000;
@@ -90,6 +96,11 @@ export function BulkActions({
   return (
     <div className="bulk-bar" data-testid="bulk-bar" role="toolbar" aria-label="Selected runs">
       <strong>{count === 1 ? "1 run selected" : `${count} runs selected`}</strong>
+      {count > MAX_URL_SELECTED && (
+        <span className="muted" data-testid="selection-not-in-url">
+          (more than {MAX_URL_SELECTED}: not kept in the address, so a reload or a shared link starts with none)
+        </span>
+      )}
       <button
         type="button"
         className="secondary small"
