@@ -9,3 +9,4 @@ export * from "./attempt-policy";
 export * from "./run-lifecycle";
 export * from "./series";
 export * from "./run-filter";
+export * from "./evaluation";

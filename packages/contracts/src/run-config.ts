@@ -41,6 +41,13 @@ export const TrainingSettings = z.strictObject({
     .max(100_000)
     .default(1)
     .describe("Training accuracy/metric every N steps (one forward pass each)"),
+  /** Validate on the whole validation split at each evaluation instead of one batch (slower, exact). */
+  validateWholeSplit: z.boolean().default(false).describe("Validate on the whole validation split"),
+  /**
+   * At each evaluation, log the gradient norm of the loss with respect to each time step's input (recurrent models):
+   * the lecture's vanishing gradient, drawn as a heatmap. One extra backward pass a batch.
+   */
+  gradientFlow: z.boolean().default(true).describe("Log gradient flow over time steps at each evaluation"),
 });
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 

@@ -52,6 +52,23 @@ export class ArtifactRepository {
     });
   }
 
+  /**
+   * A run's artifacts of one kind with their bytes, by step (oldest first), at most `limit`: the small JSON media
+   * a run logs at each evaluation (gradient flow, predictions) and its test-set result.
+   */
+  async contentsOfKind(
+    runId: string,
+    kind: string,
+    limit = 500,
+  ): Promise<{ id: string; name: string; step: number | null; sha256: string; size: number; content: Uint8Array }[]> {
+    return this.db.artifact.findMany({
+      where: { runId, kind },
+      orderBy: [{ step: "asc" }, { createdAt: "asc" }],
+      select: { id: true, name: true, step: true, sha256: true, size: true, content: true },
+      take: limit,
+    });
+  }
+
   /** A run's checkpoints, newest (highest step) first, without their bytes: the candidates to resume from. */
   async checkpointCandidates(runId: string, limit = 10): Promise<CheckpointCandidate[]> {
     return this.db.artifact.findMany({

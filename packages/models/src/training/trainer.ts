@@ -140,6 +140,25 @@ class CatalogTrainer implements SequenceTrainer {
     return toModelOutput(output);
   }
 
+  async inputGradientNorms(batch: TrainingBatch): Promise<Float32Array> {
+    const prepared = this.prepare(batch);
+    try {
+      const norms = tf.tidy(() => {
+        // The same loss as a training step (dropout off), differentiated with respect to the inputs, not weights.
+        const lossOf = (inputs: tf.Tensor) =>
+          this.loss(prepared, this.network.forward({ ...prepared, inputs: inputs as tf.Tensor3D }, null));
+        const gradient = tf.grad(lossOf)(prepared.inputs) as tf.Tensor3D; // [B, T, I]
+        // Per sample and time step the L2 norm over features, then the mean over the batch: [T].
+        return tf.mean(tf.sqrt(tf.sum(tf.square(gradient), 2)), 0);
+      });
+      const values = Float32Array.from((await norms.data()) as Float32Array);
+      norms.dispose();
+      return values;
+    } finally {
+      disposePrepared(prepared);
+    }
+  }
+
   async sample(conditioning: Float32Array, temperature: number, steps: number): Promise<Int32Array> {
     if (!this.network.sample) throw new Error(`model "${this.model}" cannot sample`);
     const size = this.io.conditioningSize ?? this.io.inputFeatures;
