@@ -25,6 +25,7 @@ export {
   classScores,
   defineTask,
   drawForSplit,
+  scoreWholeSplit,
   regressionScores,
   splitOfContent,
   SPLIT_NAMES,

@@ -99,6 +99,12 @@ describe.each(taskCatalog.map((task) => [task.name]))("task contract: %s", (name
     const perfect = metrics[definition.metric.name]!;
     if (definition.metric.higherIsBetter) expect(perfect).toBeGreaterThan(baseline);
     else expect(perfect).toBeLessThan(baseline);
+    // The test-set report: its keys are metrics the task computes, and each has a baseline to stand beside.
+    const baselines = task.baseline("test");
+    for (const key of definition.metric.evaluation) {
+      expect(metrics[key]).toEqual(expect.any(Number));
+      expect(baselines[key]).toEqual(expect.any(Number));
+    }
   });
 
   it("matches specFor and renders previews", () => {

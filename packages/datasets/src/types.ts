@@ -21,6 +21,11 @@ export interface MetricInfo {
   name: string;
   higherIsBetter: boolean;
   description: string;
+  /**
+   * The keys of `metrics()` a finished run reports on the whole test split, headline first (e.g. cer and corpusCer
+   * for lines and speech). Every one has the headline's direction (`higherIsBetter`).
+   */
+  evaluation: readonly string[];
 }
 
 /** A human-readable sample for the dashboard. */

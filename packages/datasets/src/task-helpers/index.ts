@@ -4,3 +4,4 @@ export * from "./metrics";
 export * from "./sample";
 export * from "./split-assignment";
 export * from "./task-params";
+export * from "./whole-split";

@@ -30,6 +30,7 @@ export const addingDefinition: TaskInfo<typeof AddingParams> = {
   problemType: "many-to-one",
   params: AddingParams,
   metric: {
+    evaluation: ["mse"],
     name: "mse",
     higherIsBetter: false,
     description: "Mean squared error of the final prediction; `accuracy` is the fraction with |error| < 0.04",

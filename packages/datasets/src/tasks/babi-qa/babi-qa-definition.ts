@@ -29,7 +29,12 @@ export const babiQaDefinition: TaskInfo<typeof BabiQaParams> = {
     "training answer.",
   problemType: "many-to-one",
   params: BabiQaParams,
-  metric: { name: "accuracy", higherIsBetter: true, description: "Fraction of questions answered correctly" },
+  metric: {
+    evaluation: ["accuracy"],
+    name: "accuracy",
+    higherIsBetter: true,
+    description: "Fraction of questions answered correctly",
+  },
   specFor(params): TaskSpec {
     return {
       problemType: "many-to-one",

@@ -34,6 +34,7 @@ export const captioningDefinition: TaskInfo<typeof CaptioningParams> = {
   problemType: "one-to-many",
   params: CaptioningParams,
   metric: {
+    evaluation: ["bleu1"],
     name: "bleu1",
     higherIsBetter: true,
     description:

@@ -27,6 +27,7 @@ export const charLmDefinition: TaskInfo<typeof CharLmParams> = {
   problemType: "many-to-many-aligned",
   params: CharLmParams,
   metric: {
+    evaluation: ["bpc"],
     name: "bpc",
     higherIsBetter: false,
     description: "Bits per character (mean cross-entropy in bits); `accuracy`: next character argmax right",

@@ -48,6 +48,7 @@ export const copyMemoryDefinition: TaskInfo<typeof CopyMemoryParams> = {
   problemType: "many-to-many-aligned",
   params: CopyMemoryParams,
   metric: {
+    evaluation: ["accuracy"],
     name: "crossEntropy",
     higherIsBetter: false,
     description: "Mean cross-entropy per step in nats; `accuracy` is per step, `recallAccuracy` on the L recall steps",

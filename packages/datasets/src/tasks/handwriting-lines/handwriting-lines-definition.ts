@@ -133,6 +133,7 @@ export const handwritingLinesDefinition: TaskInfo<typeof HandwritingLinesParams>
   problemType: "many-to-many-unaligned",
   params: HandwritingLinesParams,
   metric: {
+    evaluation: ["cer", "corpusCer"],
     name: "cer",
     higherIsBetter: false,
     description:

@@ -56,6 +56,7 @@ export const speechDigitsDefinition: TaskInfo<typeof SpeechDigitsParams> = {
   problemType: "many-to-many-unaligned",
   params: SpeechDigitsParams,
   metric: {
+    evaluation: ["cer", "corpusCer"],
     name: "cer",
     higherIsBetter: false,
     description:

@@ -31,6 +31,7 @@ export const timeSeriesDefinition: TaskInfo<typeof TimeSeriesParams> = {
   problemType: "many-to-one",
   params: TimeSeriesParams,
   metric: {
+    evaluation: ["mse"],
     name: "mse",
     higherIsBetter: false,
     description: "Mean squared error over the horizon; `accuracy`: fraction within 0.1 window standard deviations",

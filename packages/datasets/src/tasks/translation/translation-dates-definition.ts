@@ -29,6 +29,7 @@ export const translationDatesDefinition: TaskInfo<typeof TranslationDatesParams>
   problemType: "many-to-many-unaligned",
   params: TranslationDatesParams,
   metric: {
+    evaluation: ["exactMatch", "characterAccuracy"],
     name: "exactMatch",
     higherIsBetter: true,
     description: "Fraction of dates translated exactly (end token included); also `characterAccuracy` per step",

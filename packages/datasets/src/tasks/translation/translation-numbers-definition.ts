@@ -34,6 +34,7 @@ export const translationNumbersDefinition: TaskInfo<typeof TranslationNumbersPar
   problemType: "many-to-many-unaligned",
   params: TranslationNumbersParams,
   metric: {
+    evaluation: ["exactMatch", "characterAccuracy"],
     name: "exactMatch",
     higherIsBetter: true,
     description: "Fraction of numbers translated exactly (end token included); also `characterAccuracy` per step",
