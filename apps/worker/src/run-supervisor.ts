@@ -145,7 +145,7 @@ export async function superviseRun(
   let lastLoss: number | null = null;
   let done: Extract<ChildMessage, { type: "done" }> | null = null;
   let stopSent: "cancel" | "handover" | "superseded" | null = null;
-  // Checkpoints are saved one after another, in order; the end of the run waits for the last.
+  // Checkpoints and logged artifacts are saved one after another, in order; the end of the run waits for the last.
   let checkpointChain: Promise<void> = Promise.resolve();
   let lastProgressAt = 0;
 
@@ -162,12 +162,12 @@ export async function superviseRun(
     switch (message.type) {
       case "metrics": {
         step = message.step;
-        lastLoss = message.loss;
+        if (message.loss !== null) lastLoss = message.loss;
         writer.record(message.points);
         const now = Date.now();
         if (now - lastProgressAt > 1_000) {
           lastProgressAt = now;
-          void deps.runs.recordProgress(runId, attempt, step, message.loss).catch(() => undefined);
+          void deps.runs.recordProgress(runId, attempt, step, lastLoss).catch(() => undefined);
         }
         break;
       }
@@ -204,6 +204,30 @@ export async function superviseRun(
               },
               (e) => deps.log(`run ${runId}: checkpoint at step ${ckStep} lost: ${String(e)}`),
             ),
+        );
+        break;
+      }
+      case "artifact": {
+        const { kind, name, step: atStep, json } = message;
+        checkpointChain = checkpointChain.then(() =>
+          retryUntil(
+            () =>
+              deps.artifacts.saveArtifact({
+                runId,
+                kind,
+                name,
+                content: new TextEncoder().encode(json),
+                step: atStep,
+                attempt,
+              }),
+            {
+              deadlineMs: finalDeadline,
+              onRetry: (e) => deps.log(`run ${runId}: ${kind} artifact save failed, retrying: ${String(e)}`),
+            },
+          ).then(
+            () => undefined,
+            (e) => deps.log(`run ${runId}: ${kind} artifact ${name} lost: ${String(e)}`),
+          ),
         );
         break;
       }

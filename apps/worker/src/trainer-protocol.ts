@@ -41,13 +41,30 @@ export const ChildMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("log"), level: z.enum(["info", "warn", "error"]), message: z.string() }),
   /** The offered checkpoint cannot be decoded or does not fit the model; the worker answers with "next-checkpoint". */
   z.object({ type: z.literal("checkpoint-rejected"), artifactId: z.string(), reason: z.string() }),
-  z.object({ type: z.literal("metrics"), points: z.array(MetricPoint), step: z.number().int(), loss: z.number() }),
+  /** Points of one step; `loss` is the step's training loss (null for points logged after training, the test split's). */
+  z.object({
+    type: z.literal("metrics"),
+    points: z.array(MetricPoint),
+    step: z.number().int(),
+    loss: z.number().nullable(),
+  }),
   z.object({
     type: z.literal("checkpoint"),
     step: z.number().int(),
     bytes: Bytes,
     stepMs: z.number(),
     saveMs: z.number(),
+  }),
+  /**
+   * A small JSON artifact logged by the run: its test-set result ("evaluation"), or media of one evaluation
+   * ("gradient-flow", "predictions"). Saved after the points up to its step, like a checkpoint.
+   */
+  z.object({
+    type: z.literal("artifact"),
+    kind: z.enum(["evaluation", "gradient-flow", "predictions"]),
+    name: z.string().regex(/^[a-z0-9-]{1,40}$/),
+    step: z.number().int().min(0),
+    json: z.string().max(4 * 1024 * 1024),
   }),
   z.object({
     type: z.literal("done"),

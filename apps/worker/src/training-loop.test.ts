@@ -1,6 +1,6 @@
-import { TrainingSettings } from "@seqlab/contracts";
-import { taskCatalog } from "@seqlab/datasets";
-import { initBackend, modelCatalog } from "@seqlab/models";
+import { EvaluationResult, GradientFlowSnapshot, TrainingSettings } from "@seqlab/contracts";
+import { getTask, taskCatalog } from "@seqlab/datasets";
+import { getModelDefinition, initBackend, modelCatalog } from "@seqlab/models";
 import type { ChildMessage } from "./trainer-protocol";
 import { runTrainingLoop } from "./training-loop";
 
@@ -40,29 +40,54 @@ describe("training loop over the whole catalog (wasm)", () => {
     for (const task of taskCatalog) expect(pairs.some(([t]) => t === task.name)).toBe(true);
   });
 
-  it.each(pairs)("%s with %s trains two steps, evaluates, checkpoints and reports metrics", async (dataset, model) => {
-    const messages: ChildMessage[] = [];
-    await runTrainingLoop({
-      runId: "r",
-      attempt: 1,
-      config: {
-        model,
-        modelHyperparameters: smallHyperparameters(model),
-        dataset,
-        datasetParams: {},
-        training: TrainingSettings.parse({ steps: 2, batchSize: 4, evalEvery: 2, checkpointEvery: 1 }),
-        seed: 1,
-      },
-      emit: (m) => messages.push(m),
-      stopRequested: () => null,
-    });
-    const done = messages.find((m) => m.type === "done");
-    expect(done).toMatchObject({ outcome: "succeeded", step: 2 });
-    const points = messages.flatMap((m) => (m.type === "metrics" ? m.points : []));
-    expect(points.filter((p) => p.key === "loss").map((p) => p.step)).toEqual([1, 2]);
-    expect(points.every((p) => Number.isFinite(p.value))).toBe(true);
-    expect(points.some((p) => p.key === "val/loss")).toBe(true);
-    expect(points.some((p) => p.key === "val/accuracy")).toBe(true);
-    expect(messages.filter((m) => m.type === "checkpoint").map((m) => (m as { step: number }).step)).toEqual([1, 2]);
-  });
+  it.each(pairs)(
+    "%s with %s trains two steps, evaluates, checkpoints and reports metrics, then the test split",
+    async (dataset, model) => {
+      const messages: ChildMessage[] = [];
+      await runTrainingLoop({
+        runId: "r",
+        attempt: 1,
+        config: {
+          model,
+          modelHyperparameters: smallHyperparameters(model),
+          dataset,
+          datasetParams: { testSize: 6 },
+          training: TrainingSettings.parse({ steps: 2, batchSize: 4, evalEvery: 2, checkpointEvery: 1 }),
+          seed: 1,
+        },
+        emit: (m) => messages.push(m),
+        stopRequested: () => null,
+      });
+      const done = messages.find((m) => m.type === "done");
+      expect(done).toMatchObject({ outcome: "succeeded", step: 2 });
+      const points = messages.flatMap((m) => (m.type === "metrics" ? m.points : []));
+      expect(points.filter((p) => p.key === "loss").map((p) => p.step)).toEqual([1, 2]);
+      expect(points.every((p) => Number.isFinite(p.value))).toBe(true);
+      expect(points.some((p) => p.key === "val/loss")).toBe(true);
+      expect(points.some((p) => p.key === "val/accuracy")).toBe(true);
+      expect(messages.filter((m) => m.type === "checkpoint").map((m) => (m as { step: number }).step)).toEqual([1, 2]);
+
+      // The whole test split, after the last checkpoint: every headline metric as a test/ point and in the result.
+      const artifacts = messages.flatMap((m) => (m.type === "artifact" ? [m] : []));
+      const evaluation = artifacts.find((a) => a.kind === "evaluation");
+      expect(messages.findIndex((m) => m.type === "artifact" && m.kind === "evaluation")).toBeGreaterThan(
+        messages.map((m) => m.type).lastIndexOf("checkpoint"),
+      );
+      const result = EvaluationResult.parse(JSON.parse(evaluation!.json));
+      expect(result).toMatchObject({ split: "test", step: 2, samples: 6 });
+      expect(result.metrics.map((m) => m.key)).toEqual(getTask(dataset).metric.evaluation);
+      for (const m of result.metrics) {
+        expect(points.find((p) => p.key === `test/${m.key}`)).toMatchObject({ step: 2, value: m.value });
+      }
+      // Gradient flow at the evaluation (step 2) for recurrent models only, one norm per input time step.
+      const flow = artifacts.filter((a) => a.kind === "gradient-flow");
+      if (getModelDefinition(model).recurrent) {
+        expect(flow.map((a) => a.step)).toEqual([2]);
+        const snapshot = GradientFlowSnapshot.parse(JSON.parse(flow[0]!.json));
+        expect(snapshot.norms).toHaveLength(getTask(dataset).specFor(getTask(dataset).params.parse({})).inputLength);
+      } else {
+        expect(flow).toEqual([]);
+      }
+    },
+  );
 });

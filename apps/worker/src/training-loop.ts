@@ -1,5 +1,5 @@
-import type { MetricPoint, ResolvedRunConfig } from "@seqlab/contracts";
-import { createTask, type TaskInstance } from "@seqlab/datasets";
+import type { EvaluationResult, GradientFlowSnapshot, MetricPoint, ResolvedRunConfig } from "@seqlab/contracts";
+import { createTask, getTask, scoreWholeSplit, type Batch, type TaskInstance } from "@seqlab/datasets";
 import {
   createTrainer,
   getModelDefinition,
@@ -108,9 +108,11 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
   try {
     let task: TaskInstance;
     let hyperparameters: Record<string, unknown> = {};
+    let recurrent = false;
     try {
       task = createTask(config.dataset, config.datasetParams, config.seed);
       const model = getModelDefinition(config.model);
+      recurrent = model.recurrent;
       const mismatch = headMismatch(model, config.dataset, task.spec.heads);
       if (mismatch) throw new Error(mismatch);
       // Resolved the way the trainer resolves them, so a checkpoint's stored hyperparameters compare equal.
@@ -155,11 +157,60 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
       log(`model ${config.model} built: ${trainer.parameterCount} parameters`);
     }
 
-    const { steps, batchSize, evalEvery, checkpointEvery, checkpointEveryMinutes, trainMetricsEvery } = config.training;
+    const {
+      steps,
+      batchSize,
+      evalEvery,
+      checkpointEvery,
+      checkpointEveryMinutes,
+      trainMetricsEvery,
+      validateWholeSplit,
+      gradientFlow,
+    } = config.training;
     const train = task.split("train");
     const validation = task.split("validation");
     const validationBatches = Math.max(1, Math.floor(validation.size / batchSize));
     let lastCheckpointAt = now();
+    const evaluateTestSplit = async () => {
+      const started = clock();
+      const { metrics, samples } = await scoreWholeSplit(task, "test", batchSize, (b) => trainer!.predict(b));
+      const evaluationMs = clock() - started;
+      const wallTime = now();
+      const info = getTask(config.dataset).metric;
+      const baseline = task.baseline("test");
+      const result: EvaluationResult = {
+        split: "test",
+        step,
+        samples,
+        metrics: info.evaluation
+          .filter((key) => Number.isFinite(metrics[key]))
+          .map((key) => ({
+            key,
+            value: metrics[key]!,
+            baseline: Number.isFinite(baseline[key]) ? baseline[key]! : null,
+            higherIsBetter: info.higherIsBetter,
+          })),
+        evaluationMs,
+        // Training time estimated as steps x this attempt's mean step time (0 when it trained no step).
+        trainingMs: stepsTimed ? (stepMsTotal / stepsTimed) * steps : 0,
+      };
+      emit({
+        type: "metrics",
+        points: taskMetricPoints("test", metrics, step, wallTime),
+        step,
+        loss: null,
+      });
+      emit({ type: "artifact", kind: "evaluation", name: "test", step, json: JSON.stringify(result) });
+      log(
+        `test split (${samples} samples, ${(evaluationMs / 1000).toFixed(1)} s): ` +
+          result.metrics
+            .map(
+              (m) =>
+                `${m.key} ${m.value.toPrecision(4)}${m.baseline === null ? "" : ` (baseline ${m.baseline.toPrecision(4)})`}`,
+            )
+            .join(", "),
+      );
+    };
     let stepMsTotal = 0;
     let stepsTimed = 0;
     const checkpoint = async () => {
@@ -173,6 +224,29 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
         saveMs: clock() - started,
       });
       lastCheckpointAt = now();
+    };
+
+    /**
+     * Validation at an evaluation step: one batch (rotating through the split), or with `validateWholeSplit` every
+     * sample once (the loss is then the mean of the batches' losses). The batch is also the one gradient flow uses.
+     */
+    const validate = async (
+      atStep: number,
+    ): Promise<{ loss: number; metrics: Record<string, number>; batch: Batch }> => {
+      const batch = validation.batch(Math.floor(atStep / evalEvery) % validationBatches, batchSize);
+      if (!validateWholeSplit) {
+        const { loss, output } = await trainer!.evaluate(batch);
+        return { loss, metrics: task.metrics(batch, output), batch };
+      }
+      let lossSum = 0;
+      let batches = 0;
+      const { metrics } = await scoreWholeSplit(task, "validation", batchSize, async (b) => {
+        const { loss, output } = await trainer!.evaluate(b);
+        lossSum += loss;
+        batches += 1;
+        return output;
+      });
+      return { loss: lossSum / batches, metrics, batch };
     };
 
     step = trainer.step;
@@ -220,10 +294,23 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
         points.push(...taskMetricPoints("train", task.metrics(batch, output), step, wallTime));
       }
       if (step % evalEvery === 0 || step === steps) {
-        const vb = validation.batch(Math.floor(step / evalEvery) % validationBatches, batchSize);
-        const { loss: valLoss, output } = await trainer.evaluate(vb);
-        points.push({ key: "val/loss", step, value: valLoss, wallTime });
-        points.push(...taskMetricPoints("val", task.metrics(vb, output), step, wallTime));
+        const validated = await validate(step);
+        points.push({ key: "val/loss", step, value: validated.loss, wallTime });
+        points.push(...taskMetricPoints("val", validated.metrics, step, wallTime));
+        if (gradientFlow && recurrent) {
+          const norms = await trainer.inputGradientNorms(validated.batch);
+          const snapshot: GradientFlowSnapshot = {
+            step,
+            norms: Array.from(norms, (n) => (Number.isFinite(n) ? n : 0)),
+          };
+          emit({
+            type: "artifact",
+            kind: "gradient-flow",
+            name: `step-${String(step).padStart(7, "0")}`,
+            step,
+            json: JSON.stringify(snapshot),
+          });
+        }
       }
       emit({ type: "metrics", points, step, loss });
       if (step < steps && (step % checkpointEvery === 0 || now() - lastCheckpointAt >= checkpointEveryMinutes * 60_000))
@@ -233,6 +320,9 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
     }
     await checkpoint();
     log(`finished ${steps} steps, final loss ${lastLoss?.toPrecision(5)}`);
+    // The test split, once, after the final checkpoint: an attempt that dies here resumes at the last step and
+    // evaluates again (its points are upserts, its artifact replaces by name), so no run ends without its result.
+    await evaluateTestSplit();
     done("succeeded");
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

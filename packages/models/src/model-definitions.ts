@@ -57,6 +57,7 @@ function define<const N extends string>(definition: ModelDefinition & { name: N 
 const builtIn = [
   define({
     name: "rnn",
+    recurrent: true,
     title: "Vanilla RNN",
     description:
       "Elman network: h = tanh(W_hh h + W_xh x + b), y = W_hy h. Short memory; vanishing gradients beyond a few dozen steps.",
@@ -65,6 +66,7 @@ const builtIn = [
   }),
   define({
     name: "lstm",
+    recurrent: true,
     title: "LSTM",
     description:
       "Long short-term memory with input, forget and output gates (sigmoid gates, orthogonal recurrent init).",
@@ -73,6 +75,7 @@ const builtIn = [
   }),
   define({
     name: "gru",
+    recurrent: true,
     title: "GRU",
     description: "Gated recurrent unit, PyTorch/cuDNN formulation (reset gate applied after the recurrent matMul).",
     heads: causalHeads,
@@ -80,6 +83,7 @@ const builtIn = [
   }),
   define({
     name: "bilstm",
+    recurrent: true,
     title: "Bidirectional LSTM",
     description:
       "Two LSTMs reading the sequence in opposite directions, merged by concatenation or sum. Sees the whole input: not for generation.",
@@ -88,6 +92,7 @@ const builtIn = [
   }),
   define({
     name: "wavenet",
+    recurrent: false,
     title: "WaveNet (dilated causal convolutions)",
     description:
       "Stack of gated, dilated causal convolutions with residual and skip connections; no recurrence, so all steps train in parallel.",
@@ -96,6 +101,7 @@ const builtIn = [
   }),
   define({
     name: "seq2seq-attention",
+    recurrent: true,
     title: "Encoder-decoder with attention",
     description: "Recurrent encoder and decoder with Bahdanau or Luong attention, trained with teacher forcing.",
     heads: ["seq2seq"],
@@ -103,6 +109,7 @@ const builtIn = [
   }),
   define({
     name: "cnn-bilstm-ctc",
+    recurrent: true,
     title: "CNN + BiLSTM + CTC line recogniser",
     description:
       "Column convolution and sliding windows feeding a bidirectional LSTM, trained with CTC (FSDL's LineCNNLSTM).",

@@ -23,6 +23,8 @@ export interface ModelDefinition<H extends z.ZodObject = z.ZodObject> {
   /** Heads this architecture can drive; the worker matches them against the task's heads. */
   heads: HeadKind[];
   hyperparameters: H;
+  /** Has a recurrence through time (the worker logs gradient flow over time steps for these). */
+  recurrent: boolean;
 }
 
 export interface StepResult {
