@@ -44,3 +44,65 @@ export const GradientFlow = z.object({
   snapshots: z.array(GradientFlowSnapshot),
 });
 export type GradientFlow = z.infer<typeof GradientFlow>;
+
+const Text = z.string().max(4000);
+
+/** A heatmap matrix, row-major: `rows` x `cols` values in [0, 1], with a label per row and per column. */
+export const AttentionMap = z.object({
+  rows: z.number().int().min(1).max(512),
+  cols: z.number().int().min(1).max(2048),
+  values: z.array(z.number()).max(512 * 2048),
+  /** One label per output token (rows) and per source step (columns). */
+  rowLabels: z.array(z.string().max(16)),
+  colLabels: z.array(z.string().max(16)),
+});
+export type AttentionMap = z.infer<typeof AttentionMap>;
+
+/**
+ * One validation sample as the model saw it at one evaluation: its input (text, an image or spectrogram, or a
+ * series), the ground truth, the model's prediction and what explains it, per task:
+ *  - CTC tasks (handwriting lines, spoken digits): greedy and beam decodings, each one's CER, and the alignment
+ *    (the argmax label of every output frame, "" for blank);
+ *  - translation: the attention map (output tokens x source steps);
+ *  - char-lm: continuations of the sample's opening at two temperatures;
+ *  - captioning: the image and the caption the model generates;
+ *  - time series: the forecast against the truth, after the input window;
+ *  - adding, copy, bAbI: input, target and prediction rows.
+ */
+export const PredictionSample = z.object({
+  /** Index of the sample in the validation split (the same samples at every evaluation, so steps compare). */
+  index: z.number().int().min(0),
+  input: z.object({
+    text: Text.optional(),
+    pngBase64: z.string().max(400_000).optional(),
+    series: z.array(z.number()).max(20_000).optional(),
+  }),
+  target: Text,
+  prediction: Text,
+  /** The sample's own headline score (its CER, squared error, exact match...). */
+  score: z.object({ key: z.string().max(64), value: z.number() }).optional(),
+  /** CTC: beam-search decoding and its CER. */
+  beam: z.object({ text: Text, cer: z.number() }).optional(),
+  /** CTC: the argmax label at each output frame over time, "" where it is the blank. */
+  alignment: z.array(z.string().max(16)).max(20_000).optional(),
+  attention: AttentionMap.optional(),
+  /** char-lm: the sample's opening, continued by sampling at each temperature. */
+  continuations: z
+    .array(z.object({ temperature: z.number().min(0), prompt: Text, text: Text }))
+    .max(4)
+    .optional(),
+  /** Time series: the forecast of the target window against the truth (the input window is `input.series`). */
+  forecast: z
+    .object({ truth: z.array(z.number()).max(20_000), prediction: z.array(z.number()).max(20_000) })
+    .optional(),
+});
+export type PredictionSample = z.infer<typeof PredictionSample>;
+
+/** The predictions of one evaluation: at most {@link MAX_PREDICTION_SAMPLES} samples. Stored as a "predictions" artifact. */
+export const MAX_PREDICTION_SAMPLES = 16;
+export const PredictionsSnapshot = z.object({
+  step: z.number().int().min(0),
+  task: z.string().max(64),
+  samples: z.array(PredictionSample).max(MAX_PREDICTION_SAMPLES),
+});
+export type PredictionsSnapshot = z.infer<typeof PredictionsSnapshot>;

@@ -7,7 +7,7 @@ import { buildLineRecognizer } from "./ctc";
 import type { NamedVariable } from "./layers/recurrent-cell";
 import { modelDefinitions, type BuiltInModelName } from "./model-definitions";
 import { findModel, modelsForHeads } from "./model-lookup";
-import { buildSeq2Seq } from "./seq2seq";
+import { buildSeq2Seq, type Seq2SeqModel } from "./seq2seq";
 import { RecurrentNetwork, type CellKind } from "./training/recurrent-network";
 import type { HeadKind, ModelDefinition, ModelIO } from "./types";
 import { buildWaveNet } from "./wavenet";
@@ -38,12 +38,17 @@ export interface TrainableModel {
   sample?(conditioning: Float32Array, batch: number, temperature: number, steps: number, seed: number): Int32Array;
   /** Output steps that carry data for the given input lengths (CTC input lengths); default: the input lengths. */
   outputLengths?(inputLengths: Int32Array): Int32Array;
+  /** Attention models only: `forward`'s logits and the attention weights [B, targetSteps, inputLength]. */
+  forwardWithAttention?(batch: PreparedInputs): { logits: tf.Tensor3D; attention: tf.Tensor3D };
   dispose(): void;
 }
 
 /** Wraps a builder result of the sibling folders (./wavenet's model contract) as a TrainableModel. */
 function fromSequenceModel(
-  model: SequenceModel & { outputLengths?(lengths: ArrayLike<number>): Int32Array },
+  model: SequenceModel & {
+    outputLengths?(lengths: ArrayLike<number>): Int32Array;
+    forwardWithAttention?: Seq2SeqModel["forwardWithAttention"];
+  },
 ): TrainableModel {
   const weights = model.variables.map((variable, i) => ({ name: model.variableNames[i] ?? `weight${i}`, variable }));
   return {
@@ -59,6 +64,16 @@ function fromSequenceModel(
       ? {
           outputLengths: (lengths: Int32Array) =>
             (model.outputLengths as (l: ArrayLike<number>) => Int32Array)(lengths),
+        }
+      : {}),
+    ...(model.forwardWithAttention
+      ? {
+          forwardWithAttention: (batch: PreparedInputs) =>
+            (model.forwardWithAttention as Seq2SeqModel["forwardWithAttention"])(batch.inputs, {
+              training: false,
+              inputLengths: batch.inputLengths,
+              ...(batch.targetIds ? { targets: batch.targetIds } : {}),
+            }),
         }
       : {}),
     dispose: () => model.dispose(),

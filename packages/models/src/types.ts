@@ -78,6 +78,13 @@ export interface Trainer {
    * of magnitude towards t = 0 (vanishing gradients); an LSTM's stay within a few.
    */
   inputGradientNorms(batch: TrainingBatch): Promise<Float32Array>;
+  /**
+   * Attention models only (null for the rest): `predict`'s output plus the attention weights over the input steps
+   * of every output step, [B, targetLength, inputLength].
+   */
+  predictWithAttention(
+    batch: TrainingBatch,
+  ): Promise<{ output: ModelOutput; attention: { values: Float32Array; shape: [number, number, number] } } | null>;
   /** Weights, optimiser state, config, step and `extra` as one byte array. */
   saveCheckpoint(extra?: Record<string, unknown>): Promise<Uint8Array>;
   dispose(): void;

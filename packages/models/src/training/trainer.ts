@@ -140,6 +140,23 @@ class CatalogTrainer implements SequenceTrainer {
     return toModelOutput(output);
   }
 
+  async predictWithAttention(
+    batch: TrainingBatch,
+  ): Promise<{ output: ModelOutput; attention: { values: Float32Array; shape: [number, number, number] } } | null> {
+    if (!this.network.forwardWithAttention) return null;
+    const prepared = this.prepare(batch);
+    try {
+      // Free-running, as `predict`: the attention of the tokens the model itself emits.
+      const { logits, attention } = this.network.forwardWithAttention(freeRunning(prepared));
+      const weights = Float32Array.from((await attention.data()) as Float32Array);
+      const shape = attention.shape as [number, number, number];
+      attention.dispose();
+      return { output: await toModelOutput(logits), attention: { values: weights, shape } };
+    } finally {
+      disposePrepared(prepared);
+    }
+  }
+
   async inputGradientNorms(batch: TrainingBatch): Promise<Float32Array> {
     const prepared = this.prepare(batch);
     try {
