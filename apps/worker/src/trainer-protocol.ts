@@ -61,7 +61,7 @@ export const ChildMessage = z.discriminatedUnion("type", [
    */
   z.object({
     type: z.literal("artifact"),
-    kind: z.enum(["evaluation", "gradient-flow", "predictions"]),
+    kind: z.enum(["evaluation", "gradient-flow", "predictions", "prediction-inputs"]),
     name: z.string().regex(/^[a-z0-9-]{1,40}$/),
     step: z.number().int().min(0),
     json: z.string().max(4 * 1024 * 1024),

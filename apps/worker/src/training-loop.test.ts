@@ -1,4 +1,10 @@
-import { EvaluationResult, GradientFlowSnapshot, TrainingSettings } from "@seqlab/contracts";
+import {
+  EvaluationResult,
+  GradientFlowSnapshot,
+  PredictionInputs,
+  PredictionsSnapshot,
+  TrainingSettings,
+} from "@seqlab/contracts";
 import { getTask, taskCatalog } from "@seqlab/datasets";
 import { getModelDefinition, initBackend, modelCatalog } from "@seqlab/models";
 import type { ChildMessage } from "./trainer-protocol";

@@ -7,8 +7,9 @@ import {
   loadTrainer,
   parseHyperparameters,
   type CheckpointMeta,
-  type Trainer,
+  type SequenceTrainer,
 } from "@seqlab/models";
+import { describePredictions } from "./predictions";
 import type { ChildMessage, ResumeCandidate } from "./trainer-protocol";
 
 /** A config that cannot be trained (unknown model, bad hyperparameter, model that does not fit the task). */
@@ -92,7 +93,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
   const clock = () => performance.now();
   const fault = parseFault(options.fault);
   const log = (message: string, level: "info" | "warn" | "error" = "info") => emit({ type: "log", level, message });
-  let trainer: Trainer | null = null;
+  let trainer: SequenceTrainer | null = null;
   let step = 0;
   let lastLoss: number | null = null;
   const done = (outcome: Extract<ChildMessage, { type: "done" }>["outcome"], error?: string, configError?: boolean) =>
@@ -166,7 +167,9 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
       trainMetricsEvery,
       validateWholeSplit,
       gradientFlow,
+      logPredictions,
     } = config.training;
+    let predictionInputsLogged = false;
     const train = task.split("train");
     const validation = task.split("validation");
     const validationBatches = Math.max(1, Math.floor(validation.size / batchSize));
@@ -310,6 +313,21 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
             step,
             json: JSON.stringify(snapshot),
           });
+        }
+        if (logPredictions) {
+          const { snapshot, inputs } = await describePredictions(task, trainer, step, config.seed);
+          if (!predictionInputsLogged) {
+            emit({
+              type: "artifact",
+              kind: "prediction-inputs",
+              name: "validation",
+              step,
+              json: JSON.stringify(inputs),
+            });
+            predictionInputsLogged = true;
+          }
+          const name = `step-${String(step).padStart(7, "0")}`;
+          emit({ type: "artifact", kind: "predictions", name, step, json: JSON.stringify(snapshot) });
         }
       }
       emit({ type: "metrics", points, step, loss });

@@ -98,7 +98,11 @@ export const PredictionSample = z.object({
 });
 export type PredictionSample = z.infer<typeof PredictionSample>;
 
-/** The predictions of one evaluation: at most {@link MAX_PREDICTION_SAMPLES} samples. Stored as a "predictions" artifact. */
+/**
+ * The predictions of one evaluation: at most {@link MAX_PREDICTION_SAMPLES} samples. Stored as a "predictions"
+ * artifact per evaluation, without the inputs' images and series: the samples are the same at every evaluation,
+ * so those are stored once, as the run's "prediction-inputs" artifact ({@link PredictionInputs}).
+ */
 export const MAX_PREDICTION_SAMPLES = 16;
 export const PredictionsSnapshot = z.object({
   step: z.number().int().min(0),
@@ -106,3 +110,18 @@ export const PredictionsSnapshot = z.object({
   samples: z.array(PredictionSample).max(MAX_PREDICTION_SAMPLES),
 });
 export type PredictionsSnapshot = z.infer<typeof PredictionsSnapshot>;
+
+/** The inputs of the predicted samples, stored once per run (they are the same validation samples every time). */
+export const PredictionInputs = z.object({
+  samples: z
+    .array(
+      z.object({
+        index: z.number().int().min(0),
+        text: Text.optional(),
+        pngBase64: z.string().max(400_000).optional(),
+        series: z.array(z.number()).max(20_000).optional(),
+      }),
+    )
+    .max(MAX_PREDICTION_SAMPLES),
+});
+export type PredictionInputs = z.infer<typeof PredictionInputs>;

@@ -48,6 +48,8 @@ export const TrainingSettings = z.strictObject({
    * the lecture's vanishing gradient, drawn as a heatmap. One extra backward pass a batch.
    */
   gradientFlow: z.boolean().default(true).describe("Log gradient flow over time steps at each evaluation"),
+  /** At each evaluation, log the model's predictions on 16 fixed validation samples (the run page's Predictions). */
+  logPredictions: z.boolean().default(true).describe("Log sample predictions at each evaluation"),
 });
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 

@@ -39,7 +39,15 @@ export { Random } from "./random";
 export { maskedSoftmaxCrossEntropy, maskedMeanSquaredError } from "./training/losses";
 export { clipByGlobalNorm } from "./training/optimizers";
 export * from "./types";
-export { ctcLoss, ctcGreedyDecode, ctcBeamSearchDecode, editDistance, characterErrorRate, wordErrorRate } from "./ctc";
+export {
+  ctcLoss,
+  ctcGreedyDecode,
+  ctcBeamSearchDecode,
+  ctcBeamSearchDecodeValues,
+  editDistance,
+  characterErrorRate,
+  wordErrorRate,
+} from "./ctc";
 export type {
   CtcLossOptions,
   CtcReduction,

@@ -1,4 +1,4 @@
-import type * as tf from "@tensorflow/tfjs";
+import * as tf from "@tensorflow/tfjs";
 
 /** Options of {@link ctcGreedyDecode}. */
 export interface CtcGreedyDecodeOptions {
@@ -255,4 +255,22 @@ export function ctcBeamSearchDecode(
     logProbs.push(best.map((x) => x.score));
   }
   return { paths, logProbs };
+}
+
+/**
+ * {@link ctcBeamSearchDecode} of plain logits [batch, time, classes] (row-major), for callers that hold a model's
+ * output as numbers rather than a tensor (the worker's predictions). The best path per sample.
+ */
+export function ctcBeamSearchDecodeValues(
+  values: Float32Array,
+  shape: [number, number, number],
+  inputLengths: ArrayLike<number>,
+  options: CtcBeamSearchOptions = {},
+): number[][] {
+  const logits = tf.tensor3d(values, shape);
+  try {
+    return ctcBeamSearchDecode(logits, inputLengths, options).paths.map((paths) => paths[0] ?? []);
+  } finally {
+    logits.dispose();
+  }
 }
