@@ -69,6 +69,25 @@ export class ArtifactRepository {
     });
   }
 
+  /** The steps and names of a run's artifacts of one kind, by step (oldest first), without their bytes. */
+  async listOfKind(runId: string, kind: string, limit = 1000): Promise<{ name: string; step: number | null }[]> {
+    return this.db.artifact.findMany({
+      where: { runId, kind },
+      orderBy: [{ step: "asc" }, { createdAt: "asc" }],
+      select: { name: true, step: true },
+      take: limit,
+    });
+  }
+
+  /** One artifact's bytes by run, kind and name (the key it is saved under), or null. */
+  async contentOf(runId: string, kind: string, name: string): Promise<Uint8Array | null> {
+    const row = await this.db.artifact.findUnique({
+      where: { runId_kind_name: { runId, kind, name } },
+      select: { content: true },
+    });
+    return row?.content ?? null;
+  }
+
   /** A run's checkpoints, newest (highest step) first, without their bytes: the candidates to resume from. */
   async checkpointCandidates(runId: string, limit = 10): Promise<CheckpointCandidate[]> {
     return this.db.artifact.findMany({

@@ -176,6 +176,45 @@ describe("repositories (real PostgreSQL)", () => {
     expect(detail?.events[0]).toMatchObject({ message: "hello", level: "warn", attempt: 1 });
   });
 
+  it("reads a run's media artifacts by kind, in step order, with and without their bytes", async () => {
+    const run = await runs.createRun({ projectId, name: "media", config, priority: 0, queueName: "default" });
+    const artifacts = new ArtifactRepository(db.prisma);
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    for (const step of [50, 25, 75]) {
+      await artifacts.saveArtifact({
+        runId: run.id,
+        kind: "predictions",
+        name: `step-${step}`,
+        content: bytes(`p${step}`),
+        step,
+      });
+    }
+    // Saved again under the same name (a resumed attempt re-logging step 50): replaced, not duplicated.
+    await artifacts.saveArtifact({
+      runId: run.id,
+      kind: "predictions",
+      name: "step-50",
+      content: bytes("again"),
+      step: 50,
+    });
+    await artifacts.saveArtifact({
+      runId: run.id,
+      kind: "checkpoint",
+      name: "step-50",
+      content: bytes("ck"),
+      step: 50,
+    });
+    expect(await artifacts.listOfKind(run.id, "predictions")).toEqual([
+      { name: "step-25", step: 25 },
+      { name: "step-50", step: 50 },
+      { name: "step-75", step: 75 },
+    ]);
+    const contents = await artifacts.contentsOfKind(run.id, "predictions", 2);
+    expect(contents.map((c) => new TextDecoder().decode(c.content))).toEqual(["p25", "again"]);
+    expect(new TextDecoder().decode((await artifacts.contentOf(run.id, "checkpoint", "step-50"))!)).toBe("ck");
+    expect(await artifacts.contentOf(run.id, "predictions", "step-99")).toBeNull();
+  });
+
   it("closes an attempt whose worker died as lost when another attempt takes the run over", async () => {
     const workers = new WorkerRepository(db.prisma);
     const reg = { host: "h", pid: 1, backend: "cpu", device: "cpu", concurrency: 1, queues: ["default"], version: "0" };
