@@ -256,7 +256,8 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
     while (step < steps) {
       const stop = options.stopRequested();
       if (stop) {
-        if (stop === "handover") await checkpoint();
+        // A cancelled run keeps its last state too, so it can be resumed (or its weights used) later.
+        if (stop === "handover" || (stop === "cancel" && step > 0)) await checkpoint();
         log(
           stop === "cancel"
             ? `cancelled at step ${step}`

@@ -122,12 +122,18 @@ describe("fault tolerance with in-process workers and real training processes (c
 
   it("cancels a running run and frees the slot", async () => {
     await start();
-    const id = await launch(db.prisma, queue, smallConfig({ steps: 100_000 }));
+    const id = await launch(db.prisma, queue, smallConfig({ steps: 100_000, checkpointEvery: 50_000 }));
     await waitForStep(db.prisma, id, 3);
     expect(await new RunRepository(db.prisma).requestCancel(id)).toBe("requested");
     // Latency is measured by bench/worker-resilience.ts; here, that it stops at all, soon, and frees the slot.
     const detail = await waitForStatus(db.prisma, id, ["CANCELLED", "FAILED", "SUCCEEDED"], 10_000);
     expect(detail.status).toBe("CANCELLED");
+    // It keeps a checkpoint of where it stopped (the schedule, every 50,000 steps, gives none this early).
+    const kept = await db.prisma.artifact.findMany({
+      where: { runId: id, kind: "checkpoint" },
+      select: { step: true },
+    });
+    expect(Math.max(...kept.map((k) => k.step ?? 0))).toBeGreaterThanOrEqual(3);
     const next = await launch(db.prisma, queue, smallConfig({ steps: 2 }));
     expect((await waitForStatus(db.prisma, next, ["FAILED", "SUCCEEDED"])).status).toBe("SUCCEEDED");
   });
