@@ -86,6 +86,8 @@ export const RunDetail = RunSummary.extend({
   errorReason: z.string().nullable(),
   backend: z.string().nullable(),
   device: z.string().nullable(),
+  /** The run this one was cloned from, when it was (null once that run is deleted). */
+  parent: z.object({ id: z.string(), name: z.string() }).nullable(),
   artifacts: z.array(ArtifactSummary),
   events: z.array(RunEventDto),
   attempts: z.array(RunAttempt),

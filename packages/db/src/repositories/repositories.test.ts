@@ -176,6 +176,43 @@ describe("repositories (real PostgreSQL)", () => {
     expect(detail?.events[0]).toMatchObject({ message: "hello", level: "warn", attempt: 1 });
   });
 
+  it("links a clone to its parent and puts a cancelled run with a checkpoint back in the queue", async () => {
+    const parent = await runs.createRun({ projectId, name: "parent", config, priority: 0, queueName: "default" });
+    const clone = await runs.createRun({
+      projectId,
+      name: "clone",
+      config,
+      priority: 0,
+      queueName: "default",
+      parentRunId: parent.id,
+    });
+    expect((await runs.getRunDetail(clone.id))?.parent).toEqual({ id: parent.id, name: "parent" });
+    expect((await runs.getRunDetail(parent.id))?.parent).toBeNull();
+
+    // Not resumable while queued, nor once cancelled without a checkpoint.
+    expect(await runs.requeueForResume(parent.id)).toBe(false);
+    await runs.startAttempt(parent.id, { backend: "cpu", device: "cpu" });
+    await runs.requestCancel(parent.id);
+    await runs.finishAttempt(parent.id, 1, "CANCELLED", { errorReason: null, finalLoss: 0.5, lastStep: 7 });
+    expect(await runs.requeueForResume(parent.id)).toBe(false);
+    const artifacts = new ArtifactRepository(db.prisma);
+    await artifacts.saveArtifact({
+      runId: parent.id,
+      kind: "checkpoint",
+      name: "step-7",
+      content: new Uint8Array([1]),
+      step: 7,
+    });
+    expect(await runs.requeueForResume(parent.id)).toBe(true);
+    const requeued = await db.prisma.run.findUniqueOrThrow({ where: { id: parent.id } });
+    expect(requeued).toMatchObject({ status: "QUEUED", cancelRequested: false, finishedAt: null, attempt: 1 });
+    // A fresh budget: the next attempt (2) plus maxRestarts restarts.
+    expect(requeued.maxAttempts).toBe(1 + 1 + config.training.maxRestarts);
+    expect(await runs.startAttempt(parent.id, { backend: "cpu", device: "cpu" })).toEqual({ attempt: 2 });
+    // Twice is once: a run already queued again is not requeued.
+    expect(await runs.requeueForResume(parent.id)).toBe(false);
+  });
+
   it("reads a run's media artifacts by kind, in step order, with and without their bytes", async () => {
     const run = await runs.createRun({ projectId, name: "media", config, priority: 0, queueName: "default" });
     const artifacts = new ArtifactRepository(db.prisma);

@@ -22,6 +22,8 @@ export interface CreateRunInput {
   priority: number;
   queueName: string;
   maxAttempts?: number;
+  /** The run this one is a clone of (checked readable by the caller). */
+  parentRunId?: string | null;
 }
 
 const summarySelect = {
@@ -119,6 +121,7 @@ export class RunRepository {
         priority: input.priority,
         queueName: input.queueName,
         maxAttempts: input.maxAttempts ?? AttemptPolicy.maxAttempts(input.config.training.maxRestarts),
+        parentRunId: input.parentRunId ?? null,
       },
       select: summarySelect,
     });
@@ -315,6 +318,7 @@ export class RunRepository {
         errorReason: true,
         backend: true,
         device: true,
+        parent: { select: { id: true, name: true } },
         artifacts: {
           select: { id: true, kind: true, name: true, size: true, sha256: true, step: true, createdAt: true },
           orderBy: { createdAt: "asc" },
@@ -338,6 +342,7 @@ export class RunRepository {
       errorReason: row.errorReason,
       backend: row.backend,
       device: row.device,
+      parent: row.parent,
       artifacts: row.artifacts.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
       events: row.events.map((e) => ({
         id: e.id.toString(),
@@ -522,6 +527,36 @@ export class RunRepository {
     if (running.count === 1) return "requested";
     const exists = await this.db.run.count({ where: { id: runId } });
     return exists ? "finished" : "missing";
+  }
+
+  /**
+   * Puts a cancelled or failed run that has a checkpoint back in the queue: its next attempt resumes from the
+   * newest checkpoint, with a fresh restart budget. Returns false (and changes nothing) when the run is not in such
+   * a state or has no checkpoint.
+   */
+  async requeueForResume(runId: string): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      const run = await tx.run.findUnique({
+        where: { id: runId },
+        select: { status: true, attempt: true, config: true },
+      });
+      if (!run || (run.status !== "CANCELLED" && run.status !== "FAILED")) return false;
+      const checkpoints = await tx.artifact.count({ where: { runId, kind: "checkpoint" } });
+      if (checkpoints === 0) return false;
+      const { maxRestarts } = ResolvedRunConfigSchema.parse(run.config).training;
+      const { count } = await tx.run.updateMany({
+        where: { id: runId, status: run.status, attempt: run.attempt },
+        data: {
+          status: "QUEUED",
+          cancelRequested: false,
+          finishedAt: null,
+          errorReason: null,
+          workerId: null,
+          maxAttempts: run.attempt + AttemptPolicy.maxAttempts(maxRestarts),
+        },
+      });
+      return count === 1;
+    });
   }
 
   /** Fails a run outright (a payload that cannot be trained), whatever attempt it is on. */
