@@ -17,6 +17,8 @@ import { loadTrainer } from "./training/trainer";
 import type { CheckpointMeta, HeadKind, ModelIO, ModelOutput, TrainingBatch } from "./types";
 
 export { decodeCheckpoint, readCheckpointMeta };
+/** The tfjs instance the models run on, so a page sets the backend (`tf.setBackend`) on the very same copy. */
+export * as tf from "@tensorflow/tfjs";
 export type { CheckpointTensor } from "./checkpoint";
 export type { CheckpointMeta, HeadKind, ModelIO, ModelOutput, TrainingBatch } from "./types";
 
@@ -52,6 +54,13 @@ export interface InferenceModel {
   readonly head: HeadKind;
   /** Raw output (regression values or class logits), [size, outputSteps, outputSize] row-major, dropout off. */
   predict(batch: InferenceBatch): Promise<ModelOutput>;
+  /**
+   * Attention models: `predict`'s output and the attention weights [size, outputSteps, inputLength] of the tokens
+   * the model emits; null for models without attention.
+   */
+  predictWithAttention(
+    batch: InferenceBatch,
+  ): Promise<{ output: ModelOutput; attention: { values: Float32Array; shape: [number, number, number] } } | null>;
   /** Frees the model's tensors. The model cannot be used afterwards. */
   dispose(): void;
 }
@@ -72,6 +81,10 @@ export async function loadCheckpointForInference(bytes: Uint8Array): Promise<Inf
     predict(batch: InferenceBatch): Promise<ModelOutput> {
       if (disposed) return Promise.reject(new Error("predict called after dispose"));
       return trainer.predict(completeBatch(batch, meta.io));
+    },
+    predictWithAttention(batch: InferenceBatch) {
+      if (disposed) return Promise.reject(new Error("predictWithAttention called after dispose"));
+      return trainer.predictWithAttention(completeBatch(batch, meta.io));
     },
     dispose(): void {
       if (disposed) return;

@@ -70,11 +70,10 @@ beforeAll(async () => {
   await initBackend({ prefer: "cpu", strict: true });
   bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), "seqlab-browser-"));
   bundlePath = path.join(bundleDir, "seqlab-models.js");
-  // The entry re-exports tf next to src/browser.ts so the page sets the backend on the very tfjs instance the
-  // model uses, as a page importing both @tensorflow/tfjs and @seqlab/models/browser would share one copy.
+  // src/browser.ts re-exports tf, so the page sets the backend on the very tfjs instance the model uses.
   const result = await build({
     stdin: {
-      contents: 'export * from "./src/browser";\nexport * as tf from "@tensorflow/tfjs";\n',
+      contents: 'export * from "./src/browser";\n',
       resolveDir: packageRoot,
       loader: "ts",
       sourcefile: "page-entry.ts",
