@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { TrainingSettings } from "@seqlab/contracts";
 import { z } from "zod";
 import { getTask, taskCatalog } from "./catalog";
 import { describeTasks, getTaskInfo, parseTaskParams, taskDefinitions } from "./light-catalog";
@@ -47,6 +48,7 @@ describe("light task catalog", () => {
       expect(task.description).toBe(info.description);
       expect(task.problemType).toBe(info.problemType);
       expect(task.metric).toEqual(info.metric);
+      expect(task.recommended).toBe(info.recommended);
       // One schema object, so the worker and the dashboard validate with the very same rules.
       expect(task.params).toBe(info.params);
       expect(z.toJSONSchema(task.params, { io: "input" })).toEqual(z.toJSONSchema(info.params, { io: "input" }));
@@ -81,7 +83,24 @@ describe("light task catalog", () => {
 
   it("describes every task from light data", () => {
     expect(describeTasks().map((d) => d.name)).toEqual(taskDefinitions.map((info) => info.name));
+    expect(describeTasks().map((d) => d.recommended)).toEqual(taskDefinitions.map((info) => info.recommended));
   });
+
+  // The model side of each preset (it exists, fits the heads, its hyperparameters parse) is checked in apps/web's
+  // catalog test: this package may not depend on @seqlab/models (STYLE.md's arrows; models already depends on it).
+  it.each(taskDefinitions.map((info) => [info.name, info] as const))(
+    "recommends for %s training settings that parse strictly and a one-sentence why",
+    (_name, info) => {
+      const { training, why, model } = info.recommended;
+      const parsed = TrainingSettings.safeParse(training);
+      expect(parsed.error?.issues ?? []).toEqual([]);
+      // A preset that only restates the defaults would not be a recommendation.
+      expect(Object.keys(training).length).toBeGreaterThan(0);
+      expect(model).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+      expect(why).toMatch(/^[a-z].*[^.]\.$/s);
+      expect(why.replace(/\b(?:e\.g|i\.e|vs)\./g, "").match(/\.(\s|$)/g)).toHaveLength(1);
+    },
+  );
 
   it("is the package's ./catalog export", () => {
     const manifest = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8")) as {

@@ -16,13 +16,13 @@ import { speechDigitsDefinition } from "./tasks/speech-digits/speech-digits-defi
 import { timeSeriesDefinition } from "./tasks/time-series/time-series-definition";
 import { translationDatesDefinition } from "./tasks/translation/translation-dates-definition";
 import { translationNumbersDefinition } from "./tasks/translation/translation-numbers-definition";
-import type { HeadKind, MetricInfo, ProblemType, TaskInfo, TaskSpec } from "./types";
+import type { HeadKind, MetricInfo, ProblemType, TaskInfo, TaskRecommendation, TaskSpec } from "./types";
 
-export type { HeadKind, MetricInfo, ProblemType, TaskInfo, TaskSpec };
+export type { HeadKind, MetricInfo, ProblemType, TaskInfo, TaskRecommendation, TaskSpec };
 
 /**
  * Every task's light definition, in the order the dashboard lists them (the full `taskCatalog` follows the same
- * order): name, texts, params schema, metric and `specFor`, without `create`.
+ * order): name, texts, params schema, metric, recommended preset and `specFor`, without `create`.
  */
 export const taskDefinitions: TaskInfo[] = [
   addingDefinition,
@@ -63,6 +63,8 @@ export interface TaskDescription {
   /** Spec for the default params: input and output shapes. */
   defaultSpec: TaskSpec;
   heads: HeadKind[];
+  /** The model and training settings the launch form switches to when the task is picked. */
+  recommended: TaskRecommendation;
 }
 
 /** Describes every catalog task as JSON-serializable data. */
@@ -80,6 +82,7 @@ export function describeTasks(): TaskDescription[] {
       metric: task.metric,
       defaultSpec,
       heads: defaultSpec.heads,
+      recommended: task.recommended,
     };
   });
 }

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Batch, HeadKind, ModelOutput, ProblemType, TaskSpec } from "@seqlab/contracts";
+import type { Batch, HeadKind, ModelOutput, ProblemType, TaskSpec, TrainingSettings } from "@seqlab/contracts";
 
 export type { Batch, HeadKind, ModelOutput, ProblemType, TaskSpec };
 
@@ -53,6 +53,23 @@ export interface TaskInstance {
   preview(count: number, split?: SplitName): TaskPreview[];
   /** Turns target class ids into text (text-like tasks); identity-like string for others. */
   decodeTarget?(ids: ArrayLike<number>): string;
+  /** Text-input tasks (translation, char-lm): text to input token ids; throws on a character outside the alphabet. */
+  encodeInput?(text: string): number[];
+}
+
+/**
+ * The model and settings a task recommends: what the launch form switches to when someone picks the task. Chosen to
+ * train to a meaningful result (well past the task's baseline) in minutes on two CPU cores at the default params.
+ */
+export interface TaskRecommendation {
+  /** Catalog name of the model; it must fit the task's heads (apps/web's catalog test checks every preset). */
+  model: string;
+  /** Hyperparameters as the model's schema parses them; keys left out take the model's defaults. */
+  modelHyperparameters: Record<string, unknown>;
+  /** Training settings that differ from `TrainingSettings`' defaults. */
+  training: Partial<TrainingSettings>;
+  /** One sentence, shown as "Recommended for <task>: <why>". */
+  why: string;
 }
 
 /**
@@ -67,6 +84,8 @@ export interface TaskInfo<P extends z.ZodObject = z.ZodObject> {
   problemType: ProblemType;
   params: P;
   metric: MetricInfo;
+  /** The model and training settings to start from (the launch form's preset for this task). */
+  recommended: TaskRecommendation;
   /** Spec without creating data, so the dashboard can filter compatible models. */
   specFor(params: z.output<P>): TaskSpec;
 }

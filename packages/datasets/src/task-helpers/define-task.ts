@@ -44,6 +44,7 @@ export interface TaskSetup {
   baseline(split: SplitName, source: SampleSource): Record<string, number>;
   preview(sample: Sample, index: number, split: SplitName): TaskPreview;
   decodeTarget?(ids: ArrayLike<number>): string;
+  encodeInput?(text: string): number[];
 }
 
 /**
@@ -87,6 +88,7 @@ export function defineTask<P extends z.ZodObject>(recipe: TaskRecipe<P>): TaskDe
     problemType: recipe.problemType,
     params: recipe.params,
     metric: recipe.metric,
+    recommended: recipe.recommended,
     specFor: (params) => recipe.specFor(params),
     create(rawParams, seed): TaskInstance {
       if (!Number.isSafeInteger(seed)) throw new Error(`${recipe.name}: seed must be a safe integer, got ${seed}`);
@@ -143,6 +145,7 @@ export function defineTask<P extends z.ZodObject>(recipe: TaskRecipe<P>): TaskDe
         },
       };
       if (setup.decodeTarget) instance.decodeTarget = (ids) => setup.decodeTarget!(ids);
+      if (setup.encodeInput) instance.encodeInput = (text) => setup.encodeInput!(text);
       return instance;
     },
   };

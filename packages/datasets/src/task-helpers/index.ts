@@ -5,3 +5,4 @@ export * from "./sample";
 export * from "./split-assignment";
 export * from "./task-params";
 export * from "./whole-split";
+export * from "./read-output";

@@ -35,6 +35,12 @@ export const babiQaDefinition: TaskInfo<typeof BabiQaParams> = {
     higherIsBetter: true,
     description: "Fraction of questions answered correctly",
   },
+  recommended: {
+    model: "lstm",
+    modelHyperparameters: { units: 64 },
+    training: { steps: 2000, batchSize: 64, learningRate: 0.002, clipNorm: 1, evalEvery: 100, trainMetricsEvery: 10 },
+    why: "an LSTM reading the story word by word learns to track where each person went, well above the most-frequent-answer baseline.",
+  },
   specFor(params): TaskSpec {
     return {
       problemType: "many-to-one",

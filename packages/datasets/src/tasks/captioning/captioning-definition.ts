@@ -41,6 +41,12 @@ export const captioningDefinition: TaskInfo<typeof CaptioningParams> = {
       "Corpus BLEU-1 of greedy captions (argmax per step up to <end>); `exactMatch` is the fraction of captions " +
       "exactly right, `accuracy` the per-step token accuracy on the target steps",
   },
+  recommended: {
+    model: "lstm",
+    modelHyperparameters: { units: 128 },
+    training: { steps: 3000, batchSize: 32, learningRate: 0.002, clipNorm: 1, evalEvery: 100, trainMetricsEvery: 10 },
+    why: "an LSTM decoder conditioned on the image names the shapes, colours and their relation token by token; each step is cheap.",
+  },
   specFor(params): TaskSpec {
     const pixels = params.imageSize * params.imageSize * 3;
     return {

@@ -32,6 +32,12 @@ export const charLmDefinition: TaskInfo<typeof CharLmParams> = {
     higherIsBetter: false,
     description: "Bits per character (mean cross-entropy in bits); `accuracy`: next character argmax right",
   },
+  recommended: {
+    model: "lstm",
+    modelHyperparameters: { units: 128 },
+    training: { steps: 1500, batchSize: 32, learningRate: 0.002, clipNorm: 1, evalEvery: 100, trainMetricsEvery: 10 },
+    why: "a 128-unit LSTM picks up the grammar's words and spacing, well below the unigram baseline's bits per character, in a few minutes.",
+  },
   specFor(params): TaskSpec {
     return {
       problemType: "many-to-many-aligned",

@@ -41,6 +41,16 @@ function decode(ids: ArrayLike<number>): string {
   return Array.from(ids, (id) => CORPUS_ALPHABET[id] ?? "?").join("");
 }
 
+/** Text to character ids (the playground's prompt); a character outside the corpus alphabet is an error. */
+function encode(text: string): number[] {
+  return Array.from(text, (char) => {
+    const id = CORPUS_ALPHABET.indexOf(char);
+    if (id < 0)
+      throw new Error(`character ${JSON.stringify(char)} is not in the alphabet (${JSON.stringify(CORPUS_ALPHABET)})`);
+    return id;
+  });
+}
+
 /**
  * Character-level language modelling on text generated from a small English grammar: read T characters, predict
  * each next character. Scored in bits per character; the baseline is the unigram model of the training text.
@@ -85,6 +95,7 @@ export const charLmTask = defineTask({
         return { input: decode(tokensOf(sample.input)), target: decode(tokensOf(sample.target)) };
       },
       decodeTarget: decode,
+      encodeInput: encode,
     };
   },
 });

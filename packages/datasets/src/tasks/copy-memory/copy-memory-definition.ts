@@ -53,6 +53,17 @@ export const copyMemoryDefinition: TaskInfo<typeof CopyMemoryParams> = {
     higherIsBetter: false,
     description: "Mean cross-entropy per step in nats; `accuracy` is per step, `recallAccuracy` on the L recall steps",
   },
+  recommended: {
+    model: "wavenet",
+    // Kernel 2 with dilations 1..64 sees 128 steps, the whole default sequence of T + 2L = 120. Measured (wasm, 2
+    // shared cores, 256 validation samples): recall 100% at step 1000; a 64-unit LSTM with the same budget was still
+    // on the plateau at 2000 (cross-entropy 0.169 against the baseline's 0.173).
+    modelHyperparameters: { dilations: [1, 2, 4, 8, 16, 32, 64] },
+    training: { steps: 1500, batchSize: 32, learningRate: 0.002, clipNorm: 1, evalEvery: 100, trainMetricsEvery: 10 },
+    why:
+      "dilated causal convolutions see all T + 2L steps at once, so WaveNet recalls every symbol within about 1000 " +
+      "steps (3 minutes on two CPU cores) while recurrent nets sit at the memoryless plateau much longer.",
+  },
   specFor(params): TaskSpec {
     return {
       problemType: "many-to-many-aligned",

@@ -63,6 +63,16 @@ export const speechDigitsDefinition: TaskInfo<typeof SpeechDigitsParams> = {
       "Digit error rate: per utterance, edit distance / max(prediction length, label length), averaged (FSDL's " +
       "CER); `corpusCer` is total edits / total digits; `accuracy` is the fraction transcribed exactly",
   },
+  recommended: {
+    model: "cnn-bilstm-ctc",
+    // Windows of 8 frames every 4 leave 69 steps for at most 5 digits, so CTC has room for the blanks between
+    // repeats. Measured (wasm, 2 shared cores): CER 0.00 on 256 validation utterances of unseen speakers at step 500.
+    modelHyperparameters: { windowWidth: 8, windowStride: 4, windowFeatures: 64, lstmUnits: 64 },
+    training: { steps: 1000, batchSize: 32, learningRate: 0.002, clipNorm: 1, evalEvery: 100, trainMetricsEvery: 10 },
+    why:
+      "convolution windows shorten the log-mel frames fourfold before a BiLSTM with a CTC head, which transcribes " +
+      "unseen speakers' digits almost without error after a few hundred steps (minutes on two CPU cores).",
+  },
   specFor(params): TaskSpec {
     return {
       problemType: "many-to-many-unaligned",

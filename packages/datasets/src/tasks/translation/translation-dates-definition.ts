@@ -34,6 +34,15 @@ export const translationDatesDefinition: TaskInfo<typeof TranslationDatesParams>
     higherIsBetter: true,
     description: "Fraction of dates translated exactly (end token included); also `characterAccuracy` per step",
   },
+  recommended: {
+    model: "seq2seq-attention",
+    modelHyperparameters: {},
+    // Measured (wasm, 2 shared cores): 89% of 256 validation dates exact at step 500, 99.6% at 1000, all at 1500.
+    training: { steps: 1500, batchSize: 64, learningRate: 0.003, clipNorm: 1, evalEvery: 100, trainMetricsEvery: 10 },
+    why:
+      "an encoder-decoder with attention learns to pick out and reorder the date's fields, translating over 99% of " +
+      "validation dates exactly within about 1000 steps (under 5 minutes on two CPU cores).",
+  },
   specFor(): TaskSpec {
     return translationDatesCodec.spec(DATE_INPUT_STATS.maxLength, "yyyy-mm-dd".length);
   },

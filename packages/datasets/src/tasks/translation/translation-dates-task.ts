@@ -27,6 +27,7 @@ export const translationDatesTask = defineTask({
       baseline: (split, source) => textPairBaseline(spec, split, source),
       preview: (sample) => textPairPreview(codec, tokensOf(sample.input), tokensOf(sample.target)),
       decodeTarget: (ids) => codec.decodeTarget(ids),
+      encodeInput: (text) => codec.encodeInput(text),
     };
   },
 });

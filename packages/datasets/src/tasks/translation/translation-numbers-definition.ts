@@ -39,6 +39,12 @@ export const translationNumbersDefinition: TaskInfo<typeof TranslationNumbersPar
     higherIsBetter: true,
     description: "Fraction of numbers translated exactly (end token included); also `characterAccuracy` per step",
   },
+  recommended: {
+    model: "seq2seq-attention",
+    modelHyperparameters: {},
+    training: { steps: 2000, batchSize: 64, learningRate: 0.003, clipNorm: 1, evalEvery: 100, trainMetricsEvery: 10 },
+    why: "an encoder-decoder with attention aligns each output digit with its number words, far past the per-position baseline in minutes.",
+  },
   specFor(params): TaskSpec {
     let maxLength = maxLengthCache.get(params.maxValue);
     if (maxLength === undefined) {

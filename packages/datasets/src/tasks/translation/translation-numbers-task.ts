@@ -26,6 +26,7 @@ export const translationNumbersTask = defineTask({
       baseline: (split, source) => textPairBaseline(spec, split, source),
       preview: (sample) => textPairPreview(codec, tokensOf(sample.input), tokensOf(sample.target)),
       decodeTarget: (ids) => codec.decodeTarget(ids),
+      encodeInput: (text) => codec.encodeInput(text),
     };
   },
 });

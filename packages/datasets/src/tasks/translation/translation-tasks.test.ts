@@ -72,3 +72,19 @@ describe("number words", () => {
     expect(() => createTask("translation-numbers", { maxValue: 10 }, 1)).toThrow(/maxValue must be at least 100/);
   });
 });
+
+describe("encodeInput (the playground's typed source)", () => {
+  it.each(["translation-dates", "translation-numbers"])(
+    "%s: inverts the input codec and refuses unknown characters",
+    (name) => {
+      const task = createTask(name, {}, 3);
+      const preview = task.preview(1, "validation")[0]!;
+      const ids = task.encodeInput!(preview.input);
+      const batch = task.split("validation").batch(0, 1);
+      const features = task.spec.inputFeatures;
+      // The first sample's one-hot input rows are exactly the encoded ids.
+      ids.forEach((id, t) => expect(batch.inputs[t * features + id]).toBe(1));
+      expect(() => task.encodeInput!("\u0000")).toThrow(/not in the input alphabet/);
+    },
+  );
+});
