@@ -26,6 +26,21 @@ export type { BuiltInModelDefinition, BuiltInModelName } from "./model-definitio
 export { createTrainer, loadTrainer, readCheckpointMeta } from "./training/trainer";
 export { encodeCheckpoint, decodeCheckpoint } from "./checkpoint";
 export type { CheckpointTensor } from "./checkpoint";
+// The light ./export entry's conversions too (checkpoints as safetensors and as a stock tfjs layers model).
+export {
+  CheckpointExportError,
+  TFJS_WEIGHTS_FILE,
+  checkpointToSafetensors,
+  checkpointToTfjsLayers,
+  tfjsLayersExportProblem,
+} from "./export";
+export type {
+  KerasLayerJson,
+  TfjsExportMetadata,
+  TfjsLayersExport,
+  TfjsLayersModelJson,
+  TfjsWeightSpec,
+} from "./export";
 export { SimpleRnn } from "./layers/simple-rnn";
 export { SimpleRnnCell } from "./layers/simple-rnn-cell";
 export { LstmCell } from "./layers/lstm-cell";

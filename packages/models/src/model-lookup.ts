@@ -15,3 +15,11 @@ export function findModel<M extends ModelDefinition>(models: readonly M[], name:
 export function modelsForHeads<M extends ModelDefinition>(models: readonly M[], heads: readonly HeadKind[]): M[] {
   return models.filter((m) => m.heads.some((h) => heads.includes(h)));
 }
+
+/**
+ * The head a model trains on a task: the first of the task's heads that the model supports, or undefined. A
+ * checkpoint does not store it: the trainer and the checkpoint exports both derive it from the model and `io` here.
+ */
+export function trainedHead(model: ModelDefinition, taskHeads: readonly HeadKind[]): HeadKind | undefined {
+  return taskHeads.find((h) => model.heads.includes(h));
+}

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { headModeFor, type HeadMode } from "../head-mode";
 import { glorotUniform } from "../initializers";
 import { Bidirectional, type MergeMode } from "../layers/bidirectional";
 import { GruCell } from "../layers/gru-cell";
@@ -24,17 +25,6 @@ export interface RecurrentNetworkConfig {
   merge: MergeMode;
   /** Output map with a bias (false for the textbook RNN, y = W_hy h). */
   outputBias: boolean;
-}
-
-/** How the head reads the encoder: last state (many-to-one), every step (aligned), or a conditioned decoder. */
-export type HeadMode = "pooled" | "aligned" | "generation";
-
-/** The head mode a head kind needs on a task. */
-export function headModeFor(head: HeadKind, io: ModelIO): HeadMode {
-  if (head === "generation") return "generation";
-  if (head === "tagging" || head === "ctc") return "aligned";
-  if (head === "seq2seq") throw new Error("seq2seq heads are built by ./seq2seq, not by the recurrent network");
-  return io.problemType === "many-to-one" ? "pooled" : "aligned";
 }
 
 /** Tensors of one batch, shaped for the network (built by the trainer from a TrainingBatch). */

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { getModelDefinition, parseHyperparameters, type PreparedInputs, type TrainableModel } from "../model-builders";
 import { decodeCheckpoint, encodeCheckpoint, readCheckpointMeta, type CheckpointTensor } from "../checkpoint";
 import { ctcLoss } from "../ctc";
+import { trainedHead } from "../model-lookup";
 import { hashString } from "../random";
 import type {
   CheckpointMeta,
@@ -33,7 +34,7 @@ export async function createTrainer(options: TrainerOptions): Promise<SequenceTr
   const entry = getModelDefinition(options.model);
   const hyperparameters = parseHyperparameters(entry, options.hyperparameters);
   validateOptimizer(options.optimizer);
-  const head = options.io.heads.find((h) => entry.heads.includes(h));
+  const head = trainedHead(entry, options.io.heads);
   if (!head) {
     throw new Error(
       `model "${entry.name}" supports heads [${entry.heads.join(", ")}], the task offers [${options.io.heads.join(", ")}]`,
