@@ -1,11 +1,20 @@
 import {
   MAX_PREDICTION_SAMPLES,
-  type AttentionMap,
   type PredictionInputs,
   type PredictionSample,
   type PredictionsSnapshot,
 } from "@seqlab/contracts";
-import { getTask, type Batch, type ModelOutput, type TaskInstance } from "@seqlab/datasets";
+import {
+  argmaxPath,
+  attentionMatrix,
+  classLabel,
+  ctcGreedy,
+  getTask,
+  sampleClass,
+  type Batch,
+  type ModelOutput,
+  type TaskInstance,
+} from "@seqlab/datasets";
 import { ctcBeamSearchDecodeValues, editDistance, Random, type SequenceTrainer } from "@seqlab/models";
 
 /** Temperatures of the char-lm continuations: a conservative and a free one, as in Karpathy's char-rnn samples. */
@@ -39,18 +48,6 @@ function outputRow(output: ModelOutput, row: number): ModelOutput {
   return { values: output.values.slice(row * stride, (row + 1) * stride), shape: [1, steps, width] };
 }
 
-function argmaxAt(values: Float32Array, offset: number, width: number): number {
-  let best = 0;
-  for (let k = 1; k < width; k++) if (values[offset + k]! > values[offset + best]!) best = k;
-  return best;
-}
-
-/** Argmax class of each of the first `steps` steps of a [1, T, C] output. */
-function argmaxPath(output: ModelOutput, steps: number): number[] {
-  const width = output.shape[2];
-  return Array.from({ length: steps }, (_, t) => argmaxAt(output.values, t * width, width));
-}
-
 function round(values: ArrayLike<number>): number[] {
   return Array.from(values, (v) => (Number.isFinite(v) ? Math.round(v * 1e5) / 1e5 : 0));
 }
@@ -75,12 +72,7 @@ function ctcSample(task: TaskInstance, batch: Batch, output: ModelOutput, s: num
   const blank = task.spec.blank ?? 0;
   // Convolutional front ends downsample time: the frames that carry data scale with the input length.
   const used = Math.max(1, Math.min(frames, Math.round((batch.inputLengths[s]! * frames) / task.spec.inputLength)));
-  const label = (id: number) => (id === blank ? "" : (task.decodeTarget?.([id]) ?? String(id)));
-  const path = argmaxPath(row, used);
-  const greedy: number[] = [];
-  path.forEach((id, t) => {
-    if (id !== blank && id !== path[t - 1]) greedy.push(id);
-  });
+  const { ids: greedy, path } = ctcGreedy(row.values, used, classes, blank);
   const reference = Array.from(
     batch.targets.subarray(s * task.spec.targetLength, s * task.spec.targetLength + batch.targetLengths[s]!),
   );
@@ -95,34 +87,7 @@ function ctcSample(task: TaskInstance, batch: Batch, output: ModelOutput, s: num
     prediction: decode(greedy),
     score: { key: "cer", value: cer(greedy) },
     beam: { text: decode(beamIds), cer: cer(beamIds) },
-    alignment: path.map(label),
-  };
-}
-
-/** Seq2seq: the decoded output and its attention over the source, trimmed at the end token. */
-function attentionOf(
-  task: TaskInstance,
-  attention: { values: Float32Array; shape: [number, number, number] },
-  s: number,
-  ids: number[],
-  source: string,
-  sourceSteps: number,
-): AttentionMap {
-  const [, rows, cols] = attention.shape;
-  const end = task.spec.specialTokens?.end ?? -1;
-  const emitted = Math.max(1, Math.min(rows, ids.includes(end) ? ids.indexOf(end) + 1 : rows));
-  const width = Math.max(1, Math.min(cols, sourceSteps));
-  const values: number[] = [];
-  for (let r = 0; r < emitted; r++) {
-    for (let c = 0; c < width; c++) values.push(Math.round(attention.values[(s * rows + r) * cols + c]! * 1e4) / 1e4);
-  }
-  const chars = Array.from(source);
-  return {
-    rows: emitted,
-    cols: width,
-    values,
-    rowLabels: ids.slice(0, emitted).map((id) => (id === end ? "⏎" : (task.decodeTarget?.([id]) ?? String(id)))),
-    colLabels: Array.from({ length: width }, (_, c) => (chars.length === sourceSteps ? chars[c]! : String(c))),
+    alignment: path.map((id) => classLabel(task, id)),
   };
 }
 
@@ -156,19 +121,7 @@ async function continueTexts(
     const output = await trainer.predict(batch);
     tokens.forEach((ids, r) => {
       const at = (r * T + ids.length - 1) * outputSize;
-      const logits = output.values.subarray(at, at + outputSize);
-      let max = -Infinity;
-      for (const v of logits) max = Math.max(max, v);
-      const weights = Array.from(logits, (v) => Math.exp((v - max) / rows[r]!.temperature));
-      let u = random.next() * weights.reduce((a, w) => a + w, 0);
-      let next = weights.length - 1;
-      for (let c = 0; c < weights.length; c++) {
-        u -= weights[c]!;
-        if (u <= 0) {
-          next = c;
-          break;
-        }
-      }
+      const next = sampleClass(output.values.subarray(at, at + outputSize), rows[r]!.temperature, () => random.next());
       ids.push(next);
     });
   }
@@ -229,10 +182,12 @@ export async function describePredictions(
     } else if (generated) {
       sample.prediction = decode(Array.from(generated.subarray(s * targetLength, (s + 1) * targetLength)));
     } else {
-      const ids = argmaxPath(row, head === "seq2seq" ? targetLength : batch.targetLengths[s]!);
+      const ids = argmaxPath(row.values, head === "seq2seq" ? targetLength : batch.targetLengths[s]!, outputSize);
       sample.prediction = decode(ids);
       if (withAttention) {
-        sample.attention = attentionOf(task, withAttention.attention, s, ids, preview.input, batch.inputLengths[s]!);
+        const [, rows, cols] = withAttention.attention.shape;
+        const weights = withAttention.attention.values.subarray(s * rows * cols, (s + 1) * rows * cols);
+        sample.attention = attentionMatrix(task, weights, { rows, cols }, ids, preview.input, batch.inputLengths[s]!);
       }
     }
     samples.push(sample);
@@ -269,5 +224,5 @@ export async function describePredictions(
 function argmaxTokens(batch: Batch, s: number, inputLength: number, features: number): number[] {
   const steps = batch.inputLengths[s]!;
   const base = s * inputLength * features;
-  return Array.from({ length: steps }, (_, t) => argmaxAt(batch.inputs, base + t * features, features));
+  return argmaxPath(batch.inputs.subarray(base, base + steps * features), steps, features);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MetricPoint, jobCatalog } from "@seqlab/contracts";
+import { MetricPoint, RUN_MEDIA_KINDS, jobCatalog } from "@seqlab/contracts";
 
 /** Raw bytes (checkpoints) as they arrive through advanced IPC serialization. */
 const Bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, "must be a Uint8Array");
@@ -61,7 +61,7 @@ export const ChildMessage = z.discriminatedUnion("type", [
    */
   z.object({
     type: z.literal("artifact"),
-    kind: z.enum(["evaluation", "gradient-flow", "predictions", "prediction-inputs"]),
+    kind: z.enum(Object.values(RUN_MEDIA_KINDS)),
     name: z.string().regex(/^[a-z0-9-]{1,40}$/),
     step: z.number().int().min(0),
     json: z.string().max(4 * 1024 * 1024),

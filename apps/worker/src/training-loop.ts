@@ -1,4 +1,13 @@
-import type { EvaluationResult, GradientFlowSnapshot, MetricPoint, ResolvedRunConfig } from "@seqlab/contracts";
+import {
+  mediaArtifactName,
+  PREDICTION_INPUTS_NAME,
+  RUN_MEDIA_KINDS,
+  TEST_EVALUATION_NAME,
+  type EvaluationResult,
+  type GradientFlowSnapshot,
+  type MetricPoint,
+  type ResolvedRunConfig,
+} from "@seqlab/contracts";
 import { createTask, getTask, scoreWholeSplit, type Batch, type TaskInstance } from "@seqlab/datasets";
 import {
   createTrainer,
@@ -203,7 +212,13 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
         step,
         loss: null,
       });
-      emit({ type: "artifact", kind: "evaluation", name: "test", step, json: JSON.stringify(result) });
+      emit({
+        type: "artifact",
+        kind: RUN_MEDIA_KINDS.evaluation,
+        name: TEST_EVALUATION_NAME,
+        step,
+        json: JSON.stringify(result),
+      });
       log(
         `test split (${samples} samples, ${(evaluationMs / 1000).toFixed(1)} s): ` +
           result.metrics
@@ -309,8 +324,8 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
           };
           emit({
             type: "artifact",
-            kind: "gradient-flow",
-            name: `step-${String(step).padStart(7, "0")}`,
+            kind: RUN_MEDIA_KINDS.gradientFlow,
+            name: mediaArtifactName(step),
             step,
             json: JSON.stringify(snapshot),
           });
@@ -320,15 +335,15 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
           if (!predictionInputsLogged) {
             emit({
               type: "artifact",
-              kind: "prediction-inputs",
-              name: "validation",
+              kind: RUN_MEDIA_KINDS.predictionInputs,
+              name: PREDICTION_INPUTS_NAME,
               step,
               json: JSON.stringify(inputs),
             });
             predictionInputsLogged = true;
           }
-          const name = `step-${String(step).padStart(7, "0")}`;
-          emit({ type: "artifact", kind: "predictions", name, step, json: JSON.stringify(snapshot) });
+          const name = mediaArtifactName(step);
+          emit({ type: "artifact", kind: RUN_MEDIA_KINDS.predictions, name, step, json: JSON.stringify(snapshot) });
         }
       }
       emit({ type: "metrics", points, step, loss });

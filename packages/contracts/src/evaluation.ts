@@ -125,3 +125,23 @@ export const PredictionInputs = z.object({
     .max(MAX_PREDICTION_SAMPLES),
 });
 export type PredictionInputs = z.infer<typeof PredictionInputs>;
+
+/**
+ * The artifact kinds a run logs besides checkpoints, in one place for the worker that writes them and the API that
+ * reads them. Snapshots of one evaluation are named {@link mediaArtifactName}(step); the test-set result is named
+ * "test" and the prediction inputs "validation".
+ */
+export const RUN_MEDIA_KINDS = {
+  evaluation: "evaluation",
+  gradientFlow: "gradient-flow",
+  predictions: "predictions",
+  predictionInputs: "prediction-inputs",
+} as const;
+export type RunMediaKind = (typeof RUN_MEDIA_KINDS)[keyof typeof RUN_MEDIA_KINDS];
+export const TEST_EVALUATION_NAME = "test";
+export const PREDICTION_INPUTS_NAME = "validation";
+
+/** The artifact name of an evaluation's snapshot: `step-0000250`, so names sort by step. */
+export function mediaArtifactName(step: number): string {
+  return `step-${String(step).padStart(7, "0")}`;
+}

@@ -55,7 +55,7 @@ export type TrainingSettings = z.infer<typeof TrainingSettings>;
 
 /** What a user submits to launch a run. Model and dataset hyperparameters are checked against their catalog schemas. */
 export const LaunchRunRequest = z.strictObject({
-  name: DisplayText(120).optional(),
+  name: DisplayText(120).optional().describe("Generated from the model, task and time when left empty"),
   /** Slug of the team to launch in; may be left out by someone who belongs to one team only. */
   team: Slug.optional(),
   /** Slug of the project (it must exist in the team); the team's "default" project when absent. */
@@ -71,11 +71,12 @@ export const LaunchRunRequest = z.strictObject({
     .int()
     .min(0)
     .max(2 ** 31 - 1)
-    .default(42),
+    .default(42)
+    .describe("Seeds data generation and weight initialisation"),
   /** Higher runs first (BullMQ priority is inverted internally). */
-  priority: z.number().int().min(-100).max(100).default(0),
+  priority: z.number().int().min(-100).max(100).default(0).describe("Higher runs first"),
   /** The queue (hardware class) whose workers may train it, e.g. "default" or "a100". */
-  queue: Slug.default("default"),
+  queue: Slug.default("default").describe('The hardware class whose workers train it, e.g. "default" or "a100"'),
 });
 export type LaunchRunRequest = z.infer<typeof LaunchRunRequest>;
 export type LaunchRunInput = z.input<typeof LaunchRunRequest>;

@@ -5,6 +5,7 @@ import type { Db } from "./types";
 export type AuditAction =
   | "run.launch"
   | "run.cancel"
+  | "run.resume"
   | "run.priority"
   | "run.edit"
   | "invitation.create"
