@@ -3,5 +3,5 @@ const preset = require("@seqlab/config/jest.preset.js");
 module.exports = {
   ...preset,
   displayName: require("./package.json").name,
-  testMatch: ["<rootDir>/src/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
+  testMatch: ["<rootDir>/src/**/*.test.ts", "<rootDir>/test/**/*.test.ts", "<rootDir>/playground/**/*.test.ts"],
 };

@@ -9,6 +9,7 @@ import {
   createTeam,
   createTestApp,
   createUser,
+  tinyLstmCheckpoint,
   type TestApp,
   type TestAuth,
   type TestUser,
@@ -141,7 +142,8 @@ describe("access matrix: every API route × method × principal (real PostgreSQL
         runId: readRun,
         kind: "checkpoint",
         name: "step-1",
-        content: new Uint8Array([1]),
+        // A real (tiny) checkpoint, so the export routes answer a reader with 200, as for any trained run.
+        content: tinyLstmCheckpoint(),
         step: 1,
       })
     ).id;
@@ -257,6 +259,42 @@ describe("access matrix: every API route × method × principal (real PostgreSQL
       expect: read,
     },
     {
+      route: "/api/runs/[id]/resume",
+      method: "POST",
+      prepare: async () => {
+        // A cancelled run of the member's with a checkpoint: what Resume continues.
+        const id = await runBy(users.member);
+        await app.services.runService.cancel(id);
+        await app.services.artifacts.saveArtifact({
+          runId: id,
+          kind: "checkpoint",
+          name: "step-1",
+          content: new Uint8Array([1]),
+          step: 1,
+        });
+        return { url: `/api/runs/${id}/resume`, params: { id } };
+      },
+      expect: { ...modify, others: 202 },
+    },
+    {
+      route: "/api/runs/[id]/predictions",
+      method: "GET",
+      prepare: async () => ({ url: `/api/runs/${readRun}/predictions`, params: { id: readRun } }),
+      expect: read,
+    },
+    {
+      route: "/api/runs/[id]/evaluation",
+      method: "GET",
+      prepare: async () => ({ url: `/api/runs/${readRun}/evaluation`, params: { id: readRun } }),
+      expect: read,
+    },
+    {
+      route: "/api/runs/[id]/gradient-flow",
+      method: "GET",
+      prepare: async () => ({ url: `/api/runs/${readRun}/gradient-flow`, params: { id: readRun } }),
+      expect: read,
+    },
+    {
       route: "/api/runs/[id]/stream",
       method: "GET",
       prepare: async () => ({ url: `/api/runs/${readRun}/stream`, params: { id: readRun } }),
@@ -266,6 +304,27 @@ describe("access matrix: every API route × method × principal (real PostgreSQL
       route: "/api/artifacts/[id]",
       method: "GET",
       prepare: async () => ({ url: `/api/artifacts/${readArtifact}`, params: { id: readArtifact } }),
+      expect: read,
+    },
+    {
+      route: "/api/artifacts/[id]/export",
+      method: "GET",
+      prepare: async () => ({
+        url: `/api/artifacts/${readArtifact}/export?format=safetensors`,
+        params: { id: readArtifact },
+      }),
+      expect: read,
+    },
+    {
+      route: "/api/artifacts/[id]/tfjs/model.json",
+      method: "GET",
+      prepare: async () => ({ url: `/api/artifacts/${readArtifact}/tfjs/model.json`, params: { id: readArtifact } }),
+      expect: read,
+    },
+    {
+      route: "/api/artifacts/[id]/tfjs/weights.bin",
+      method: "GET",
+      prepare: async () => ({ url: `/api/artifacts/${readArtifact}/tfjs/weights.bin`, params: { id: readArtifact } }),
       expect: read,
     },
     {

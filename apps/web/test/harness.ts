@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
+import { encodeCheckpoint, type CheckpointMeta, type CheckpointTensor } from "@seqlab/models/export";
 /** Debian's Chromium with the flags this machine needs (shared/notes/browser.md). */
 export { launchChromium } from "@seqlab/launcher/browser";
 import { createServices, type Services, type WebConfig, type WebLimits } from "../src/server/services";
@@ -182,4 +183,46 @@ export async function startWebProcess(
       await exited;
     },
   };
+}
+
+/**
+ * A seqlab checkpoint made without tfjs: `model` with the given weight shapes (values i/8 - 0.5) on a small
+ * many-to-one regression io (2 features, 5 steps, 2 units), at step 20. Enough for the routes that read checkpoints.
+ */
+export function syntheticCheckpoint(model: string, shapes: Record<string, number[]>): Uint8Array {
+  const meta: CheckpointMeta = {
+    format: "seqlab-checkpoint",
+    version: 1,
+    model,
+    hyperparameters: { units: 2 },
+    io: {
+      problemType: "many-to-one",
+      inputFeatures: 2,
+      inputLength: 5,
+      outputKind: "regression",
+      outputSize: 1,
+      targetLength: 1,
+      heads: ["regression"],
+    },
+    optimizer: { name: "adam", learningRate: 0.001, clipNorm: 1 },
+    seed: 1,
+    step: 20,
+  };
+  const tensors = Object.entries(shapes).map(([name, shape]): CheckpointTensor => {
+    const size = shape.reduce((p, d) => p * d, 1);
+    return { name, dtype: "float32", shape, values: Float32Array.from({ length: size }, (_, i) => i / 8 - 0.5) };
+  });
+  return encodeCheckpoint(meta, tensors);
+}
+
+/** A 2-unit LSTM checkpoint (exportable as safetensors and as a stock tfjs model). */
+export function tinyLstmCheckpoint(): Uint8Array {
+  return syntheticCheckpoint("lstm", {
+    "model/layer0/kernel": [2, 8],
+    "model/layer0/recurrent_kernel": [2, 8],
+    "model/layer0/bias": [8],
+    "model/output/kernel": [2, 1],
+    "model/output/bias": [1],
+    "optimizer/adam/m/output/bias": [1],
+  });
 }

@@ -5,6 +5,7 @@ import { HeaderNav } from "../components/header-nav";
 import { currentPrincipal } from "../server/page-context";
 import { services } from "../server/services";
 import "./globals.css";
+import "./media.css";
 
 export const metadata: Metadata = { title: "seqlab", description: "Train sequence models and watch them learn" };
 export const dynamic = "force-dynamic";

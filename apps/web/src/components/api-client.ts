@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 /** The JSON answer of one of the dashboard's own API calls. */
 export interface ApiAnswer<T> {
   ok: boolean;
@@ -31,4 +33,19 @@ export function fieldErrors(answer: ApiAnswer<unknown>): Record<string, string> 
   const out: Record<string, string> = {};
   for (const issue of answer.body.issues ?? []) out[issue.path] = issue.message;
   return out;
+}
+
+/**
+ * GETs one of the dashboard's JSON answers and checks it against `schema`: the value, or null when the request
+ * fails, the answer is not a 2xx, or it is not that shape (a page then keeps what it showed before).
+ */
+export async function getParsed<T>(path: string, schema: z.ZodType<T>): Promise<T | null> {
+  try {
+    const response = await fetch(path);
+    if (!response.ok) return null;
+    const parsed = schema.safeParse(await response.json());
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }

@@ -2,6 +2,8 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
+  EvaluationResult,
+  GradientFlow,
   LiveSeries,
   type DownsampledSeries,
   type RunDetail,
@@ -9,9 +11,15 @@ import {
   type RunStreamEvent,
   type SeriesBucket,
 } from "@seqlab/contracts";
+import { z } from "zod";
+import { getParsed } from "./api-client";
 import { ChartGroup, ChartToolbar, type XRange } from "./chart-controls";
+import { EvaluationCard } from "./evaluation-card";
+import { GradientFlowPanel } from "./gradient-flow-panel";
+import { PredictionsPanel } from "./predictions-panel";
 import { MetricChart, seriesColor, type ChartSeries } from "./metric-chart";
 import { RunNotes } from "./run-notes";
+import { listedArtifacts } from "../lib/artifact-kinds";
 import type { XAxisMode } from "../lib/chart-math";
 
 /** Buckets a chart shows across its x-range: the live copy and zoomed re-fetches alike. */
@@ -60,7 +68,22 @@ function toCharts(source: SeriesSource): { title: string; series: ChartSeries[] 
 
 const TERMINAL: RunStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED"];
 
-/** The run page: status, live charts over SSE (survives refresh: the stream starts with a snapshot), config, artifacts, log. */
+/** GET /api/runs/:id/evaluation's answer. */
+const EvaluationAnswer = z.object({ evaluation: EvaluationResult.nullable() });
+
+/**
+ * How often a running run's evaluation panels are re-read: a gradient-flow snapshot comes once per evaluation
+ * (every 25 steps by default, seconds apart at most), and the panels are no live chart.
+ */
+const PANEL_REFRESH_MS = 15_000;
+
+/** Metric keys the worker writes with the test-set evaluation: their arrival means the result is (about to be) there. */
+const TEST_METRIC_PREFIX = "test/";
+
+/**
+ * The run page: status, the test-set result, live charts over SSE (survives refresh: the stream starts with a
+ * snapshot), gradient flow, config, artifacts, log.
+ */
 export function RunView({
   initialRun,
   mayModify,
@@ -87,6 +110,22 @@ export function RunView({
   // A zoomed step range is re-fetched at full resolution for that range (and then not live).
   const [zoomed, setZoomed] = useState<SeriesSource | null>(null);
   const zoomRequest = useRef(0);
+  const [evaluation, setEvaluation] = useState<EvaluationResult | null>(null);
+  const [gradientFlow, setGradientFlow] = useState<GradientFlow | null>(null);
+  // Only the latest refresh may set the panels: an older answer arriving late would show older data.
+  const panelRequest = useRef(0);
+  const refreshPanels = useCallback(() => {
+    const request = ++panelRequest.current;
+    void Promise.all([
+      getParsed(`/api/runs/${initialRun.id}/evaluation`, EvaluationAnswer),
+      getParsed(`/api/runs/${initialRun.id}/gradient-flow`, GradientFlow),
+    ]).then(([evaluationAnswer, flow]) => {
+      if (request !== panelRequest.current) return;
+      // A failed read keeps what the page showed.
+      if (evaluationAnswer) setEvaluation(evaluationAnswer.evaluation);
+      if (flow) setGradientFlow(flow);
+    });
+  }, [initialRun.id]);
   const onZoomChange = useCallback(
     (range: XRange | null, xAxis: XAxisMode) => {
       const request = ++zoomRequest.current;
@@ -129,6 +168,7 @@ export function RunView({
       } else if (event.type === "metrics") {
         if (!series.current) early.push(event);
         else if (series.current.add(event.points)) bump();
+        if (event.points.some((p) => p.key.startsWith(TEST_METRIC_PREFIX))) refreshPanels();
       } else if (event.type === "status") {
         setStatus(event.status);
         if (event.errorReason !== undefined) setErrorReason(event.errorReason ?? null);
@@ -152,7 +192,19 @@ export function RunView({
       }
     };
     return () => source.close();
-  }, [initialRun.id]);
+  }, [initialRun.id, refreshPanels]);
+
+  // On load and at every status change (the end of training above all, when the test-set result is written).
+  useEffect(() => {
+    refreshPanels();
+  }, [refreshPanels, status]);
+
+  // While training, gradient-flow snapshots keep arriving: re-read them now and then.
+  useEffect(() => {
+    if (status !== "RUNNING") return;
+    const timer = setInterval(refreshPanels, PANEL_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refreshPanels, status]);
 
   const charts = useMemo(() => {
     if (zoomed) return toCharts(zoomed);
@@ -164,9 +216,27 @@ export function RunView({
   const streamedStep = series.current?.lastStep("loss") ?? -1;
   const lastStep = streamedStep >= 0 ? streamedStep : run.lastStep;
 
+  const artifacts = listedArtifacts(run.artifacts);
+
+  const [actionError, setActionError] = useState<string | null>(null);
   const cancel = async () => {
-    await fetch(`/api/runs/${run.id}/cancel`, { method: "POST" });
+    const response = await fetch(`/api/runs/${run.id}/cancel`, { method: "POST" });
+    const body = (await response.json().catch(() => ({}))) as { outcome?: string; error?: string };
+    // A queued run is cancelled at once: show it now rather than when the stream says so.
+    if (response.ok && body.outcome === "cancelled") setStatus("CANCELLED");
+    setActionError(response.ok ? null : (body.error ?? `cancel failed (${response.status})`));
   };
+  const hasCheckpoint = run.artifacts.some((a) => a.kind === "checkpoint");
+  const resume = async () => {
+    const response = await fetch(`/api/runs/${run.id}/resume`, { method: "POST" });
+    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    if (response.ok) {
+      setStatus("QUEUED");
+      setErrorReason(null);
+    }
+    setActionError(response.ok ? null : (body.error ?? `resume failed (${response.status})`));
+  };
+  const runHref = `/t/${run.team}/p/${run.project}/runs/${run.id}`;
 
   return (
     <>
@@ -187,6 +257,21 @@ export function RunView({
               Clone
             </a>
           )}
+          {hasCheckpoint && (
+            <a className="button secondary" href={`${runHref}/playground`} data-testid="playground-link">
+              Playground
+            </a>
+          )}
+          {mayModify && (status === "CANCELLED" || status === "FAILED") && hasCheckpoint && (
+            <button
+              className="secondary"
+              onClick={resume}
+              data-testid="resume"
+              title="Continue from the newest checkpoint as a new attempt"
+            >
+              Resume
+            </button>
+          )}
           {mayModify && !TERMINAL.includes(status) && (
             <button className="secondary" onClick={cancel} data-testid="cancel">
               Cancel
@@ -194,6 +279,11 @@ export function RunView({
           )}
         </div>
       </div>
+      {actionError && (
+        <div className="error-box" role="alert" data-testid="action-error">
+          {actionError}
+        </div>
+      )}
       {errorReason && (
         <div className="error-box" data-testid="run-error">
           {errorReason}
@@ -229,10 +319,21 @@ export function RunView({
             {run.queueName} (priority {run.priority})
             {status === "QUEUED" && run.queuePosition ? `, position ${run.queuePosition}` : ""}
           </dd>
+          {run.parent && (
+            <>
+              <dt>Cloned from</dt>
+              <dd data-testid="parent-run">
+                <a href={`/t/${run.team}/p/${run.project}/runs/${run.parent.id}`}>{run.parent.name}</a>
+              </dd>
+            </>
+          )}
           <dt>Live</dt>
-          <dd data-testid="live-state">{live === "connected" ? "connected" : `${live}...`}</dd>
+          <dd data-testid="live-state">
+            {TERMINAL.includes(status) ? "ended" : live === "connected" ? "connected" : `${live}...`}
+          </dd>
         </dl>
       </div>
+      <EvaluationCard evaluation={evaluation} finished={TERMINAL.includes(status)} />
       <RunNotes run={run} mayEdit={mayModify} onSaved={setRun} />
       <div className="row" style={{ justifyContent: "space-between", alignItems: "baseline" }}>
         <h2>Metrics</h2>
@@ -266,6 +367,12 @@ export function RunView({
           </div>
         </ChartGroup>
       )}
+      {gradientFlow && gradientFlow.snapshots.length > 0 && <GradientFlowPanel flow={gradientFlow} />}
+      <h2>Predictions</h2>
+      <PredictionsPanel
+        runId={run.id}
+        refreshKey={`${status}:${Math.floor((lastStep ?? 0) / run.config.training.evalEvery)}`}
+      />
       {run.attempts.length > 0 && (
         <>
           <h2>Attempts</h2>
@@ -300,7 +407,7 @@ export function RunView({
       <div className="row">
         <div className="col">
           <h2>Artifacts</h2>
-          {run.artifacts.length === 0 ? (
+          {artifacts.length === 0 ? (
             <p className="muted">None yet.</p>
           ) : (
             <table className="grid" data-testid="artifacts">
@@ -314,7 +421,7 @@ export function RunView({
                 </tr>
               </thead>
               <tbody>
-                {run.artifacts.map((a) => (
+                {artifacts.map((a) => (
                   <tr key={a.id}>
                     <td>{a.kind}</td>
                     <td>

@@ -151,6 +151,32 @@ export class RunService {
   }
 
   /** Cancels a queued run at once (and drops its job) or asks a running one to stop. */
+  /**
+   * Continues a cancelled or failed run from its newest checkpoint as a new attempt. "stopping": its last attempt
+   * has not let go of the job yet (a cancel in progress); "not-resumable": not cancelled or failed, or no
+   * checkpoint. A run whose job cannot be queued again is failed with the reason, so it is never QUEUED with no job.
+   */
+  async resume(runId: string): Promise<"queued" | "stopping" | "not-resumable" | "missing"> {
+    const run = await this.deps.runs.getRunDetail(runId);
+    if (!run) return "missing";
+    if (run.status !== "CANCELLED" && run.status !== "FAILED") return "not-resumable";
+    const queue = this.deps.queueFor(run.queueName);
+    // The finished job still holds the run's id in BullMQ (job id = run id): it goes, so the id can be queued again.
+    const previous = await queue.queue.getJob(runId);
+    if (previous) {
+      if ((await previous.getState()) === "active") return "stopping";
+      await previous.remove();
+    }
+    if (!(await this.deps.runs.requeueForResume(runId))) return "not-resumable";
+    try {
+      await queue.enqueueRun(runId, run.config, { priority: run.priority });
+    } catch (error) {
+      await this.deps.runs.failRun(runId, `could not be queued again to resume: ${String(error)}`);
+      throw error;
+    }
+    return "queued";
+  }
+
   async cancel(runId: string): Promise<"cancelled" | "requested" | "finished" | "missing"> {
     const outcome = await this.deps.runs.requestCancel(runId);
     if (outcome === "cancelled") {

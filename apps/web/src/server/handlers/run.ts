@@ -1,10 +1,18 @@
 import {
   DisplayText,
   EntityId,
+  EvaluationResult,
+  GradientFlowSnapshot,
   MAX_RUN_TAGS,
   MAX_SERIES_BUCKETS,
   RunTag,
   MetricKey,
+  PREDICTION_INPUTS_NAME,
+  PredictionInputs,
+  PredictionsSnapshot,
+  RUN_MEDIA_KINDS,
+  TEST_EVALUATION_NAME,
+  type GradientFlow,
   type MetricPoint,
   type RunStreamEvent,
 } from "@seqlab/contracts";
@@ -117,6 +125,35 @@ export const cancelRun = defineHandler({
   },
 });
 
+/**
+ * POST /api/runs/:id/resume: a cancelled or failed run continues from its newest checkpoint as a new attempt (202);
+ * 409 when it is not cancelled or failed, has no checkpoint, or is still stopping.
+ */
+export const resumeRun = defineHandler({
+  access: "signed-in",
+  params: RunParams,
+  notFound: runNotFound,
+  async handle({ services, principal, params }) {
+    const decision = await runPermission(services, principal, params.id, "modify");
+    if (!decision.ok) return problem(decision.denial.status, decision.denial.error);
+    const outcome = await services.runService.resume(params.id);
+    if (outcome === "missing") return problem(404, runNotFound(params));
+    if (outcome === "stopping") return problem(409, `run ${params.id} is still stopping; resume it in a moment`);
+    if (outcome === "not-resumable") {
+      return problem(409, `run ${params.id} cannot be resumed: only a cancelled or failed run with a checkpoint can`);
+    }
+    await services.audit.record({
+      teamId: decision.teamId!,
+      ...actor(principal),
+      action: "run.resume",
+      targetType: "run",
+      targetId: params.id,
+      data: {},
+    });
+    return json({ outcome }, 202);
+  },
+});
+
 /** `?keys=loss,val/loss`: a comma-separated list of metric keys (all keys when absent). */
 const KeyList = z
   .string()
@@ -160,6 +197,124 @@ export const getRunSeries = defineHandler({
     const series = await services.metrics.series(params.id, read.query);
     // Server-Timing: what the downsampling cost, for the browser's network panel and bench/series-figures.ts.
     return json(series, 200, { "server-timing": `series;dur=${(performance.now() - started).toFixed(1)}` });
+  },
+});
+
+/**
+ * An artifact's bytes read as UTF-8 JSON and checked against `schema`; null when they are not valid UTF-8, not JSON,
+ * or not that shape. Artifacts are written by workers, possibly of another version: a bad one is left out of the
+ * answer rather than failing it.
+ */
+function artifactJson<T>(content: Uint8Array, schema: z.ZodType<T>): T | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(content));
+  } catch {
+    return null;
+  }
+  const parsed = schema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Evaluation artifacts read per request. saveArtifact keeps one per run, kind and name, and the worker writes one
+ * name ("test"), so this only bounds what a misbehaving writer could make the request read.
+ */
+const MAX_EVALUATION_ROWS = 20;
+
+/** GET /api/runs/:id/evaluation: `{ evaluation }`, the run's test-set result, or null until it has one. */
+export const getRunEvaluation = defineHandler({
+  access: "signed-in",
+  params: RunParams,
+  notFound: runNotFound,
+  async handle({ services, principal, params }) {
+    const decision = await runPermission(services, principal, params.id, "read");
+    if (!decision.ok) return problem(decision.denial.status, decision.denial.error);
+    const rows = await services.artifacts.contentsOfKind(params.id, RUN_MEDIA_KINDS.evaluation, MAX_EVALUATION_ROWS);
+    // Rows come oldest step first: the newest test evaluation that parses is the run's result.
+    const evaluation =
+      rows
+        .filter((row) => row.name === TEST_EVALUATION_NAME)
+        .map((row) => artifactJson(row.content, EvaluationResult))
+        .findLast((result) => result !== null) ?? null;
+    return json({ evaluation });
+  },
+});
+
+/**
+ * Gradient-flow snapshots read per request: one per evaluation (every `evalEvery` steps), so 500 covers a run of
+ * 12 500 steps at the default of 25. The catalog's tasks have at most a few hundred time steps, a few MB of JSON
+ * at 500 rows (the schema's cap of 10 000 norms a snapshot would make it about 100 MB).
+ */
+const MAX_GRADIENT_FLOW_SNAPSHOTS = 500;
+
+/**
+ * GET /api/runs/:id/gradient-flow: `{ timeSteps, snapshots }`, every gradient-flow snapshot of the run, oldest
+ * training step first (none yet: `{ timeSteps: 0, snapshots: [] }`). A snapshot that does not parse is left out.
+ */
+export const getRunGradientFlow = defineHandler({
+  access: "signed-in",
+  params: RunParams,
+  notFound: runNotFound,
+  async handle({ services, principal, params }) {
+    const decision = await runPermission(services, principal, params.id, "read");
+    if (!decision.ok) return problem(decision.denial.status, decision.denial.error);
+    const rows = await services.artifacts.contentsOfKind(
+      params.id,
+      RUN_MEDIA_KINDS.gradientFlow,
+      MAX_GRADIENT_FLOW_SNAPSHOTS,
+    );
+    const snapshots = rows
+      .map((row) => artifactJson(row.content, GradientFlowSnapshot))
+      .filter((snapshot) => snapshot !== null)
+      // By the step the snapshot states, which is what the heatmap's rows are labelled with (a stable sort keeps the
+      // rows' own order for equal steps).
+      .sort((a, b) => a.step - b.step);
+    const flow: GradientFlow = {
+      timeSteps: snapshots.reduce((longest, s) => Math.max(longest, s.norms.length), 0),
+      snapshots,
+    };
+    return json(flow);
+  },
+});
+
+const PredictionsQuery = z.strictObject({
+  /** The evaluation step to show; the nearest logged one is answered. Absent: the latest. */
+  step: z.coerce.number().int().min(0).max(1_000_000_000).optional(),
+});
+
+/**
+ * GET /api/runs/:id/predictions[?step=N]: the steps with logged predictions, the inputs of the predicted samples
+ * (stored once) and the snapshot of the step asked for (the nearest logged one; the latest without `step`).
+ * Only that snapshot's bytes are read, whatever the number of evaluations.
+ */
+export const getRunPredictions = defineHandler({
+  access: "signed-in",
+  params: RunParams,
+  notFound: runNotFound,
+  async handle({ services, principal, request, params }) {
+    const decision = await runPermission(services, principal, params.id, "read");
+    if (!decision.ok) return problem(decision.denial.status, decision.denial.error);
+    const read = readQuery(request, PredictionsQuery);
+    if (!read.ok) return read.response;
+    const listed = (await services.artifacts.listOfKind(params.id, RUN_MEDIA_KINDS.predictions)).filter(
+      (row): row is { name: string; step: number } => row.step !== null,
+    );
+    const wanted = read.query.step;
+    const chosen =
+      wanted === undefined
+        ? listed.at(-1)
+        : listed.reduce<(typeof listed)[number] | undefined>(
+            (best, row) => (!best || Math.abs(row.step - wanted) < Math.abs(best.step - wanted) ? row : best),
+            undefined,
+          );
+    const [content, inputsContent] = await Promise.all([
+      chosen ? services.artifacts.contentOf(params.id, RUN_MEDIA_KINDS.predictions, chosen.name) : null,
+      services.artifacts.contentOf(params.id, RUN_MEDIA_KINDS.predictionInputs, PREDICTION_INPUTS_NAME),
+    ]);
+    const snapshot = content ? artifactJson(content, PredictionsSnapshot) : null;
+    const inputs = inputsContent ? artifactJson(inputsContent, PredictionInputs) : null;
+    return json({ steps: listed.map((row) => row.step), inputs: inputs?.samples ?? [], snapshot });
   },
 });
 

@@ -1,0 +1,7 @@
+import { resumeRun } from "../../../../../server/handlers/run";
+import { methodNotAllowed, nextRoute } from "../../../../../server/route";
+
+export const dynamic = "force-dynamic";
+
+export const POST = nextRoute(resumeRun);
+export const { GET, PUT, PATCH, DELETE } = methodNotAllowed(["POST"]);
