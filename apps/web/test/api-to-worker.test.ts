@@ -89,7 +89,12 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
       const loss = (await metrics.listPoints(run.id, { keys: ["loss"] })).map((p) => p.step);
       expect(loss).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       expect((await metrics.listPoints(run.id, { keys: ["val/loss"] })).map((p) => p.step)).toEqual([10, 20, 30]);
-      expect(await metrics.countPoints(run.id, "train/accuracy")).toBe(30);
+      expect(await metrics.countPoints(run.id, "train/mse")).toBe(30);
+      // The whole test split once at the end: a test/ point and the result with its baseline.
+      expect(await metrics.countPoints(run.id, "test/mse")).toBe(1);
+      expect(detail!.artifacts.filter((a) => a.kind === "evaluation").map((a) => [a.name, a.step])).toEqual([
+        ["test", 30],
+      ]);
       expect(detail!.artifacts.filter((a) => a.kind === "checkpoint").map((a) => a.step)).toEqual([20, 30]);
       expect(detail!.backend).toBe("cpu");
       // Live viewers saw the points as they were recorded, and the final status.

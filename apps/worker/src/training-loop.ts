@@ -49,14 +49,21 @@ function metricKey(prefix: string, name: string): string {
   return `${prefix}/${name.replace(/[^A-Za-z0-9_.\/-]/g, "_")}`;
 }
 
+/**
+ * A regression task's `accuracy` is a fraction within a tolerance, a detail of its scoring: charted beside MSE it
+ * read as a classification accuracy, so it is not logged (the task's own metrics, MSE and MAE, are).
+ */
+const NOT_LOGGED_FOR_REGRESSION: ReadonlySet<string> = new Set(["accuracy"]);
+
 function taskMetricPoints(
   prefix: string,
   values: Record<string, number>,
   step: number,
   wallTime: number,
+  regression: boolean,
 ): MetricPoint[] {
   return Object.entries(values)
-    .filter(([, v]) => Number.isFinite(v))
+    .filter(([k, v]) => Number.isFinite(v) && !(regression && NOT_LOGGED_FOR_REGRESSION.has(k)))
     .map(([k, v]) => ({ key: metricKey(prefix, k), step, value: v, wallTime }));
 }
 
@@ -119,10 +126,12 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
     let task: TaskInstance;
     let hyperparameters: Record<string, unknown> = {};
     let recurrent = false;
+    let regression = false;
     try {
       task = createTask(config.dataset, config.datasetParams, config.seed);
       const model = getModelDefinition(config.model);
       recurrent = model.recurrent;
+      regression = task.spec.outputKind === "regression";
       const mismatch = headMismatch(model, config.dataset, task.spec.heads);
       if (mismatch) throw new Error(mismatch);
       // Resolved the way the trainer resolves them, so a checkpoint's stored hyperparameters compare equal.
@@ -208,7 +217,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
       };
       emit({
         type: "metrics",
-        points: taskMetricPoints("test", metrics, step, wallTime),
+        points: taskMetricPoints("test", metrics, step, wallTime, regression),
         step,
         loss: null,
       });
@@ -310,12 +319,12 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
       const points: MetricPoint[] = [{ key: "loss", step, value: loss, wallTime }];
       if (step % trainMetricsEvery === 0) {
         const output = await trainer.predict(batch);
-        points.push(...taskMetricPoints("train", task.metrics(batch, output), step, wallTime));
+        points.push(...taskMetricPoints("train", task.metrics(batch, output), step, wallTime, regression));
       }
       if (step % evalEvery === 0 || step === steps) {
         const validated = await validate(step);
         points.push({ key: "val/loss", step, value: validated.loss, wallTime });
-        points.push(...taskMetricPoints("val", validated.metrics, step, wallTime));
+        points.push(...taskMetricPoints("val", validated.metrics, step, wallTime, regression));
         if (gradientFlow && recurrent) {
           const norms = await trainer.inputGradientNorms(validated.batch);
           const snapshot: GradientFlowSnapshot = {

@@ -90,6 +90,10 @@ interface ChartSpec {
   height: number;
   /** Cursor-sync key of the group; null for a chart on its own. */
   syncKey: string | null;
+  /** A fixed y range (ratios: 0 to 1), or null to fit the data. */
+  yRange: [number, number] | null;
+  /** A fixed x range on the step axis while not zoomed (the run's 0 to its last step), or null to fit the data. */
+  xRange: [number, number] | null;
   /** Column i + 1 of the data. */
   lines: ChartLine[];
   /** uPlot bands: [upper edge column, lower edge column, colour]. */
@@ -158,7 +162,10 @@ function plotOptions(spec: ChartSpec, width: number, events: RefObject<ChartEven
   return {
     width,
     height: spec.height,
-    scales: { x: { time: spec.xAxis === "wall" }, y: spec.logY ? { distr: 3 } : {} },
+    scales: {
+      x: { time: spec.xAxis === "wall", ...(spec.xRange ? { range: spec.xRange } : {}) },
+      y: spec.logY ? { distr: 3 } : spec.yRange ? { range: spec.yRange } : {},
+    },
     axes: [xAxis, { label: spec.yLabel }],
     series: [xSeries, ...lines],
     bands: spec.bands.map(([upper, lower, color]) => ({ series: [upper, lower], fill: withAlpha(color, BAND_ALPHA) })),
@@ -240,6 +247,8 @@ export function MetricChart({
   yLabel,
   series,
   height = DEFAULT_HEIGHT,
+  yRange = null,
+  xRange = null,
 }: {
   title: string;
   /** The y axis' label. Default: the title. */
@@ -247,6 +256,10 @@ export function MetricChart({
   series: ChartSeries[];
   /** Plot height in CSS pixels, legend excluded. Default 240. */
   height?: number;
+  /** A fixed y range (a ratio's 0 to 1); ignored on a log axis. */
+  yRange?: [number, number] | null;
+  /** The x range on the step axis until the chart is zoomed (the run's whole length). */
+  xRange?: [number, number] | null;
 }) {
   const group = useChartGroup();
   const settings = group?.settings ?? DEFAULT_CHART_SETTINGS;
@@ -263,7 +276,15 @@ export function MetricChart({
   }, [series, xAxis, smoothing, logY]);
 
   const specKey = JSON.stringify(
-    chartSpec(series, aligned, { xAxis, logY, yLabel: yLabel ?? title, height, syncKey: group?.syncKey ?? null }),
+    chartSpec(series, aligned, {
+      xAxis,
+      logY,
+      yLabel: yLabel ?? title,
+      height,
+      syncKey: group?.syncKey ?? null,
+      yRange: logY ? null : yRange,
+      xRange: xAxis === "step" && zoom === null ? xRange : null,
+    }),
   );
 
   const container = useRef<HTMLDivElement>(null);

@@ -68,6 +68,19 @@ function toCharts(source: SeriesSource): { title: string; series: ChartSeries[] 
 
 const TERMINAL: RunStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED"];
 
+/** Metrics that are fractions: drawn on a fixed 0 to 1 axis, so 0.9 looks like 0.9 and not like a full chart. */
+const RATIO_METRICS: ReadonlySet<string> = new Set([
+  "accuracy",
+  "exactMatch",
+  "characterAccuracy",
+  "sequenceAccuracy",
+  "bleu1",
+  "sentenceBleu1",
+]);
+
+/** Worker-sampled resource metrics: a compact strip on the run's whole step range, below the model's metrics. */
+const SYSTEM_PREFIX = "system/";
+
 /** GET /api/runs/:id/evaluation's answer. */
 const EvaluationAnswer = z.object({ evaluation: EvaluationResult.nullable() });
 
@@ -361,10 +374,35 @@ export function RunView({
             </p>
           )}
           <div className="charts">
-            {charts.map((c) => (
-              <MetricChart key={c.title} title={c.title} series={c.series} />
-            ))}
+            {charts
+              .filter((c) => !c.title.startsWith(SYSTEM_PREFIX))
+              .map((c) => (
+                <MetricChart
+                  key={c.title}
+                  title={c.title}
+                  series={c.series}
+                  yRange={RATIO_METRICS.has(c.title) ? [0, 1] : null}
+                />
+              ))}
           </div>
+          {charts.some((c) => c.title.startsWith(SYSTEM_PREFIX)) && (
+            <>
+              <h3 className="system-title">System</h3>
+              <div className="charts system-strip" data-testid="system-charts">
+                {charts
+                  .filter((c) => c.title.startsWith(SYSTEM_PREFIX))
+                  .map((c) => (
+                    <MetricChart
+                      key={c.title}
+                      title={c.title.slice(SYSTEM_PREFIX.length)}
+                      series={c.series}
+                      height={110}
+                      xRange={[0, run.config.training.steps]}
+                    />
+                  ))}
+              </div>
+            </>
+          )}
         </ChartGroup>
       )}
       {gradientFlow && gradientFlow.snapshots.length > 0 && <GradientFlowPanel flow={gradientFlow} />}
