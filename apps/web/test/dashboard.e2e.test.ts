@@ -112,12 +112,78 @@ describe("dashboard in real Chromium", () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it("shows the server's field errors for a bad form", async () => {
+  it("checks every field before launching: a cleared field is an error next to it, focused, and nothing launches", async () => {
     const page = await context.newPage();
     await page.goto(`${projectUrl}/new`);
-    await page.fill("#modelHyperparameters\\.units", "-3");
+    const runsBefore = await db.prisma.run.count();
+    const launches: string[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && new URL(r.url()).pathname === "/api/runs") launches.push(r.url());
+    });
+    await page.fill("#training\\.steps", "");
+    await page.fill("#training\\.learningRate", "fast");
+    await page.fill("#name", "x".repeat(121));
     await page.click("[data-testid=launch]");
-    await page.locator("[data-testid=error-modelHyperparameters\\.units]").waitFor({ timeout: 10_000 });
+
+    // Each message sits in the field's own block, under its input, not only in the banner.
+    const stepsField = page.locator(".field", { has: page.locator("#training\\.steps") });
+    await stepsField.locator("[data-testid=error-training\\.steps]").waitFor({ timeout: 10_000 });
+    expect(await stepsField.locator("[data-testid=error-training\\.steps]").textContent()).toBe(
+      "Required: enter a whole number (default 500)",
+    );
+    expect(await page.getAttribute("#training\\.steps", "aria-invalid")).toBe("true");
+    expect(await page.textContent("[data-testid=error-training\\.learningRate]")).toBe('"fast" is not a number');
+    const nameField = page.locator(".field", { has: page.locator("#name") });
+    expect(await nameField.locator("[data-testid=error-name]").textContent()).toMatch(/at most 120 characters/);
+    // The first field in error has the focus (and so is scrolled into view); the banner lists all three.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("training.steps");
+    expect(await page.locator("[data-testid=launch-errors] li").count()).toBe(3);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "e2e-launch-form-error.png") });
+
+    // Nothing was sent, so nothing was launched.
+    await page.waitForTimeout(500);
+    expect(launches).toEqual([]);
+    expect(await db.prisma.run.count()).toBe(runsBefore);
+    expect(page.url()).toMatch(/\/new$/);
+
+    // Fixing a field clears its error as it is typed.
+    await page.fill("#training\\.steps", "60");
+    expect(await page.locator("[data-testid=error-training\\.steps]").count()).toBe(0);
+  });
+
+  it("switches to the task's recommended model and settings, and keeps the user's own on request", async () => {
+    const page = await context.newPage();
+    await page.goto(`${projectUrl}/new`);
+    await page.selectOption("#dataset", "handwriting-lines");
+    expect(await page.inputValue("#model")).toBe("cnn-bilstm-ctc");
+    expect(Number(await page.inputValue("#training\\.steps"))).toBeGreaterThanOrEqual(1000);
+    expect(await page.textContent("[data-testid=preset-note]")).toMatch(/^Recommended for Handwriting lines/);
+    // Untouched settings have nothing to keep.
+    expect(await page.locator("[data-testid=keep-own]").count()).toBe(0);
+
+    await page.fill("#training\\.steps", "40");
+    await page.selectOption("#dataset", "translation-dates");
+    expect(await page.inputValue("#model")).toBe("seq2seq-attention");
+    expect(await page.inputValue("#training\\.steps")).not.toBe("40");
+    await page.click("[data-testid=keep-own]");
+    // The CNN recogniser cannot translate, so only the training settings come back.
+    expect(await page.inputValue("#training\\.steps")).toBe("40");
+    expect(await page.inputValue("#model")).toBe("seq2seq-attention");
+    expect(await page.textContent("[data-testid=preset-note]")).toMatch(/^Kept your training settings/);
+  });
+
+  it("shows the server's field errors next to the fields they name", async () => {
+    const page = await context.newPage();
+    await page.goto(`${projectUrl}/new`);
+    await page.selectOption("#dataset", "handwriting-lines");
+    // Each value is in range, so the browser lets it through; the pair breaks a rule only the server checks.
+    await page.fill("#modelHyperparameters\\.windowWidth", "10");
+    await page.click("[data-testid=launch]");
+    const field = page.locator(".field", { has: page.locator("#modelHyperparameters\\.windowWidth") });
+    await field.locator("[data-testid=error-modelHyperparameters\\.windowWidth]").waitFor({ timeout: 10_000 });
+    expect(await field.locator(".error").textContent()).toBe("windowWidth must be a multiple of windowStride");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("modelHyperparameters.windowWidth");
     expect(page.url()).toMatch(/\/new$/);
   });
 });

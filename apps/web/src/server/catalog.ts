@@ -1,4 +1,4 @@
-import { TrainingSettings } from "@seqlab/contracts";
+import { LaunchRunRequest, TrainingSettings } from "@seqlab/contracts";
 import { describeTasks } from "@seqlab/datasets/catalog";
 import { modelDefinitions } from "@seqlab/models/catalog";
 import { z } from "zod";
@@ -12,8 +12,12 @@ export interface ModelDescription {
   defaultParams: Record<string, unknown>;
 }
 
+/** The launch request's own fields that the form renders beside the catalogs' (team and project come from the page). */
+const RequestFields = LaunchRunRequest.pick({ name: true, seed: true, priority: true, queue: true });
+
 /**
- * Models, datasets and training settings as JSON Schemas with defaults: what the launch form is generated from.
+ * Models, datasets (each with its recommended preset), training settings and the request's own fields as JSON
+ * Schemas with defaults: what the launch form is generated from and checks fields against before it submits.
  * Built from the light catalogs, so the dashboard never loads TensorFlow.js.
  */
 export function describeCatalog() {
@@ -31,6 +35,10 @@ export function describeCatalog() {
     training: {
       params: z.toJSONSchema(TrainingSettings, { io: "input" }) as Record<string, unknown>,
       defaultParams: TrainingSettings.parse({}) as Record<string, unknown>,
+    },
+    request: {
+      params: z.toJSONSchema(RequestFields, { io: "input" }) as Record<string, unknown>,
+      defaultParams: RequestFields.parse({}) as Record<string, unknown>,
     },
   };
 }

@@ -37,9 +37,13 @@ export const babiQaDefinition: TaskInfo<typeof BabiQaParams> = {
   },
   recommended: {
     model: "lstm",
+    // Measured (wasm, 2 shared cores, 256 validation questions): accuracy 0.39 at step 500 and 0.42 at 1000, then
+    // no better (0.35-0.39 at 2000 for this, a 128-unit LSTM at 1e-3 and a BiLSTM alike), so 1000 steps.
     modelHyperparameters: { units: 64 },
-    training: { steps: 2000, batchSize: 64, learningRate: 0.002, clipNorm: 1, evalEvery: 100, trainMetricsEvery: 10 },
-    why: "an LSTM reading the story word by word learns to track where each person went, well above the most-frequent-answer baseline.",
+    training: { steps: 1000, batchSize: 64, learningRate: 0.002, clipNorm: 1, evalEvery: 100, trainMetricsEvery: 10 },
+    why:
+      "an LSTM reading the story word by word learns to track where people go, answering about 40% of the mixed " +
+      "questions within a minute on two CPU cores, against 16% for the most frequent answer.",
   },
   specFor(params): TaskSpec {
     return {

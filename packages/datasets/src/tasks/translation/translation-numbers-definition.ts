@@ -42,8 +42,11 @@ export const translationNumbersDefinition: TaskInfo<typeof TranslationNumbersPar
   recommended: {
     model: "seq2seq-attention",
     modelHyperparameters: {},
-    training: { steps: 2000, batchSize: 64, learningRate: 0.003, clipNorm: 1, evalEvery: 100, trainMetricsEvery: 10 },
-    why: "an encoder-decoder with attention aligns each output digit with its number words, far past the per-position baseline in minutes.",
+    // Measured (wasm, 2 shared cores): 89% of 256 validation numbers exact at step 500, 99% at 1000, all at 1500.
+    training: { steps: 1500, batchSize: 64, learningRate: 0.003, clipNorm: 1, evalEvery: 100, trainMetricsEvery: 10 },
+    why:
+      "an encoder-decoder with attention aligns each output digit with its number words and translates about 99% " +
+      "of validation numbers exactly within 1000 steps (about 3 minutes on two CPU cores).",
   },
   specFor(params): TaskSpec {
     let maxLength = maxLengthCache.get(params.maxValue);
