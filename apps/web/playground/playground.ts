@@ -48,8 +48,17 @@ export interface Playground {
     output: string;
     attention: { rows: number; cols: number; values: number[]; rowLabels: string[]; colLabels: string[] };
   }>;
-  /** char-lm: `length` characters after `prompt`, sampled at `temperature` (0: greedy), seeded. */
-  continueText(prompt: string, temperature: number, length: number, seed: number): Promise<string>;
+  /**
+   * char-lm: `length` characters after `prompt`, sampled at `temperature` (0: greedy), seeded. `onProgress` gets
+   * the text so far after each character (one forward pass each), so a page can show it grow.
+   */
+  continueText(
+    prompt: string,
+    temperature: number,
+    length: number,
+    seed: number,
+    onProgress?: (text: string) => void,
+  ): Promise<string>;
   /** A few inputs to start from: test sources (translation) or openings (char-lm); empty for images. */
   examples(): string[];
   /** line-image tasks: the image's size (columns are time steps, rows are features). */
@@ -134,7 +143,7 @@ export async function createPlayground(bytes: Uint8Array, run: PlaygroundRun): P
       };
     },
 
-    async continueText(prompt, temperature, length, seed) {
+    async continueText(prompt, temperature, length, seed, onProgress) {
       need("char-lm");
       const random = seeded(seed);
       const ids = task.encodeInput!(prompt);
@@ -146,6 +155,7 @@ export async function createPlayground(bytes: Uint8Array, run: PlaygroundRun): P
         const next = sampleClass(output.values.subarray(at, at + outputSize), temperature, random);
         ids.push(next);
         generated.push(next);
+        onProgress?.(task.decodeTarget?.(generated) ?? generated.join(" "));
       }
       return task.decodeTarget?.(generated) ?? generated.join(" ");
     },

@@ -86,6 +86,9 @@ function TranslationPanel({ playground, onPrediction }: { playground: Playground
   );
 }
 
+/** Characters a Continue adds: one forward pass each, shown as they come. */
+const CONTINUATION_LENGTH = 60;
+
 function CharLmPanel({ playground, onPrediction }: { playground: PlaygroundHandle; onPrediction: () => void }) {
   const [prompt, setPrompt] = useState(playground.examples()[0] ?? "the ");
   const [temperature, setTemperature] = useState(0.7);
@@ -93,14 +96,22 @@ function CharLmPanel({ playground, onPrediction }: { playground: PlaygroundHandl
   const [output, setOutput] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const generate = useCallback(() => {
-    playground.continueText(prompt, temperature, 80, seed).then(
-      (text) => {
+    let first = true;
+    setOutput("");
+    playground
+      .continueText(prompt, temperature, CONTINUATION_LENGTH, seed, (text) => {
         setOutput(text);
-        setError(null);
-        onPrediction();
-      },
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-    );
+        // The first character is the first prediction the page shows.
+        if (first) onPrediction();
+        first = false;
+      })
+      .then(
+        (text) => {
+          setOutput(text);
+          setError(null);
+        },
+        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      );
   }, [playground, prompt, temperature, seed, onPrediction]);
   useEffect(generate, []); // eslint-disable-line react-hooks/exhaustive-deps -- one continuation on load
   return (
@@ -208,7 +219,7 @@ function LinePanel({ playground, onPrediction }: { playground: PlaygroundHandle;
   };
   return (
     <div className="panel" data-testid="playground-line">
-      <div className="toolbar">
+      <div className="playground-toolbar">
         <label>
           Test line{" "}
           <select
@@ -337,7 +348,12 @@ export function PlaygroundView({
         <p className="muted small">
           Checkpoint:{" "}
           {checkpoints.slice(0, 8).map((c) => (
-            <a key={c.id} href={`?checkpoint=${c.id}`} className={c.id === selected.id ? "selected-link" : undefined}>
+            <a
+              key={c.id}
+              style={{ marginRight: 10 }}
+              href={`?checkpoint=${c.id}`}
+              className={c.id === selected.id ? "selected-link" : undefined}
+            >
               step {c.step}
             </a>
           ))}

@@ -141,7 +141,12 @@ function SampleCard({ sample, input }: { sample: PredictionSample; input: InputO
   const score = scoreText(sample.score);
   const wrong = sample.prediction !== sample.target;
   return (
-    <div className="prediction-card" data-testid="prediction-sample" data-index={sample.index}>
+    // A line image or spectrogram is many times wider than tall: its card spans two columns, so the text is legible.
+    <div
+      className={sample.alignment ? "prediction-card wide" : "prediction-card"}
+      data-testid="prediction-sample"
+      data-index={sample.index}
+    >
       {input?.pngBase64 && <AlignedImage png={input.pngBase64} alignment={sample.alignment} />}
       {input?.text && !input.pngBase64 && (
         <div className="prediction-row">
