@@ -56,8 +56,9 @@ describe("the checkpoint playground in real Chromium", () => {
       headers: { origin: web.url },
       data: { model, dataset, modelHyperparameters: hyperparameters, training: { steps: 5 }, queue: "nobody", seed: 9 },
     });
-    expect(response.status()).toBe(201);
-    const id = ((await response.json()) as { run: { id: string } }).run.id;
+    const text = await response.text();
+    if (response.status() !== 201) throw new Error(`launch answered ${response.status()}: ${text}`);
+    const id = (JSON.parse(text) as { run: { id: string } }).run.id;
     const task = createTask(dataset, {}, 9);
     const trainer = await createTrainer({
       model,
@@ -80,7 +81,7 @@ describe("the checkpoint playground in real Chromium", () => {
   }
 
   it("translates a typed date with its attention, and reads the weights from the cache on the second visit", async () => {
-    const id = await runWithCheckpoint("seq2seq-attention", "translation-dates", { units: 8 });
+    const id = await runWithCheckpoint("seq2seq-attention", "translation-dates", { hiddenSize: 8, embeddingSize: 8 });
     const runUrl = `${page.url().replace(/\/$/, "")}/runs/${id}`;
     await page.goto(runUrl);
     await page.click("[data-testid=playground-link]");
