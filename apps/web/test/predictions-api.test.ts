@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { PredictionInputs, PredictionsSnapshot } from "@seqlab/contracts";
 import { TrainingQueue } from "@seqlab/queue";
 import { getRunPredictions, resumeRun } from "../src/server/handlers/run";
+import { launchRun } from "../src/server/handlers/runs";
 import { resolveRunConfig } from "../src/server/run-service";
 import { authedRequest, createTeam, createTestApp, createUser, type TestApp, type TestUser } from "./harness";
 
@@ -31,6 +32,7 @@ describe("run predictions and resume API", () => {
   let member: TestUser;
   let viewer: TestUser;
   let projectId: string;
+  let foreignRun: string;
 
   const newRun = async () => {
     const resolved = resolveRunConfig({ model: "rnn", dataset: "adding", training: { steps: 1 }, queue });
@@ -48,6 +50,16 @@ describe("run predictions and resume API", () => {
       [viewer, "viewer"],
     ]);
     projectId = lab.projectId;
+    const stranger = await createUser(app);
+    const elsewhere = await createTeam(app, "elsewhere", [[stranger, "owner"]]);
+    const resolved = resolveRunConfig({ model: "rnn", dataset: "adding", training: { steps: 1 }, queue });
+    foreignRun = (
+      await app.services.runService.launch({
+        ...resolved,
+        projectId: elsewhere.projectId,
+        createdById: stranger.userId,
+      })
+    ).run.id;
   });
   afterAll(async () => {
     await new TrainingQueue({ connection: app.services.redis, queue, prefix: app.prefix }).queue.obliterate({
@@ -111,5 +123,37 @@ describe("run predictions and resume API", () => {
     expect(await statusOf()).toBe("QUEUED");
     const job = await new TrainingQueue({ connection: app.services.redis, queue, prefix: app.prefix }).queue.getJob(id);
     expect(await job?.getState()).toMatch(/waiting|prioritized/);
+  });
+
+  it("links a clone to its parent, and refuses a parent the caller may not read, creating nothing", async () => {
+    const parent = await newRun();
+    const launch = async (parentRunId: string) => {
+      const res = await launchRun.invoke(
+        app.services,
+        authedRequest(
+          "POST",
+          "/api/runs",
+          { cookie: member.cookie },
+          {
+            team: "lab",
+            model: "rnn",
+            dataset: "adding",
+            training: { steps: 1 },
+            queue,
+            parentRunId,
+          },
+        ),
+        {},
+      );
+      return { status: res.status, body: (await res.json()) as { run?: { id: string }; issues?: unknown[] } };
+    };
+    const clone = await launch(parent);
+    expect(clone.status).toBe(201);
+    expect((await app.services.runs.getRunDetail(clone.body.run!.id))?.parent).toMatchObject({ id: parent });
+    const before = await app.db.prisma.run.count();
+    const refused = await launch(foreignRun);
+    expect(refused).toMatchObject({ status: 400, body: { issues: [{ path: "parentRunId" }] } });
+    expect((await launch("not an id!")).status).toBe(400);
+    expect(await app.db.prisma.run.count()).toBe(before);
   });
 });

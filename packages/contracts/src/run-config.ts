@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DisplayText, Slug } from "./validation";
+import { DisplayText, EntityId, Slug } from "./validation";
 
 /** Identifiers of catalog entries: lower-case words joined by dashes, as the catalogs name them. */
 const CatalogName = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a catalog name such as "lstm" or "adding"');
@@ -73,6 +73,8 @@ export const LaunchRunRequest = z.strictObject({
     .max(2 ** 31 - 1)
     .default(42)
     .describe("Seeds data generation and weight initialisation"),
+  /** The run this one clones (the Clone button sends it): the new run links back to it. Must be readable. */
+  parentRunId: EntityId.optional(),
   /** Higher runs first (BullMQ priority is inverted internally). */
   priority: z.number().int().min(-100).max(100).default(0).describe("Higher runs first"),
   /** The queue (hardware class) whose workers may train it, e.g. "default" or "a100". */

@@ -25,6 +25,8 @@ export interface LaunchFormInitial {
   seed: number;
   priority?: number;
   queue?: string;
+  /** The run being cloned: the launch links back to it. */
+  parentRunId?: string;
 }
 
 /** The request's own fields, in the order the form shows them. */
@@ -228,6 +230,7 @@ export function LaunchForm({
       dataset,
       datasetParams: datasetCheck.values,
       training: trainingCheck.values,
+      ...(initial?.parentRunId ? { parentRunId: initial.parentRunId } : {}),
     };
     try {
       const response = await fetch("/api/runs", {

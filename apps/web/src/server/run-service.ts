@@ -107,6 +107,7 @@ export class RunService {
       projectId: input.projectId,
       createdById: input.createdById,
       name: request.name ?? `${config.model}-${config.dataset}-${Date.now().toString(36)}`,
+      parentRunId: request.parentRunId ?? null,
       config,
       priority: request.priority,
       queueName: request.queue,

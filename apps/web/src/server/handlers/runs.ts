@@ -146,6 +146,16 @@ export const launchRun = defineHandler({
         { "retry-after": String(limited.retryAfterSeconds) },
       );
     }
+    // A clone links back to its parent: one the caller may read, in the same team (never a way to probe other teams).
+    if (launch.parentRunId !== undefined) {
+      const parent = await runPermission(services, principal, launch.parentRunId, "read");
+      const ownership = parent.ok ? await services.runs.runOwnership(launch.parentRunId) : null;
+      if (!ownership || ownership.teamId !== team.id) {
+        return problem(400, "invalid run request", [
+          { path: "parentRunId", message: "is not a run of this team that you may read" },
+        ]);
+      }
+    }
     const { run, warnings } = await services.runService.launch({
       ...resolved,
       projectId: project.id,

@@ -38,7 +38,13 @@ export default async function NewRunPage({
   if (from && EntityId.safeParse(from).success && (await runPermission(s, ctx.principal, from, "read")).ok) {
     const run = await s.runs.getRunDetail(from);
     if (run) {
-      initial = { name: `${run.name}-clone`, ...run.config, priority: run.priority, queue: run.queueName };
+      initial = {
+        name: `${run.name}-clone`,
+        ...run.config,
+        priority: run.priority,
+        queue: run.queueName,
+        parentRunId: run.id,
+      };
       heading = `Clone ${run.name}`;
     }
   }
