@@ -414,32 +414,34 @@ export function RunView({
       {run.attempts.length > 0 && (
         <>
           <h2>Attempts</h2>
-          <table className="grid" data-testid="attempts">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>Worker</th>
-                <th>Backend</th>
-                <th>Started</th>
-                <th>Ended</th>
-                <th>Outcome</th>
-                <th>Step</th>
-              </tr>
-            </thead>
-            <tbody>
-              {run.attempts.map((a) => (
-                <tr key={a.attempt}>
-                  <td className="num">{a.attempt}</td>
-                  <td>{a.worker ?? "-"}</td>
-                  <td>{a.backend ?? "-"}</td>
-                  <td>{new Date(a.startedAt).toLocaleTimeString()}</td>
-                  <td>{a.endedAt ? new Date(a.endedAt).toLocaleTimeString() : "-"}</td>
-                  <td>{a.outcome ?? "running"}</td>
-                  <td className="num">{a.step ?? "-"}</td>
+          <div className="table-scroll">
+            <table className="grid" data-testid="attempts">
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>Worker</th>
+                  <th>Backend</th>
+                  <th>Started</th>
+                  <th>Ended</th>
+                  <th>Outcome</th>
+                  <th>Step</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {run.attempts.map((a) => (
+                  <tr key={a.attempt}>
+                    <td className="num">{a.attempt}</td>
+                    <td>{a.worker ?? "-"}</td>
+                    <td>{a.backend ?? "-"}</td>
+                    <td>{new Date(a.startedAt).toLocaleTimeString()}</td>
+                    <td>{a.endedAt ? new Date(a.endedAt).toLocaleTimeString() : "-"}</td>
+                    <td>{a.outcome ?? "running"}</td>
+                    <td className="num">{a.step ?? "-"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
       <div className="row">
@@ -448,30 +450,32 @@ export function RunView({
           {artifacts.length === 0 ? (
             <p className="muted">None yet.</p>
           ) : (
-            <table className="grid" data-testid="artifacts">
-              <thead>
-                <tr>
-                  <th>Kind</th>
-                  <th>Name</th>
-                  <th>Step</th>
-                  <th>Size</th>
-                  <th>sha256</th>
-                </tr>
-              </thead>
-              <tbody>
-                {artifacts.map((a) => (
-                  <tr key={a.id}>
-                    <td>{a.kind}</td>
-                    <td>
-                      <a href={`/api/artifacts/${a.id}`}>{a.name}</a>
-                    </td>
-                    <td className="num">{a.step ?? "-"}</td>
-                    <td className="num">{(a.size / 1024).toFixed(1)} KiB</td>
-                    <td title={a.sha256}>{a.sha256.slice(0, 12)}</td>
+            <div className="table-scroll">
+              <table className="grid" data-testid="artifacts">
+                <thead>
+                  <tr>
+                    <th>Kind</th>
+                    <th>Name</th>
+                    <th>Step</th>
+                    <th>Size</th>
+                    <th>sha256</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {artifacts.map((a) => (
+                    <tr key={a.id}>
+                      <td>{a.kind}</td>
+                      <td>
+                        <a href={`/api/artifacts/${a.id}`}>{a.name}</a>
+                      </td>
+                      <td className="num">{a.step ?? "-"}</td>
+                      <td className="num">{(a.size / 1024).toFixed(1)} KiB</td>
+                      <td title={a.sha256}>{a.sha256.slice(0, 12)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </div>
         <div className="col">
