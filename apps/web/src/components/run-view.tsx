@@ -78,6 +78,9 @@ const RATIO_METRICS: ReadonlySet<string> = new Set([
   "sentenceBleu1",
 ]);
 
+/** Models whose checkpoints export as a stock TensorFlow.js layers model (docs/checkpoint-format.md). */
+const TFJS_EXPORTABLE: ReadonlySet<string> = new Set(["rnn", "lstm", "bilstm"]);
+
 /** Worker-sampled resource metrics: a compact strip on the run's whole step range, below the model's metrics. */
 const SYSTEM_PREFIX = "system/";
 
@@ -467,6 +470,18 @@ export function RunView({
                       <td>{a.kind}</td>
                       <td>
                         <a href={`/api/artifacts/${a.id}`}>{a.name}</a>
+                        {a.kind === "checkpoint" && (
+                          <span className="muted small" data-testid="checkpoint-exports">
+                            {" "}
+                            · <a href={`/api/artifacts/${a.id}/export?format=safetensors`}>safetensors</a>
+                            {TFJS_EXPORTABLE.has(run.config.model) && (
+                              <>
+                                {" "}
+                                · <a href={`/api/artifacts/${a.id}/tfjs/model.json`}>tfjs model.json</a>
+                              </>
+                            )}
+                          </span>
+                        )}
                       </td>
                       <td className="num">{a.step ?? "-"}</td>
                       <td className="num">{(a.size / 1024).toFixed(1)} KiB</td>
