@@ -11,6 +11,7 @@ import {
   type RunStreamEvent,
   type SeriesBucket,
 } from "@seqlab/contracts";
+import { TFJS_LAYERS_MODELS } from "@seqlab/models/export";
 import { z } from "zod";
 import { getParsed } from "./api-client";
 import { ChartGroup, ChartToolbar, type XRange } from "./chart-controls";
@@ -79,7 +80,7 @@ const RATIO_METRICS: ReadonlySet<string> = new Set([
 ]);
 
 /** Models whose checkpoints export as a stock TensorFlow.js layers model (docs/checkpoint-format.md). */
-const TFJS_EXPORTABLE: ReadonlySet<string> = new Set(["rnn", "lstm", "bilstm"]);
+const TFJS_EXPORTABLE: ReadonlySet<string> = new Set(TFJS_LAYERS_MODELS);
 
 /** Worker-sampled resource metrics: a compact strip on the run's whole step range, below the model's metrics. */
 const SYSTEM_PREFIX = "system/";

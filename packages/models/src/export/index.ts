@@ -11,6 +11,7 @@ export type { CheckpointMeta } from "../types";
 export { CheckpointExportError } from "./checkpoint-export-error";
 export { checkpointToSafetensors } from "./safetensors";
 export {
+  TFJS_LAYERS_MODELS,
   TFJS_WEIGHTS_FILE,
   checkpointToTfjsLayers,
   tfjsLayersExportProblem,

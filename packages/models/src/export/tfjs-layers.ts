@@ -107,6 +107,9 @@ const exportable: Record<string, { cell: "rnn" | "lstm"; bidirectional: boolean 
   bilstm: { cell: "lstm", bidirectional: true },
 };
 
+/** The catalog models a tfjs layers export can be written for (the head may still refuse: generation). */
+export const TFJS_LAYERS_MODELS: readonly string[] = Object.keys(exportable);
+
 /**
  * Why a checkpoint with this metadata cannot be exported as a tfjs layers model, or null when it can. The same
  * message {@link checkpointToTfjsLayers} throws; needs only the metadata (`readCheckpointMeta`).
