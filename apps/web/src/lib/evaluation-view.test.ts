@@ -91,6 +91,10 @@ describe("baseline comparison", () => {
     expect(beatsBaseline(metric(0.95, 0.896, false))).toBe(false);
     expect(beatsBaseline(metric(0.95, 0.5, true))).toBe(true);
     expect(beatsBaseline(metric(0.4, 0.5, true))).toBe(false);
+    // Within 2% of the baseline is not beating it: the model learned nothing the baseline does not know.
+    expect(beatsBaseline(metric(0.1718, 0.172, false))).toBe(false);
+    expect(beatsBaseline(metric(0.495, 0.49, true))).toBe(false);
+    expect(beatsBaseline(metric(0.165, 0.172, false))).toBe(true);
   });
 
   it("does not beat a baseline it only ties, and has no verdict without one", () => {
