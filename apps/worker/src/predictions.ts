@@ -16,6 +16,7 @@ import {
   type TaskInstance,
 } from "@seqlab/datasets";
 import { ctcBeamSearchDecodeValues, editDistance, Random, type SequenceTrainer } from "@seqlab/models";
+import { freeRunningOutput } from "./free-running";
 
 /** Temperatures of the char-lm continuations: a conservative and a free one, as in Karpathy's char-rnn samples. */
 const LM_TEMPERATURES = [0.5, 1];
@@ -145,22 +146,10 @@ export async function describePredictions(
   const previews = task.preview(count, "validation");
   const head = trainer.head;
   const withAttention = head === "seq2seq" ? await trainer.predictWithAttention(batch) : null;
-  const output = withAttention?.output ?? (await trainer.predict(batch));
+  const output = withAttention?.output ?? (await freeRunningOutput(task, trainer, batch));
   const { targetLength, inputLength, inputFeatures, outputSize, outputKind } = task.spec;
   const decode = (ids: number[]) => task.decodeTarget?.(ids) ?? ids.join(" ");
 
-  // Captioning: the caption the model generates from the image alone (greedy), not the teacher-forced output.
-  let generated: Int32Array | null = null;
-  if (head === "generation") {
-    const conditioning = new Float32Array(count * inputFeatures);
-    for (let s = 0; s < count; s++) {
-      conditioning.set(
-        batch.inputs.subarray(s * inputLength * inputFeatures, s * inputLength * inputFeatures + inputFeatures),
-        s * inputFeatures,
-      );
-    }
-    generated = await trainer.sample(conditioning, 0, targetLength);
-  }
   const isLanguageModel =
     getTask(task.name).metric.name === "bpc" && inputFeatures === outputSize && head === "tagging";
   const random = new Random(seed * 1_000_003 + step);
@@ -179,8 +168,6 @@ export async function describePredictions(
       const values = round(row.values.subarray(0, steps * outputSize));
       sample.prediction = values.map((v) => v.toFixed(3)).join(", ");
       if (preview.series) sample.forecast = { truth: round(preview.series.target), prediction: values };
-    } else if (generated) {
-      sample.prediction = decode(Array.from(generated.subarray(s * targetLength, (s + 1) * targetLength)));
     } else {
       const ids = argmaxPath(row.values, head === "seq2seq" ? targetLength : batch.targetLengths[s]!, outputSize);
       sample.prediction = decode(ids);

@@ -18,6 +18,7 @@ import {
   type CheckpointMeta,
   type SequenceTrainer,
 } from "@seqlab/models";
+import { freeRunningOutput } from "./free-running";
 import { describePredictions } from "./predictions";
 import type { ChildMessage, ResumeCandidate } from "./trainer-protocol";
 
@@ -194,7 +195,9 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
     let lastCheckpointAt = now();
     const evaluateTestSplit = async () => {
       const started = clock();
-      const { metrics, samples } = await scoreWholeSplit(task, "test", batchSize, (b) => trainer!.predict(b));
+      const { metrics, samples } = await scoreWholeSplit(task, "test", batchSize, (b) =>
+        freeRunningOutput(task, trainer!, b),
+      );
       const evaluationMs = clock() - started;
       const wallTime = now();
       const info = getTask(config.dataset).metric;
@@ -261,14 +264,20 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
       atStep: number,
     ): Promise<{ loss: number; metrics: Record<string, number>; batch: Batch }> => {
       const batch = validation.batch(Math.floor(atStep / evalEvery) % validationBatches, batchSize);
+      // Metrics score the model's own output (a generated caption, not the teacher-forced one); the loss stays
+      // the teacher-forced objective the optimiser minimises.
+      const scored = async (b: Batch) => {
+        const { loss, output } = await trainer!.evaluate(b);
+        return { loss, output: trainer!.head === "generation" ? await freeRunningOutput(task, trainer!, b) : output };
+      };
       if (!validateWholeSplit) {
-        const { loss, output } = await trainer!.evaluate(batch);
+        const { loss, output } = await scored(batch);
         return { loss, metrics: task.metrics(batch, output), batch };
       }
       let lossSum = 0;
       let batches = 0;
       const { metrics } = await scoreWholeSplit(task, "validation", batchSize, async (b) => {
-        const { loss, output } = await trainer!.evaluate(b);
+        const { loss, output } = await scored(b);
         lossSum += loss;
         batches += 1;
         return output;

@@ -41,7 +41,7 @@ export function AlignmentStrip({ alignment }: { alignment: readonly string[] }) 
 /** The image with the CTC alignment under it. */
 function AlignedImage({ png, alignment }: { png: string; alignment: readonly string[] | undefined }) {
   return (
-    <div className="prediction-image">
+    <div className={alignment ? "prediction-image aligned" : "prediction-image"}>
       <img src={`data:image/png;base64,${png}`} alt="model input" />
       {alignment && <AlignmentStrip alignment={alignment} />}
     </div>
@@ -139,7 +139,8 @@ function scoreText(score: PredictionSample["score"]): string | null {
 
 function SampleCard({ sample, input }: { sample: PredictionSample; input: InputOf | undefined }) {
   const score = scoreText(sample.score);
-  const wrong = sample.prediction !== sample.target;
+  // A CTC sample's target reads "074 (zero seven four)": its CER says whether the decoding is right.
+  const wrong = sample.beam ? (sample.score?.value ?? 1) > 0 : sample.prediction !== sample.target;
   return (
     // A line image or spectrogram is many times wider than tall: its card spans two columns, so the text is legible.
     <div
@@ -169,7 +170,7 @@ function SampleCard({ sample, input }: { sample: PredictionSample; input: InputO
       {sample.beam && (
         <div className="prediction-row">
           <span className="muted">beam</span>{" "}
-          <code className={`prediction-text ${sample.beam.text !== sample.target ? "wrong" : "right"}`}>
+          <code className={`prediction-text ${sample.beam.cer > 0 ? "wrong" : "right"}`}>
             {sample.beam.text || "∅"}
           </code>
           <span className="muted"> · CER {sample.beam.cer.toFixed(3)}</span>
