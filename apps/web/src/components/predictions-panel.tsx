@@ -92,21 +92,34 @@ export function AttentionGrid({ map }: { map: AttentionMap }) {
   );
 }
 
-/** The input window, then the truth and the forecast after it, on one scale. */
+/**
+ * The input window, then the truth and the forecast after it, on one scale. The forecast window gets at least a
+ * fifth of the width, and its values are dots as well as lines, so a one-step forecast is visible too.
+ */
 function ForecastPlot({ history, truth, prediction }: { history: number[]; truth: number[]; prediction: number[] }) {
   const box = { width: 280, height: 70 };
-  const length = history.length + truth.length;
+  const ahead = Math.max(truth.length, Math.ceil(history.length / 4));
+  const length = history.length + ahead;
   const range = valueRange(history, truth, prediction);
   const joinAt = history.length > 0 ? history.length - 1 : 0;
   const last = history.length > 0 ? [history[history.length - 1]!] : [];
+  const dots = (values: number[], color: string) =>
+    polylinePoints(values, history.length, length, range, box)
+      .split(" ")
+      .filter(Boolean)
+      .map((xy) => {
+        const [x, y] = xy.split(",").map(Number);
+        return <circle key={`${color}${xy}`} cx={x} cy={y} r={3} fill={color} />;
+      });
   return (
     <svg
       className="forecast-plot"
       data-testid="forecast"
       width={box.width}
       height={box.height}
+      viewBox={`-4 -4 ${box.width + 8} ${box.height + 8}`}
       role="img"
-      aria-label="forecast against truth"
+      aria-label="the input window, then the truth (black) and the forecast (blue)"
     >
       <polyline
         points={polylinePoints(history, 0, length, range, box)}
@@ -127,6 +140,8 @@ function ForecastPlot({ history, truth, prediction }: { history: number[]; truth
         strokeWidth={1.5}
         strokeDasharray="4 2"
       />
+      {dots(truth, "#1b1e24")}
+      {dots(prediction, "#2552c4")}
     </svg>
   );
 }
@@ -140,7 +155,12 @@ function scoreText(score: PredictionSample["score"]): string | null {
 function SampleCard({ sample, input }: { sample: PredictionSample; input: InputOf | undefined }) {
   const score = scoreText(sample.score);
   // A CTC sample's target reads "074 (zero seven four)": its CER says whether the decoding is right.
-  const wrong = sample.beam ? (sample.score?.value ?? 1) > 0 : sample.prediction !== sample.target;
+  // Regression predictions are never exactly right: they are not coloured, their squared error says how close.
+  const verdict = sample.forecast
+    ? ""
+    : (sample.beam ? (sample.score?.value ?? 1) > 0 : sample.prediction !== sample.target)
+      ? "wrong"
+      : "right";
   return (
     // A line image or spectrogram is many times wider than tall: its card spans two columns, so the text is legible.
     <div
@@ -162,7 +182,7 @@ function SampleCard({ sample, input }: { sample: PredictionSample; input: InputO
       </div>
       <div className="prediction-row">
         <span className="muted">{sample.beam ? "greedy" : "predicted"}</span>{" "}
-        <code className={`prediction-text ${wrong ? "wrong" : "right"}`} data-testid="prediction-text">
+        <code className={`prediction-text ${verdict}`} data-testid="prediction-text">
           {sample.prediction || "∅"}
         </code>
         {score && <span className="muted"> · {score}</span>}
