@@ -95,7 +95,7 @@ async function main(): Promise<void> {
         }
       }, 10_000);
       const last = await db.prisma.metricPoint.findFirst({
-        where: { runId: run.id, key: "loss" },
+        where: { runId: run.id, key: "train/loss" },
         orderBy: { step: "desc" },
       });
       const registered = until(
@@ -103,7 +103,10 @@ async function main(): Promise<void> {
         60_000,
       ).then(() => Date.now() - killedAt);
       const nextStep = until(
-        () => db.prisma.metricPoint.findFirst({ where: { runId: run.id, key: "loss", step: { gt: last?.step ?? 0 } } }),
+        () =>
+          db.prisma.metricPoint.findFirst({
+            where: { runId: run.id, key: "train/loss", step: { gt: last?.step ?? 0 } },
+          }),
         120_000,
       ).then(() => Date.now() - killedAt);
       const [b, s] = await Promise.all([registered, nextStep]);

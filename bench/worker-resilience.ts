@@ -61,7 +61,7 @@ async function until<T>(
 
 const lastStep = (db: Db, runId: string) =>
   db.metricPoint
-    .findFirst({ where: { runId, key: "loss" }, orderBy: { step: "desc" }, select: { step: true } })
+    .findFirst({ where: { runId, key: "train/loss" }, orderBy: { step: "desc" }, select: { step: true } })
     .then((p) => p?.step ?? 0);
 const statusOf = (db: Db, runId: string) => new RunRepository(db).getStatus(runId).then((s) => s?.status);
 

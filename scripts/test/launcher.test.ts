@@ -75,7 +75,7 @@ describe("./seqlab start keeps the platform up (real launcher, web, two workers,
     for (const deadline = Date.now() + 120_000; Date.now() < deadline && !victim;) {
       const row = await db.prisma.run.findUnique({ where: { id: run.id }, select: { workerId: true } });
       const last = await db.prisma.metricPoint.findFirst({
-        where: { runId: run.id, key: "loss" },
+        where: { runId: run.id, key: "train/loss" },
         orderBy: { step: "desc" },
       });
       if (row?.workerId && (last?.step ?? 0) >= 30) {
@@ -114,7 +114,7 @@ describe("./seqlab start keeps the platform up (real launcher, web, two workers,
     await watcher;
     expect(finished?.status).toBe("SUCCEEDED");
     const loss = await db.prisma.metricPoint.findMany({
-      where: { runId: run.id, key: "loss" },
+      where: { runId: run.id, key: "train/loss" },
       orderBy: { step: "asc" },
       select: { step: true },
     });
@@ -199,7 +199,7 @@ describe("./seqlab start keeps the platform up (real launcher, web, two workers,
       const { points } = (await (await client.fetch(`/api/runs/${run.id}/metrics?max=100000`)).json()) as {
         points: { key: string; step: number }[];
       };
-      expect(points.filter((p) => p.key === "loss").map((p) => p.step)).toEqual(
+      expect(points.filter((p) => p.key === "train/loss").map((p) => p.step)).toEqual(
         Array.from({ length: steps }, (_, i) => i + 1),
       );
       // The worker process itself was never restarted: it rode out both outages.

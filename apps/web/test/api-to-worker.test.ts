@@ -86,7 +86,7 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
       expect(detail).toMatchObject({ status: "SUCCEEDED", attempt: 1, lastStep: 30, errorReason: null });
       expect(detail!.finalLoss).toEqual(expect.any(Number));
       const metrics = new MetricRepository(app.db.prisma);
-      const loss = (await metrics.listPoints(run.id, { keys: ["loss"] })).map((p) => p.step);
+      const loss = (await metrics.listPoints(run.id, { keys: ["train/loss"] })).map((p) => p.step);
       expect(loss).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       expect((await metrics.listPoints(run.id, { keys: ["val/loss"] })).map((p) => p.step)).toEqual([10, 20, 30]);
       expect(await metrics.countPoints(run.id, "train/mse")).toBe(30);
@@ -99,7 +99,7 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
       expect(detail!.backend).toBe("cpu");
       // Live viewers saw the points as they were recorded, and the final status.
       const liveLossSteps = live.flatMap((e) =>
-        e.type === "metrics" ? e.points.filter((p) => p.key === "loss").map((p) => p.step) : [],
+        e.type === "metrics" ? e.points.filter((p) => p.key === "train/loss").map((p) => p.step) : [],
       );
       expect(liveLossSteps.length).toBeGreaterThanOrEqual(25);
       expect(live.some((e) => e.type === "status" && e.status === "SUCCEEDED")).toBe(true);

@@ -72,7 +72,7 @@ describe("experiment tracking in real Chromium: filter, select, tag, compare, co
       await metrics.insertPoints(
         id,
         Array.from({ length: 300 }, (_, step) => ({
-          key: "loss",
+          key: "train/loss",
           step,
           value: Math.exp(-step / (50 + 40 * i)) + 0.01 * i,
           wallTime: Date.now() - (300 - step) * 1000,
@@ -84,7 +84,10 @@ describe("experiment tracking in real Chromium: filter, select, tag, compare, co
     await page.goto(projectUrl);
     await page.waitForSelector("[data-testid=run-row]");
     expect(await page.textContent("[data-testid=runs-total]")).toBe("6 runs");
-    await page.fill("[data-testid=filter-input]", "config.modelHyperparameters.units >= 32 AND summary.loss < 0.5");
+    await page.fill(
+      "[data-testid=filter-input]",
+      "config.modelHyperparameters.units >= 32 AND summary.train/loss < 0.5",
+    );
     await page.press("[data-testid=filter-input]", "Enter");
     await page.waitForFunction(() => document.querySelector("[data-testid=runs-total]")?.textContent === "4 runs");
     const names = await page.locator("[data-testid=run-row] a").allTextContents();
@@ -94,12 +97,15 @@ describe("experiment tracking in real Chromium: filter, select, tag, compare, co
     await shot(page, "21-runs-filtered");
 
     // 2. A bad expression points at its position and keeps the table as it was.
-    await page.fill("[data-testid=filter-input]", "summary.loss < ");
+    await page.fill("[data-testid=filter-input]", "summary.train/loss < ");
     await page.press("[data-testid=filter-input]", "Enter");
     await page.waitForSelector("[data-testid=filter-error]");
-    expect(await page.textContent("[data-testid=filter-error]")).toContain("at 15");
+    expect(await page.textContent("[data-testid=filter-error]")).toContain("at 21");
     expect(await page.textContent("[data-testid=runs-total]")).toBe("4 runs");
-    await page.fill("[data-testid=filter-input]", "config.modelHyperparameters.units >= 32 AND summary.loss < 0.5");
+    await page.fill(
+      "[data-testid=filter-input]",
+      "config.modelHyperparameters.units >= 32 AND summary.train/loss < 0.5",
+    );
     await page.press("[data-testid=filter-input]", "Enter");
     await page.waitForFunction(() => !document.querySelector("[data-testid=filter-error]"));
 
@@ -121,12 +127,12 @@ describe("experiment tracking in real Chromium: filter, select, tag, compare, co
     // 4. A reload restores the filter and the selection from the URL.
     const tableUrl = page.url();
     expect(new URL(tableUrl).searchParams.get("filter")).toBe(
-      "config.modelHyperparameters.units >= 32 AND summary.loss < 0.5",
+      "config.modelHyperparameters.units >= 32 AND summary.train/loss < 0.5",
     );
     await page.reload();
     await page.waitForSelector("[data-testid=run-row]");
     expect(await page.inputValue("[data-testid=filter-input]")).toBe(
-      "config.modelHyperparameters.units >= 32 AND summary.loss < 0.5",
+      "config.modelHyperparameters.units >= 32 AND summary.train/loss < 0.5",
     );
     expect(await page.textContent("[data-testid=runs-total]")).toBe("4 runs");
     expect(await row("width-32").locator("[data-testid=select-row]").isChecked()).toBe(true);

@@ -67,7 +67,7 @@ describe("training loop over the whole catalog (wasm)", () => {
       const done = messages.find((m) => m.type === "done");
       expect(done).toMatchObject({ outcome: "succeeded", step: 2 });
       const points = messages.flatMap((m) => (m.type === "metrics" ? m.points : []));
-      expect(points.filter((p) => p.key === "loss").map((p) => p.step)).toEqual([1, 2]);
+      expect(points.filter((p) => p.key === "train/loss").map((p) => p.step)).toEqual([1, 2]);
       expect(points.every((p) => Number.isFinite(p.value))).toBe(true);
       expect(points.some((p) => p.key === "val/loss")).toBe(true);
       // Regression tasks chart their errors, not a tolerance "accuracy" (it read as a classification accuracy).

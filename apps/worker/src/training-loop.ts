@@ -3,6 +3,7 @@ import {
   PREDICTION_INPUTS_NAME,
   RUN_MEDIA_KINDS,
   TEST_EVALUATION_NAME,
+  TRAIN_LOSS_KEY,
   type EvaluationResult,
   type GradientFlowSnapshot,
   type MetricPoint,
@@ -325,7 +326,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
         return;
       }
       lastLoss = loss;
-      const points: MetricPoint[] = [{ key: "loss", step, value: loss, wallTime }];
+      const points: MetricPoint[] = [{ key: TRAIN_LOSS_KEY, step, value: loss, wallTime }];
       if (step % trainMetricsEvery === 0) {
         const output = await trainer.predict(batch);
         points.push(...taskMetricPoints("train", task.metrics(batch, output), step, wallTime, regression));

@@ -63,7 +63,7 @@ describe("fault tolerance with in-process workers and real training processes (c
     const a = await series(db.prisma, clean);
     const b = await series(db.prisma, crashed);
     // Every step exactly once, and every value (loss, validation loss, train MSE) bit-identical.
-    expect(b.loss!.map(([s]) => s)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    expect(b["train/loss"]!.map(([s]) => s)).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
     expect(b).toEqual(a);
     const cleanDetail = await new RunRepository(db.prisma).getRunDetail(clean);
     expect(detail.finalLoss).toBe(cleanDetail!.finalLoss);

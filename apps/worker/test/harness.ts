@@ -57,7 +57,7 @@ export async function waitForStep(prisma: Db, runId: string, step: number, timeo
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const last = await prisma.metricPoint
-      .findFirst({ where: { runId, key: "loss" }, orderBy: { step: "desc" }, select: { step: true } })
+      .findFirst({ where: { runId, key: "train/loss" }, orderBy: { step: "desc" }, select: { step: true } })
       .catch(() => null);
     if (last && last.step >= step) return Date.now();
     await new Promise((r) => setTimeout(r, 20));
@@ -66,7 +66,7 @@ export async function waitForStep(prisma: Db, runId: string, step: number, timeo
 }
 
 /** Every metric series of a run as key -> [step, value][]. */
-export async function series(prisma: Db, runId: string, keys = ["loss", "val/loss", "train/mse"]) {
+export async function series(prisma: Db, runId: string, keys = ["train/loss", "val/loss", "train/mse"]) {
   const points = await new MetricRepository(prisma).listPoints(runId, { keys, limit: 10_000_000 });
   const out: Record<string, [number, number][]> = {};
   for (const p of points) (out[p.key] ??= []).push([p.step, p.value]);

@@ -81,12 +81,12 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     expect(resumedAt).toBeLessThanOrEqual(first!.step!);
     expect(first!.step!).toBeLessThan(300); // it died mid-run: the test would prove nothing otherwise
     expect(await db.prisma.worker.findFirst({ where: { pid: a.pid! } })).toMatchObject({ currentRunId: null });
-    const s = await series(db.prisma, id, ["loss", "val/loss"]);
-    expect(s.loss!.map(([step]) => step)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    const s = await series(db.prisma, id, ["train/loss", "val/loss"]);
+    expect(s["train/loss"]!.map(([step]) => step)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     // The same run, never interrupted, on the surviving worker: identical series (cpu is deterministic).
     const clean = await launch(db.prisma, queue, config, "clean");
     const cleanDetail = await waitForStatus(db.prisma, clean, ["SUCCEEDED", "FAILED"]);
-    expect(await series(db.prisma, clean, ["loss", "val/loss"])).toEqual(s);
+    expect(await series(db.prisma, clean, ["train/loss", "val/loss"])).toEqual(s);
     expect(detail.finalLoss).toBe(cleanDetail.finalLoss);
     await queue.queue.obliterate({ force: true });
     await queue.close();
@@ -114,8 +114,8 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     const detail = await waitForStatus(db.prisma, id, ["SUCCEEDED", "FAILED"]);
     expect(detail).toMatchObject({ status: "SUCCEEDED", attempt: 2 });
     expect(detail.events.some((e) => /handed back at step/.test(e.message))).toBe(true);
-    const s = await series(db.prisma, id, ["loss"]);
-    expect(s.loss!.map(([step]) => step)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    const s = await series(db.prisma, id, ["train/loss"]);
+    expect(s["train/loss"]!.map(([step]) => step)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     await queue.queue.obliterate({ force: true });
     await queue.close();
     connection.disconnect();
@@ -169,8 +169,8 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     redis = startRedis();
     expect((await waitForStatus(db.prisma, first, ["SUCCEEDED", "FAILED"])).status).toBe("SUCCEEDED");
     expect((await waitForStatus(db.prisma, second, ["SUCCEEDED", "FAILED"])).status).toBe("SUCCEEDED");
-    const s = await series(db.prisma, first, ["loss"]);
-    expect(s.loss!.map(([step]) => step)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    const s = await series(db.prisma, first, ["train/loss"]);
+    expect(s["train/loss"]!.map(([step]) => step)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     await worker.close();
     await queue.close();
     connection.disconnect();
@@ -219,9 +219,9 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     const cutAt = Date.now();
     // A batch already in flight when the proxy closed has settled one way or the other after a second.
     await new Promise((r) => setTimeout(r, 1_000));
-    const earlyInOutage = await db.prisma.metricPoint.count({ where: { runId: id, key: "loss" } });
+    const earlyInOutage = await db.prisma.metricPoint.count({ where: { runId: id, key: "train/loss" } });
     await new Promise((r) => setTimeout(r, 29_000));
-    const duringOutage = await db.prisma.metricPoint.count({ where: { runId: id, key: "loss" } });
+    const duringOutage = await db.prisma.metricPoint.count({ where: { runId: id, key: "train/loss" } });
     const restoredAt = Date.now();
     await new Promise<void>((r) => proxy.listen(port, "127.0.0.1", r));
     const detail = await waitForStatus(db.prisma, id, ["SUCCEEDED", "FAILED"], 120_000);
@@ -230,11 +230,11 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     expect(duringOutage).toBe(earlyInOutage);
     // And training went on through it: the points recorded while the database was away were buffered, then landed.
     const recordedDuringOutage = await db.prisma.metricPoint.count({
-      where: { runId: id, key: "loss", wallTime: { gt: new Date(cutAt), lt: new Date(restoredAt) } },
+      where: { runId: id, key: "train/loss", wallTime: { gt: new Date(cutAt), lt: new Date(restoredAt) } },
     });
     expect(recordedDuringOutage).toBeGreaterThanOrEqual(20);
-    const s = await series(db.prisma, id, ["loss", "val/loss"]);
-    expect(s.loss!.map(([step]) => step)).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
+    const s = await series(db.prisma, id, ["train/loss", "val/loss"]);
+    expect(s["train/loss"]!.map(([step]) => step)).toEqual(Array.from({ length: steps }, (_, i) => i + 1));
     expect(s["val/loss"]!.length).toBe(steps / 10);
     await worker.close();
     await workerDb.$disconnect();

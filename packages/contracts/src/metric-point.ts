@@ -1,6 +1,12 @@
 import { z } from "zod";
 
-/** Metric keys: "loss", "train/accuracy", "val/mse", "system/cpu" ... */
+/**
+ * The training loss's key. Every metric a run logs is named `<split>/<metric>`: `train/loss`, `val/loss`,
+ * `test/cer`, `train/accuracy`, and `system/...` for the worker's resource samples.
+ */
+export const TRAIN_LOSS_KEY = "train/loss";
+
+/** Metric keys: "train/loss", "train/accuracy", "val/mse", "system/cpu" ... */
 export const MetricKey = z
   .string()
   .regex(/^[A-Za-z0-9_.\/-]{1,64}$/, "must be 1-64 characters of letters, digits, _ . / -");

@@ -8,6 +8,7 @@ import {
   type MetricSummary,
   type RunStatus,
   type SummaryAggregate,
+  TRAIN_LOSS_KEY,
 } from "@seqlab/contracts";
 import { ChartGroup, ChartToolbar, type XRange } from "./chart-controls";
 import { MetricChart } from "./metric-chart";
@@ -205,7 +206,7 @@ export function CompareView({
   const [metric, setMetric] = useState<MetricRef | null>(() => {
     const fromUrl = metricRefOf(initial.metric);
     if (fromUrl) return fromUrl;
-    const key = summaryKeys.includes("loss") ? "loss" : summaryKeys[0];
+    const key = summaryKeys.includes(TRAIN_LOSS_KEY) ? TRAIN_LOSS_KEY : summaryKeys[0];
     return key === undefined ? null : { key, aggregate: "last" };
   });
   const [showAllConfig, setShowAllConfig] = useState(false);

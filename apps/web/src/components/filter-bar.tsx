@@ -250,7 +250,7 @@ export function FilterBar({
           aria-label="Filter runs"
           aria-invalid={shown ? true : undefined}
           spellCheck={false}
-          placeholder="Filter: status = RUNNING AND summary.loss < 0.1   (Enter applies)"
+          placeholder="Filter: status = RUNNING AND summary.train/loss < 0.1   (Enter applies)"
           value={draft}
           onChange={(e) => editText(e.target.value)}
           onKeyDown={(e) => {

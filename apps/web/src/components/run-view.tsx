@@ -10,6 +10,7 @@ import {
   type RunStatus,
   type RunStreamEvent,
   type SeriesBucket,
+  TRAIN_LOSS_KEY,
 } from "@seqlab/contracts";
 import { TFJS_LAYERS_MODELS } from "@seqlab/models/export";
 import { z } from "zod";
@@ -26,7 +27,7 @@ import type { XAxisMode } from "../lib/chart-math";
 /** Buckets a chart shows across its x-range: the live copy and zoomed re-fetches alike. */
 const CHART_BUCKETS = 1000;
 
-/** Charts group keys by metric name: "loss" and "val/loss" share a chart, so do "train/accuracy" and "val/accuracy". */
+/** Charts group keys by metric name: "train/loss" and "val/loss" share a chart, so do the accuracies. */
 function chartNameOf(key: string): string {
   const parts = key.split("/");
   return parts.length > 1 && ["train", "val", "test"].includes(parts[0]!) ? parts.slice(1).join("/") : key;
@@ -230,7 +231,7 @@ export function RunView({
     // `version` stands for the live copy's changes (it is mutated in place, not replaced).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, zoomed]);
-  const streamedStep = series.current?.lastStep("loss") ?? -1;
+  const streamedStep = series.current?.lastStep(TRAIN_LOSS_KEY) ?? -1;
   const lastStep = streamedStep >= 0 ? streamedStep : run.lastStep;
 
   const artifacts = listedArtifacts(run.artifacts);

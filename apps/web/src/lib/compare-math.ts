@@ -2,7 +2,13 @@
 // runs, deltas against a baseline and the scales of the parallel-coordinates plot.
 // Pure functions (no React, no DOM), so they are tested without a browser.
 
-import { mergeBuckets, type MetricSummary, type SeriesBucket, type SummaryAggregate } from "@seqlab/contracts";
+import {
+  mergeBuckets,
+  type MetricSummary,
+  type SeriesBucket,
+  type SummaryAggregate,
+  TRAIN_LOSS_KEY,
+} from "@seqlab/contracts";
 import type { ChartSeries } from "./chart-math";
 
 /** Runs one comparison shows: 20 lines per chart is already hard to tell apart, and it is the palette's size. */
@@ -447,7 +453,7 @@ export function summaryDelta(key: string, value: number, baseline: number): Summ
   return { abs, pct, better };
 }
 
-/** Keys every run has a summary of, sorted ("loss" first); runs with no summary at all (queued ones) do not count. */
+/** Keys every run has a summary of, sorted (the training loss first); runs with no summary at all (queued ones) do not count. */
 export function sharedSummaryKeys(summaries: readonly (readonly MetricSummary[])[]): string[] {
   const logging = summaries.filter((list) => list.length > 0);
   const counts = new Map<string, number>();
@@ -456,7 +462,7 @@ export function sharedSummaryKeys(summaries: readonly (readonly MetricSummary[])
   return [...counts.entries()]
     .filter(([, n]) => n === logging.length)
     .map(([key]) => key)
-    .sort((a, b) => (a === "loss" ? -1 : b === "loss" ? 1 : a.localeCompare(b)));
+    .sort((a, b) => (a === TRAIN_LOSS_KEY ? -1 : b === TRAIN_LOSS_KEY ? 1 : a.localeCompare(b)));
 }
 
 /** One aggregate of a run's summary of `key`; null when the run has none (or every value was NaN). */

@@ -161,7 +161,7 @@ describe("sorting", () => {
       { field: "config.a", desc: true },
       { field: "step", desc: true },
     ]);
-    expect(query.columns).toEqual(["summary.loss", "config.a"]);
+    expect(query.columns).toEqual(["summary.train/loss", "config.a"]);
     expect(runsQuery(parseTableParams({ group: "config.b" })).sort).toEqual([{ field: "config.b", desc: false }]);
   });
 
@@ -171,7 +171,7 @@ describe("sorting", () => {
     const params = new URL(path, "http://x").searchParams;
     expect(params.get("filter")).toBe("tags = a b");
     expect(params.get("sort")).toBe("-step");
-    expect(params.get("columns")).toBe("summary.loss");
+    expect(params.get("columns")).toBe("summary.train/loss");
     expect(params.get("offset")).toBe("500");
     expect(params.get("limit")).toBe("500");
     expect(runsQueryKey(query)).toBe(

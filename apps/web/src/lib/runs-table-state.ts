@@ -13,6 +13,7 @@ import {
   type RunRow,
   type RunStatus,
   type RunStreamEvent,
+  TRAIN_LOSS_KEY,
 } from "@seqlab/contracts";
 
 // The runs table's pure logic: what the URL says (filter, sort, columns, group, selection) and what the API is
@@ -31,7 +32,7 @@ export const MAX_COMPARE_RUNS = 20;
  */
 export const MAX_URL_SELECTED = 200;
 /** The extra column the table shows when the URL names none. */
-export const DEFAULT_EXTRA_COLUMNS: readonly string[] = ["summary.loss"];
+export const DEFAULT_EXTRA_COLUMNS: readonly string[] = [`summary.${TRAIN_LOSS_KEY}`];
 /** What `columns=` says for "no extra columns" (absent means the default): it names no field, so it is unambiguous. */
 export const NO_COLUMNS = "none";
 

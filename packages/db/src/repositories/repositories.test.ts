@@ -268,8 +268,8 @@ describe("repositories (real PostgreSQL)", () => {
     });
     await workers.heartbeat("dead", run.id);
     await new MetricRepository(db.prisma).insertPoints(run.id, [
-      { key: "loss", step: 1, value: 1, wallTime: 0 },
-      { key: "loss", step: 2, value: 1, wallTime: 0 },
+      { key: "train/loss", step: 1, value: 1, wallTime: 0 },
+      { key: "train/loss", step: 2, value: 1, wallTime: 0 },
     ]);
     // The dead worker never writes its attempt's end; the next attempt's claim does, once, at the persisted step.
     expect(await runs.startAttempt(run.id, { workerId: "alive", backend: "cpu", device: "cpu" })).toEqual({
@@ -299,7 +299,7 @@ describe("repositories (real PostgreSQL)", () => {
     await runs.recordProgress(run.id, 1, 40, 0.5);
     await new MetricRepository(db.prisma).insertPoints(
       run.id,
-      Array.from({ length: 37 }, (_, i) => ({ key: "loss", step: i + 1, value: 1, wallTime: 0 })),
+      Array.from({ length: 37 }, (_, i) => ({ key: "train/loss", step: i + 1, value: 1, wallTime: 0 })),
     );
     expect(await runs.handBack(run.id, 1)).toBe(true);
     expect(await runs.getRunDetail(run.id)).toMatchObject({ status: "QUEUED", lastStep: 37, maxAttempts: 5 });

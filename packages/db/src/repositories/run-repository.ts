@@ -6,7 +6,12 @@ import type {
   RunStatus,
   RunSummary,
 } from "@seqlab/contracts";
-import { AttemptPolicy, ResolvedRunConfig as ResolvedRunConfigSchema, RunEventData } from "@seqlab/contracts";
+import {
+  AttemptPolicy,
+  ResolvedRunConfig as ResolvedRunConfigSchema,
+  RunEventData,
+  TRAIN_LOSS_KEY,
+} from "@seqlab/contracts";
 import type { FilterField, FilterNode, RunRow } from "@seqlab/contracts";
 import { formatFieldRef } from "@seqlab/contracts";
 import { Prisma } from "../generated/prisma/client";
@@ -97,7 +102,7 @@ function attemptsFromEvents(events: { attempt: number; createdAt: Date; data: un
 /** The largest step of a run's training loss that is persisted: what "last step" means everywhere. */
 async function persistedLastStep(db: Prisma.TransactionClient | Db, runId: string): Promise<number | null> {
   const last = await db.metricPoint.findFirst({
-    where: { runId, key: "loss" },
+    where: { runId, key: TRAIN_LOSS_KEY },
     orderBy: { step: "desc" },
     select: { step: true },
   });
