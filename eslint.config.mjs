@@ -63,6 +63,16 @@ const arrows = [
     ],
   },
   {
+    files: ["packages/sdk/src/**"],
+    patterns: [
+      refuse("^@seqlab/(?!contracts$)", "@seqlab/sdk depends on @seqlab/contracts only among the packages."),
+      refuse(
+        "^(bullmq|ioredis|pg|next|react|@prisma/|@tensorflow/)",
+        "@seqlab/sdk runs in a user's training script: no database, queue, Next or tfjs of its own.",
+      ),
+    ],
+  },
+  {
     files: ["packages/queue/**"],
     patterns: [
       refuse("^@seqlab/(?!contracts$)", "@seqlab/queue depends on @seqlab/contracts only among the packages."),
