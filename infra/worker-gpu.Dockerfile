@@ -68,6 +68,7 @@ COPY packages/datasets/package.json packages/datasets/
 COPY packages/db/package.json packages/db/
 COPY packages/models/package.json packages/models/
 COPY packages/queue/package.json packages/queue/
+COPY packages/sdk/package.json packages/sdk/
 COPY scripts/package.json scripts/
 COPY bench/package.json bench/
 RUN --mount=type=cache,target=/root/.npm npm ci
