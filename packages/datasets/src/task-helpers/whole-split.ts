@@ -34,38 +34,17 @@ export async function scoreWholeSplit(
     outputs.push(await predict(batch));
   }
   const sizes = batches.map((b) => b.size);
+  /** The first `size` rows of one field across the batches. */
+  const rows = <T extends Float32Array | Int32Array>(field: (b: Batch) => T) =>
+    takeRows(batches.map(field), sizes, size);
   const all: Batch = {
     size,
-    inputs: takeRows(
-      batches.map((b) => b.inputs),
-      sizes,
-      size,
-    ),
-    targets: takeRows(
-      batches.map((b) => b.targets),
-      sizes,
-      size,
-    ),
-    inputLengths: takeRows(
-      batches.map((b) => b.inputLengths),
-      sizes,
-      size,
-    ),
-    targetLengths: takeRows(
-      batches.map((b) => b.targetLengths),
-      sizes,
-      size,
-    ),
-    inputMask: takeRows(
-      batches.map((b) => b.inputMask),
-      sizes,
-      size,
-    ),
-    targetMask: takeRows(
-      batches.map((b) => b.targetMask),
-      sizes,
-      size,
-    ),
+    inputs: rows((b) => b.inputs),
+    targets: rows((b) => b.targets),
+    inputLengths: rows((b) => b.inputLengths),
+    targetLengths: rows((b) => b.targetLengths),
+    inputMask: rows((b) => b.inputMask),
+    targetMask: rows((b) => b.targetMask),
   };
   const [, steps, width] = outputs[0]!.shape;
   const output: ModelOutput = {

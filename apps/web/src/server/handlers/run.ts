@@ -17,6 +17,7 @@ import {
   type RunStreamEvent,
 } from "@seqlab/contracts";
 import { z } from "zod";
+import { nearestStepIndex } from "../../lib/predictions-view";
 import { readableTeams, runPermission } from "../access";
 import { json, problem, readBody, readQuery } from "../http";
 import type { UserPrincipal } from "../identity";
@@ -300,14 +301,14 @@ export const getRunPredictions = defineHandler({
     const listed = (await services.artifacts.listOfKind(params.id, RUN_MEDIA_KINDS.predictions)).filter(
       (row): row is { name: string; step: number } => row.step !== null,
     );
-    const wanted = read.query.step;
+    // The same choice as the panel's slider: the nearest logged step, the latest without one.
     const chosen =
-      wanted === undefined
-        ? listed.at(-1)
-        : listed.reduce<(typeof listed)[number] | undefined>(
-            (best, row) => (!best || Math.abs(row.step - wanted) < Math.abs(best.step - wanted) ? row : best),
-            undefined,
-          );
+      listed[
+        nearestStepIndex(
+          listed.map((row) => row.step),
+          read.query.step ?? null,
+        )
+      ];
     const [content, inputsContent] = await Promise.all([
       chosen ? services.artifacts.contentOf(params.id, RUN_MEDIA_KINDS.predictions, chosen.name) : null,
       services.artifacts.contentOf(params.id, RUN_MEDIA_KINDS.predictionInputs, PREDICTION_INPUTS_NAME),
