@@ -1,6 +1,7 @@
 /**
  * Next calls register() once when a server process starts. Headless installs set SEQLAB_ADMIN_EMAIL and
- * SEQLAB_ADMIN_PASSWORD: the first account is created then, instead of on the first-run page.
+ * SEQLAB_ADMIN_PASSWORD: the first account is created then, instead of on the first-run page. Each process also
+ * marks silent external runs CRASHED from here on.
  */
 export async function register(): Promise<void> {
   // Next's own switch between its runtimes; the server modules below only load in Node.
@@ -8,4 +9,9 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { ensureHeadlessAdmin } = await import("./server/headless-admin");
   await ensureHeadlessAdmin();
+  const [{ startExternalRunReaper }, { services }] = await Promise.all([
+    import("./server/external-run-reaper"),
+    import("./server/services"),
+  ]);
+  startExternalRunReaper(services);
 }

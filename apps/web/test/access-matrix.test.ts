@@ -566,6 +566,81 @@ describe("access matrix: every API route × method × principal (real PostgreSQL
       expect: { others: 401 },
     },
   ];
+  // The client API (/api/v1) serves the same handlers as these dashboard routes: the same gates, row for row.
+  const V1_ALIASES = new Set([
+    "GET /api/account",
+    "GET /api/catalog",
+    "GET /api/workers",
+    "GET /api/queues/[queue]",
+    "GET /api/runs",
+    "POST /api/runs",
+    "GET /api/runs/[id]",
+    "POST /api/runs/[id]/cancel",
+    "GET /api/runs/[id]/stream",
+    "GET /api/runs/[id]/metrics",
+    "GET /api/artifacts/[id]",
+    "GET /api/artifacts/[id]/export",
+  ]);
+  for (const c of [...cases]) {
+    if (!V1_ALIASES.has(`${c.method} ${c.route}`)) continue;
+    cases.push({
+      ...c,
+      route: c.route.replace(/^\/api\//, "/api/v1/"),
+      prepare: async (who) => {
+        const prepared = await c.prepare(who);
+        return { ...prepared, url: prepared.url.replace(/^\/api\//, "/api/v1/") };
+      },
+    });
+  }
+  /** An external run of the member's (what the SDK's init creates). */
+  const externalRunBy = async (by: TestUser) =>
+    (
+      await app.services.runs.createExternalRun({
+        projectId: alpha.projectId,
+        createdById: by.userId,
+        name: `script-${fresh()}`,
+        config: { lr: 0.01 },
+      })
+    ).id;
+  const onExternalRun = (suffix: string, body?: unknown) => async () => {
+    const id = await externalRunBy(users.member);
+    return { url: `/api/v1/runs/${id}/${suffix}`, params: { id }, ...(body === undefined ? {} : { body }) };
+  };
+  cases.push(
+    { route: "/api/v1/openapi.json", method: "GET", prepare: simple("/api/v1/openapi.json"), expect: {} },
+    { route: "/api/v1/queues", method: "GET", prepare: simple("/api/v1/queues"), expect: signedIn },
+    {
+      route: "/api/v1/external-runs",
+      method: "POST",
+      prepare: simple("/api/v1/external-runs", { team: "alpha", project: "default", config: { units: 8 } }),
+      expect: { ...modify, others: 201 },
+    },
+    {
+      route: "/api/v1/runs/[id]/points",
+      method: "POST",
+      prepare: onExternalRun("points", {
+        batchId: "matrix-batch-0001",
+        points: [{ key: "train/loss", step: 0, value: 1.5, wallTime: Date.now() }],
+      }),
+      expect: modify,
+    },
+    { route: "/api/v1/runs/[id]/heartbeat", method: "POST", prepare: onExternalRun("heartbeat"), expect: modify },
+    {
+      route: "/api/v1/runs/[id]/finish",
+      method: "POST",
+      prepare: onExternalRun("finish", { outcome: "succeeded" }),
+      expect: modify,
+    },
+    {
+      route: "/api/v1/runs/[id]/artifacts",
+      method: "POST",
+      prepare: async () => {
+        const id = await externalRunBy(users.member);
+        return { url: `/api/v1/runs/${id}/artifacts?kind=model&name=weights.json`, params: { id }, body: "[1,2,3]" };
+      },
+      expect: { ...modify, others: 201 },
+    },
+  );
   const unknownMethods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
   for (const method of unknownMethods) {
     cases.push({ route: "/api/[...path]", method, prepare: simple("/api/no-such-route"), expect: { others: 404 } });

@@ -43,14 +43,15 @@ export interface SupervisionControl {
   requestHandover(): void;
 }
 
-const TERMINAL: Record<string, Exclude<RunStatus, "QUEUED" | "RUNNING">> = {
+const TERMINAL: Record<string, Exclude<RunStatus, "QUEUED" | "RUNNING" | "CRASHED">> = {
   succeeded: "SUCCEEDED",
   failed: "FAILED",
   diverged: "DIVERGED",
   cancelled: "CANCELLED",
 };
 
-const OUTCOME: Record<Exclude<RunStatus, "QUEUED" | "RUNNING">, AttemptOutcome> = {
+/** CRASHED is for external runs only; a worker's attempt never ends with it. */
+const OUTCOME: Record<Exclude<RunStatus, "QUEUED" | "RUNNING" | "CRASHED">, AttemptOutcome> = {
   SUCCEEDED: "succeeded",
   FAILED: "failed",
   DIVERGED: "diverged",
@@ -296,7 +297,7 @@ export async function superviseRun(
     deadlineMs: finalDeadline,
     onRetry: (e) => deps.log(`run ${runId}: flushing metrics failed, retrying: ${String(e)}`),
   });
-  const finish = async (status: Exclude<RunStatus, "QUEUED" | "RUNNING">, errorReason: string | null) => {
+  const finish = async (status: Exclude<RunStatus, "QUEUED" | "RUNNING" | "CRASHED">, errorReason: string | null) => {
     const owned = await retryUntil(
       () => deps.runs.finishAttempt(runId, attempt, status, { errorReason, finalLoss: lastLoss, lastStep: step }),
       { deadlineMs: finalDeadline },

@@ -10,3 +10,5 @@ export * from "./run-lifecycle";
 export * from "./series";
 export * from "./run-filter";
 export * from "./evaluation";
+export * from "./run-environment";
+export * from "./client-api";

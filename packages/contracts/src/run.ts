@@ -1,11 +1,16 @@
 import { z } from "zod";
 import { ResolvedRunConfig } from "./run-config";
+import { ExternalRunInfo } from "./run-environment";
 
-export const RunStatus = z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED"]);
+/** CRASHED: an external run whose script stopped sending (points or heartbeats) without finishing. */
+export const RunStatus = z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED", "CRASHED"]);
 export type RunStatus = z.infer<typeof RunStatus>;
 
-/** Statuses after which a run never trains again. */
-export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED"];
+/**
+ * Statuses after which a run is done training. (A CRASHED external run is RUNNING again if its script turns out to
+ * be alive after all and sends something.)
+ */
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED", "CRASHED"];
 
 /** A row of the runs list. */
 export const RunSummary = z.object({
@@ -26,6 +31,8 @@ export const RunSummary = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   tags: z.array(z.string()),
+  /** Trained by the user's own script through the SDK (no queue, no cancel), not by a seqlab worker. */
+  external: z.boolean(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -78,7 +85,10 @@ export type RunAttempt = z.infer<typeof RunAttempt>;
 /** Everything the run page shows. */
 export const RunDetail = RunSummary.extend({
   notes: z.string(),
-  config: ResolvedRunConfig,
+  /** The catalog config a worker trains from; null for an external run (its own config is in `external`). */
+  config: ResolvedRunConfig.nullable(),
+  /** What an external run's script told the server; null for runs trained by seqlab's workers. */
+  externalInfo: ExternalRunInfo.nullable(),
   seed: z.number().int(),
   priority: z.number().int(),
   queueName: z.string(),

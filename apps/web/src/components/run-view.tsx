@@ -7,6 +7,7 @@ import {
   LiveSeries,
   type DownsampledSeries,
   type RunDetail,
+  type RunEnvironment,
   type RunStatus,
   type RunStreamEvent,
   type SeriesBucket,
@@ -68,7 +69,7 @@ function toCharts(source: SeriesSource): { title: string; series: ChartSeries[] 
     .map(([title, s]) => ({ title, series: s }));
 }
 
-const TERMINAL: RunStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED"];
+const TERMINAL: RunStatus[] = ["SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED", "CRASHED"];
 
 /** Metrics that are fractions: drawn on a fixed 0 to 1 axis, so 0.9 looks like 0.9 and not like a full chart. */
 const RATIO_METRICS: ReadonlySet<string> = new Set([
@@ -255,6 +256,8 @@ export function RunView({
     setActionError(response.ok ? null : (body.error ?? `resume failed (${response.status})`));
   };
   const runHref = `/t/${run.team}/p/${run.project}/runs/${run.id}`;
+  const ext = run.externalInfo;
+  const totalSteps = run.config?.training.steps ?? ext?.totalSteps ?? null;
 
   return (
     <>
@@ -264,9 +267,21 @@ export function RunView({
           <span className={`badge ${status}`} data-testid="run-status">
             {status}
           </span>
+          {run.external && (
+            <>
+              {" "}
+              <span
+                className="badge external"
+                data-testid="external-badge"
+                title="Trained by its own script through the SDK: no queue, no cancel from here"
+              >
+                external
+              </span>
+            </>
+          )}
         </h1>
         <div className="row" style={{ gap: 8 }}>
-          {mayLaunch && (
+          {mayLaunch && !run.external && (
             <a
               className="button secondary"
               href={`/t/${run.team}/p/${run.project}/new?from=${run.id}`}
@@ -290,7 +305,7 @@ export function RunView({
               Resume
             </button>
           )}
-          {mayModify && !TERMINAL.includes(status) && (
+          {mayModify && !run.external && !TERMINAL.includes(status) && (
             <button className="secondary" onClick={cancel} data-testid="cancel">
               Cancel
             </button>
@@ -320,23 +335,38 @@ export function RunView({
           <dd>{run.datasetName}</dd>
           <dt>Step</dt>
           <dd data-testid="run-step">
-            {lastStep ?? "-"} / {run.config.training.steps}
+            {lastStep ?? "-"} / {totalSteps ?? "?"}
           </dd>
-          <dt>Attempt</dt>
-          <dd>
-            {attempt} of {run.maxAttempts}
-          </dd>
-          <dt>Backend</dt>
-          <dd>
-            {run.backend ?? "-"} {run.device ? `(${run.device})` : ""}
-          </dd>
-          <dt>Seed</dt>
-          <dd>{run.seed}</dd>
-          <dt>Queue</dt>
-          <dd>
-            {run.queueName} (priority {run.priority})
-            {status === "QUEUED" && run.queuePosition ? `, position ${run.queuePosition}` : ""}
-          </dd>
+          {ext ? (
+            <>
+              <dt>Trained by</dt>
+              <dd data-testid="external-source">
+                its own script
+                {ext.environment ? ` on ${ext.environment.host}` : ""}
+                {ext.environment?.tfjsBackend ? ` (tfjs ${ext.environment.tfjsBackend})` : ""}
+              </dd>
+              <dt>Last heard</dt>
+              <dd data-testid="heartbeat-at">{ext.heartbeatAt ? new Date(ext.heartbeatAt).toLocaleString() : "-"}</dd>
+            </>
+          ) : (
+            <>
+              <dt>Attempt</dt>
+              <dd>
+                {attempt} of {run.maxAttempts}
+              </dd>
+              <dt>Backend</dt>
+              <dd>
+                {run.backend ?? "-"} {run.device ? `(${run.device})` : ""}
+              </dd>
+              <dt>Seed</dt>
+              <dd>{run.seed}</dd>
+              <dt>Queue</dt>
+              <dd>
+                {run.queueName} (priority {run.priority})
+                {status === "QUEUED" && run.queuePosition ? `, position ${run.queuePosition}` : ""}
+              </dd>
+            </>
+          )}
           {run.parent && (
             <>
               <dt>Cloned from</dt>
@@ -367,7 +397,11 @@ export function RunView({
         </span>
       </div>
       {charts.length === 0 ? (
-        <p className="muted">No metrics yet: the run is waiting for a worker.</p>
+        <p className="muted">
+          {run.external
+            ? "No metrics yet: waiting for its script's first points."
+            : "No metrics yet: the run is waiting for a worker."}
+        </p>
       ) : (
         <ChartGroup onZoomChange={onZoomChange}>
           <ChartToolbar />
@@ -402,7 +436,7 @@ export function RunView({
                       title={c.title.slice(SYSTEM_PREFIX.length)}
                       series={c.series}
                       height={110}
-                      xRange={[0, run.config.training.steps]}
+                      xRange={totalSteps ? [0, totalSteps] : null}
                     />
                   ))}
               </div>
@@ -411,11 +445,15 @@ export function RunView({
         </ChartGroup>
       )}
       {gradientFlow && gradientFlow.snapshots.length > 0 && <GradientFlowPanel flow={gradientFlow} />}
-      <h2>Predictions</h2>
-      <PredictionsPanel
-        runId={run.id}
-        refreshKey={`${status}:${Math.floor((lastStep ?? 0) / run.config.training.evalEvery)}`}
-      />
+      {run.config && (
+        <>
+          <h2>Predictions</h2>
+          <PredictionsPanel
+            runId={run.id}
+            refreshKey={`${status}:${Math.floor((lastStep ?? 0) / run.config.training.evalEvery)}`}
+          />
+        </>
+      )}
       {run.attempts.length > 0 && (
         <>
           <h2>Attempts</h2>
@@ -476,7 +514,7 @@ export function RunView({
                           <span className="muted small" data-testid="checkpoint-exports">
                             {" "}
                             · <a href={`/api/artifacts/${a.id}/export?format=safetensors`}>safetensors</a>
-                            {TFJS_EXPORTABLE.has(run.config.model) && (
+                            {run.config && TFJS_EXPORTABLE.has(run.config.model) && (
                               <>
                                 {" "}
                                 · <a href={`/api/artifacts/${a.id}/tfjs/model.json`}>tfjs model.json</a>
@@ -497,9 +535,10 @@ export function RunView({
         </div>
         <div className="col">
           <h2>Config</h2>
-          <pre className="config">{JSON.stringify(run.config, null, 2)}</pre>
+          <pre className="config">{JSON.stringify(run.config ?? ext?.config ?? {}, null, 2)}</pre>
         </div>
       </div>
+      {ext?.environment && <EnvironmentPanel environment={ext.environment} />}
       <h2>Log</h2>
       <div className="log" data-testid="run-log">
         {logs.map((l, i) => (
@@ -507,6 +546,71 @@ export function RunView({
             {new Date(l.at).toLocaleTimeString()} {l.message}
           </div>
         ))}
+      </div>
+    </>
+  );
+}
+
+/** Where an external run's code came from and ran: what W&B's "Overview" shows, so a result can be reproduced. */
+function EnvironmentPanel({ environment: env }: { environment: RunEnvironment }) {
+  const packages = Object.entries(env.packages).sort(([a], [b]) => a.localeCompare(b));
+  return (
+    <>
+      <h2>Environment</h2>
+      <div className="panel" data-testid="environment">
+        <dl className="kv">
+          <dt>Git</dt>
+          <dd data-testid="environment-git">
+            {env.git ? (
+              <>
+                <code>{env.git.commit.slice(0, 12)}</code>
+                {env.git.branch ? ` on ${env.git.branch}` : ""}
+                {env.git.dirty ? (
+                  <span className="badge FAILED" title="Tracked files had uncommitted changes when the run started">
+                    dirty
+                  </span>
+                ) : (
+                  " (clean)"
+                )}
+                {env.git.remote ? <span className="muted small"> {env.git.remote}</span> : null}
+              </>
+            ) : (
+              "not a git checkout"
+            )}
+          </dd>
+          <dt>Command</dt>
+          <dd>
+            <code className="wrap">{env.command.join(" ")}</code>
+          </dd>
+          <dt>Directory</dt>
+          <dd>
+            <code className="wrap">{env.cwd}</code>
+          </dd>
+          <dt>Host</dt>
+          <dd>
+            {env.host} ({env.platform})
+          </dd>
+          <dt>Node</dt>
+          <dd>{env.node}</dd>
+          {env.tfjsBackend && (
+            <>
+              <dt>tfjs backend</dt>
+              <dd>{env.tfjsBackend}</dd>
+            </>
+          )}
+          {packages.length > 0 && (
+            <>
+              <dt>Packages</dt>
+              <dd className="small">
+                {packages.map(([name, version]) => (
+                  <span key={name} className="package-version">
+                    {name}@{version}{" "}
+                  </span>
+                ))}
+              </dd>
+            </>
+          )}
+        </dl>
       </div>
     </>
   );

@@ -58,6 +58,7 @@ function run(overrides: Partial<RunRow> = {}): RunRow {
     startedAt: "2026-11-01T09:00:05.000Z",
     finishedAt: null,
     tags: [],
+    external: false,
     values: {},
     ...overrides,
   };

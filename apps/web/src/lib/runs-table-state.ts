@@ -380,7 +380,7 @@ export function filterTextToBuilder(text: string): FilterBuilderState | null {
 }
 
 /** The terminal statuses, after which the run's duration stops growing. */
-const TERMINAL = new Set<RunStatus>(["SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED"]);
+const TERMINAL = new Set<RunStatus>(["SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED", "CRASHED"]);
 
 /** Whether a run may still change (its duration grows, progress arrives). */
 export function isLive(status: RunStatus): boolean {

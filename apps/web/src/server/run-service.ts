@@ -138,6 +138,25 @@ export class RunService {
     };
   }
 
+  /**
+   * Every queue that a live worker serves or a run waits or trains in: how many runs wait and run there (from the
+   * database, which is the truth about runs) and how many live workers serve it.
+   */
+  async queueOverview(): Promise<{ name: string; waiting: number; running: number; workers: number }[]> {
+    const [counts, workers] = await Promise.all([this.deps.runs.queueCounts(), this.deps.workers.listWorkers()]);
+    const live = workers.filter((w) => w.state === "idle" || w.state === "busy");
+    const names = new Set([...counts.map((c) => c.queue), ...live.flatMap((w) => w.queues)]);
+    return [...names].sort().map((name) => {
+      const c = counts.find((q) => q.queue === name);
+      return {
+        name,
+        waiting: c?.waiting ?? 0,
+        running: c?.running ?? 0,
+        workers: live.filter((w) => w.queues.includes(name)).length,
+      };
+    });
+  }
+
   /** Waiting runs of a queue in the order workers will take them. */
   async waiting(queue: string): Promise<string[]> {
     return this.deps.queueFor(queue).waitingOrder();
@@ -160,7 +179,8 @@ export class RunService {
   async resume(runId: string): Promise<"queued" | "stopping" | "not-resumable" | "missing"> {
     const run = await this.deps.runs.getRunDetail(runId);
     if (!run) return "missing";
-    if (run.status !== "CANCELLED" && run.status !== "FAILED") return "not-resumable";
+    if (run.config === null || (run.status !== "CANCELLED" && run.status !== "FAILED")) return "not-resumable";
+    const config = run.config;
     const queue = this.deps.queueFor(run.queueName);
     // The finished job still holds the run's id in BullMQ (job id = run id): it goes, so the id can be queued again.
     const previous = await queue.queue.getJob(runId);
@@ -170,7 +190,7 @@ export class RunService {
     }
     if (!(await this.deps.runs.requeueForResume(runId))) return "not-resumable";
     try {
-      await queue.enqueueRun(runId, run.config, { priority: run.priority });
+      await queue.enqueueRun(runId, config, { priority: run.priority });
     } catch (error) {
       await this.deps.runs.failRun(runId, `could not be queued again to resume: ${String(error)}`);
       throw error;

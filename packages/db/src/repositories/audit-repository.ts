@@ -4,6 +4,8 @@ import type { Db } from "./types";
 /** What the audit log records. */
 export type AuditAction =
   | "run.launch"
+  /** A run trained by the user's own script, registered through the SDK. */
+  | "run.track"
   | "run.cancel"
   | "run.resume"
   | "run.priority"

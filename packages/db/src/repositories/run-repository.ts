@@ -1,5 +1,6 @@
 import type {
   AttemptEndEvent,
+  CreateExternalRunRequest,
   ResolvedRunConfig,
   RunAttempt,
   RunDetail,
@@ -8,6 +9,7 @@ import type {
 } from "@seqlab/contracts";
 import {
   AttemptPolicy,
+  ExternalRunInfo,
   ResolvedRunConfig as ResolvedRunConfigSchema,
   RunEventData,
   TRAIN_LOSS_KEY,
@@ -44,6 +46,7 @@ const summarySelect = {
   startedAt: true,
   finishedAt: true,
   tags: true,
+  external: true,
   project: { select: { slug: true, team: { select: { slug: true } } } },
   createdBy: { select: { id: true, name: true } },
 } satisfies Prisma.RunSelect;
@@ -67,8 +70,16 @@ function toSummary(row: SummaryRow): RunSummary {
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
     tags: row.tags ?? [],
+    external: row.external,
   };
 }
+
+/** What creating an external run takes: the SDK's request (validated) and who it is for. */
+export type CreateExternalRunInput = Omit<CreateExternalRunRequest, "team" | "project"> & {
+  projectId: string;
+  createdById: string;
+  name: string;
+};
 
 /** Rebuilds the attempt history from the supervisor's lifecycle events (attempt-start / attempt-end). */
 function attemptsFromEvents(events: { attempt: number; createdAt: Date; data: unknown }[]): RunAttempt[] {
@@ -131,6 +142,125 @@ export class RunRepository {
       select: summarySelect,
     });
     return toSummary(row);
+  }
+
+  /**
+   * A run trained by the user's own script (the SDK's `init`): RUNNING from the start, with no queue and no
+   * attempts; its config is stored as the script gave it. The seed column takes the config's `seed` when it is one.
+   */
+  async createExternalRun(input: CreateExternalRunInput): Promise<RunSummary> {
+    const config = (input.config ?? {}) as Record<string, unknown>;
+    const seed = config.seed;
+    const now = new Date();
+    const row = await this.db.run.create({
+      data: {
+        projectId: input.projectId,
+        createdById: input.createdById,
+        name: input.name,
+        status: "RUNNING",
+        external: true,
+        modelName: input.model ?? "external",
+        datasetName: input.dataset ?? "-",
+        config: config as Prisma.InputJsonValue,
+        seed: typeof seed === "number" && Number.isInteger(seed) && Math.abs(seed) < 2 ** 31 ? seed : 0,
+        queueName: "-",
+        maxAttempts: 0,
+        tags: [...new Set(input.tags ?? [])].sort(),
+        notes: input.notes ?? "",
+        ...(input.environment ? { environment: input.environment as unknown as Prisma.InputJsonValue } : {}),
+        totalSteps: input.totalSteps ?? null,
+        startedAt: now,
+        heartbeatAt: now,
+      },
+      select: summarySelect,
+    });
+    return toSummary(row);
+  }
+
+  /**
+   * An external run's sign of life (a heartbeat or a batch of points). A run shown CRASHED by silence is RUNNING
+   * again: its script was only cut off for a while. Returns the status afterwards (null: not an external run).
+   */
+  async recordHeartbeat(runId: string): Promise<{ status: RunStatus; revived: boolean } | null> {
+    const revived = await this.db.run.updateMany({
+      where: { id: runId, external: true, status: "CRASHED" },
+      data: { status: "RUNNING", heartbeatAt: new Date(), finishedAt: null, errorReason: null },
+    });
+    if (revived.count === 1) return { status: "RUNNING", revived: true };
+    await this.db.run.updateMany({
+      where: { id: runId, external: true, status: "RUNNING" },
+      data: { heartbeatAt: new Date() },
+    });
+    const row = await this.db.run.findUnique({ where: { id: runId }, select: { status: true, external: true } });
+    return row?.external ? { status: row.status, revived: false } : null;
+  }
+
+  /**
+   * Ends an external run as its script said. False when it had already ended (finish is not repeated; a CRASHED
+   * run may still finish, since its script was alive after all).
+   */
+  async finishExternalRun(
+    runId: string,
+    status: "SUCCEEDED" | "FAILED" | "CANCELLED",
+    errorReason: string | null,
+  ): Promise<boolean> {
+    const last = await this.db.metricSummary.findUnique({
+      where: { runId_key: { runId, key: TRAIN_LOSS_KEY } },
+      select: { last: true, lastStep: true },
+    });
+    const { count } = await this.db.run.updateMany({
+      where: { id: runId, external: true, status: { in: ["RUNNING", "CRASHED"] } },
+      data: {
+        status,
+        errorReason,
+        finishedAt: new Date(),
+        heartbeatAt: new Date(),
+        ...(last ? { lastStep: last.lastStep, finalLoss: Number.isFinite(last.last) ? last.last : null } : {}),
+      },
+    });
+    return count === 1;
+  }
+
+  /**
+   * Marks CRASHED every external run that has been silent since `silentSince`. One conditional UPDATE, so any
+   * number of web processes may run it at once: each run is marked by exactly one of them. Returns the runs marked.
+   */
+  async markSilentExternalRunsCrashed(silentSince: Date): Promise<string[]> {
+    const rows = await this.db.$queryRaw<{ id: string }[]>`
+      UPDATE "Run" SET status = 'CRASHED', "finishedAt" = now(), "updatedAt" = now(),
+             "errorReason" = 'its script stopped sending points and heartbeats'
+      WHERE external AND status = 'RUNNING' AND "heartbeatAt" < ${silentSince}
+      RETURNING id`;
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * After a batch of an external run's points: its runs-table columns (last step, latest train/loss) follow its
+   * summaries, as a worker's progress reports do for worker runs, and a RUNNING run's heartbeat is refreshed (a
+   * batch is a sign of life; a CRASHED run is revived only by a heartbeat, so a spool synced later never makes a
+   * dead script look alive). One statement.
+   */
+  async touchExternalRun(runId: string): Promise<void> {
+    await this.db.$executeRaw`
+      UPDATE "Run" r SET
+        "heartbeatAt" = CASE WHEN r.status = 'RUNNING' THEN now() ELSE r."heartbeatAt" END,
+        "lastStep" = COALESCE(s."lastStep", r."lastStep"),
+        "finalLoss" = CASE WHEN s.last IS NULL OR s.last IN ('NaN'::float8, 'Infinity'::float8, '-Infinity'::float8)
+                           THEN r."finalLoss" ELSE s.last END
+      FROM (SELECT ${runId}::text AS "runId") k
+      LEFT JOIN "MetricSummary" s ON s."runId" = k."runId" AND s.key = ${TRAIN_LOSS_KEY}
+      WHERE r.id = k."runId" AND r.external`;
+  }
+
+  /** Per queue: runs waiting and running in it (worker runs only; external runs have no queue). */
+  async queueCounts(): Promise<{ queue: string; waiting: number; running: number }[]> {
+    const rows = await this.db.$queryRaw<{ queue: string; waiting: bigint; running: bigint }[]>`
+      SELECT "queueName" AS queue,
+             count(*) FILTER (WHERE status = 'QUEUED') AS waiting,
+             count(*) FILTER (WHERE status = 'RUNNING') AS running
+      FROM "Run" WHERE NOT external AND status IN ('QUEUED', 'RUNNING')
+      GROUP BY "queueName" ORDER BY "queueName"`;
+    return rows.map((r) => ({ queue: r.queue, waiting: Number(r.waiting), running: Number(r.running) }));
   }
 
   /** Deletes a run that could not be queued, so a failed launch leaves nothing behind. */
@@ -203,7 +333,7 @@ export class RunRepository {
         ) sorted
       )
       SELECT r.id, r.name, r.status::text AS status, r."modelName", r."datasetName", r."lastStep", r."finalLoss",
-             r.attempt, r."createdAt", r."startedAt", r."finishedAt", r.tags,
+             r.attempt, r."createdAt", r."startedAt", r."finishedAt", r.tags, r.external,
              p.slug AS "projectSlug", t.slug AS "teamSlug", u.id AS "creatorId", u.name AS "creatorName",
              (SELECT count(*) FROM matching) AS total
              ${columns.length ? Prisma.sql`, ${Prisma.join(columns)}` : Prisma.empty}
@@ -316,6 +446,9 @@ export class RunRepository {
         ...summarySelect,
         notes: true,
         config: true,
+        environment: true,
+        heartbeatAt: true,
+        totalSteps: true,
         seed: true,
         priority: true,
         queueName: true,
@@ -339,7 +472,15 @@ export class RunRepository {
     return {
       ...toSummary(row),
       notes: row.notes,
-      config: ResolvedRunConfigSchema.parse(row.config),
+      config: row.external ? null : ResolvedRunConfigSchema.parse(row.config),
+      externalInfo: row.external
+        ? ExternalRunInfo.parse({
+            config: row.config ?? {},
+            environment: row.environment ?? null,
+            heartbeatAt: row.heartbeatAt?.toISOString() ?? null,
+            totalSteps: row.totalSteps,
+          })
+        : null,
       seed: row.seed,
       priority: row.priority,
       queueName: row.queueName,
@@ -362,10 +503,12 @@ export class RunRepository {
     };
   }
 
-  async getStatus(runId: string): Promise<{ status: RunStatus; attempt: number; cancelRequested: boolean } | null> {
+  async getStatus(
+    runId: string,
+  ): Promise<{ status: RunStatus; attempt: number; cancelRequested: boolean; external: boolean } | null> {
     return this.db.run.findUnique({
       where: { id: runId },
-      select: { status: true, attempt: true, cancelRequested: true },
+      select: { status: true, attempt: true, cancelRequested: true, external: true },
     });
   }
 
@@ -521,12 +664,12 @@ export class RunRepository {
    */
   async requestCancel(runId: string): Promise<"cancelled" | "requested" | "finished" | "missing"> {
     const queued = await this.db.run.updateMany({
-      where: { id: runId, status: "QUEUED" },
+      where: { id: runId, status: "QUEUED", external: false },
       data: { status: "CANCELLED", cancelRequested: true, finishedAt: new Date() },
     });
     if (queued.count === 1) return "cancelled";
     const running = await this.db.run.updateMany({
-      where: { id: runId, status: "RUNNING" },
+      where: { id: runId, status: "RUNNING", external: false },
       data: { cancelRequested: true },
     });
     if (running.count === 1) return "requested";
@@ -543,9 +686,9 @@ export class RunRepository {
     return this.db.$transaction(async (tx) => {
       const run = await tx.run.findUnique({
         where: { id: runId },
-        select: { status: true, attempt: true, config: true },
+        select: { status: true, attempt: true, config: true, external: true },
       });
-      if (!run || (run.status !== "CANCELLED" && run.status !== "FAILED")) return false;
+      if (!run || run.external || (run.status !== "CANCELLED" && run.status !== "FAILED")) return false;
       const checkpoints = await tx.artifact.count({ where: { runId, kind: "checkpoint" } });
       if (checkpoints === 0) return false;
       const { maxRestarts } = ResolvedRunConfigSchema.parse(run.config).training;

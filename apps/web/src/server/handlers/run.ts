@@ -111,6 +111,9 @@ export const cancelRun = defineHandler({
   async handle({ services, principal, params }) {
     const decision = await runPermission(services, principal, params.id, "modify");
     if (!decision.ok) return problem(decision.denial.status, decision.denial.error);
+    if ((await services.runs.getStatus(params.id))?.external) {
+      return problem(409, `run ${params.id} is trained by its own script (external): stop the script to stop it`);
+    }
     const outcome = await services.runService.cancel(params.id);
     if (outcome === "missing") return problem(404, runNotFound(params));
     if (outcome === "finished") return problem(409, `run ${params.id} has already finished`);

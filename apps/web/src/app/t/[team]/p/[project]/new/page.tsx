@@ -37,7 +37,8 @@ export default async function NewRunPage({
   let heading = "Launch a run";
   if (from && EntityId.safeParse(from).success && (await runPermission(s, ctx.principal, from, "read")).ok) {
     const run = await s.runs.getRunDetail(from);
-    if (run) {
+    // An external run's config is its script's own, not a catalog launch: there is nothing to clone from it.
+    if (run?.config) {
       initial = {
         name: `${run.name}-clone`,
         ...run.config,

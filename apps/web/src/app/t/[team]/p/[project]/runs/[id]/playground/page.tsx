@@ -28,6 +28,9 @@ export default async function PlaygroundPage({
   const run = await s.runService.detail(id);
   if (!run) notFound();
   if (run.project !== projectSlug) redirect(`${runPath(run)}/playground`);
+  // The playground rebuilds a catalog model from its checkpoint; an external run's model is its script's own.
+  if (!run.config) notFound();
+  const config = run.config;
   const checkpoints = run.artifacts
     .filter((a) => a.kind === "checkpoint")
     .map((a) => ({ id: a.id, step: a.step ?? 0, sha256: a.sha256, size: a.size }))
@@ -38,8 +41,8 @@ export default async function PlaygroundPage({
     <PlaygroundView
       runName={run.name}
       runHref={runPath(run)}
-      task={{ dataset: run.config.dataset, datasetParams: run.config.datasetParams, seed: run.config.seed }}
-      model={run.config.model}
+      task={{ dataset: config.dataset, datasetParams: config.datasetParams, seed: config.seed }}
+      model={config.model}
       checkpoints={checkpoints}
       selected={selected}
     />

@@ -1,0 +1,7 @@
+import { getCatalog } from "../../../../server/handlers/platform";
+import { methodNotAllowed, nextRoute } from "../../../../server/route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = nextRoute(getCatalog);
+export const { POST, PUT, PATCH, DELETE } = methodNotAllowed(["GET"]);

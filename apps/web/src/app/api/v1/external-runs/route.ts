@@ -1,0 +1,7 @@
+import { createExternalRun } from "../../../../server/handlers/client-api";
+import { methodNotAllowed, nextRoute } from "../../../../server/route";
+
+export const dynamic = "force-dynamic";
+
+export const POST = nextRoute(createExternalRun);
+export const { GET, PUT, PATCH, DELETE } = methodNotAllowed(["POST"]);

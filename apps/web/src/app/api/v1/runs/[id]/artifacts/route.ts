@@ -1,0 +1,7 @@
+import { uploadArtifact } from "../../../../../../server/handlers/client-api";
+import { methodNotAllowed, nextRoute } from "../../../../../../server/route";
+
+export const dynamic = "force-dynamic";
+
+export const POST = nextRoute(uploadArtifact);
+export const { GET, PUT, PATCH, DELETE } = methodNotAllowed(["POST"]);

@@ -1,0 +1,7 @@
+import { postHeartbeat } from "../../../../../../server/handlers/client-api";
+import { methodNotAllowed, nextRoute } from "../../../../../../server/route";
+
+export const dynamic = "force-dynamic";
+
+export const POST = nextRoute(postHeartbeat);
+export const { GET, PUT, PATCH, DELETE } = methodNotAllowed(["POST"]);
