@@ -2,7 +2,7 @@
 const fs = require("node:fs");
 const path = require("node:path");
 
-const projects = ["packages", "apps"]
+const projects = ["packages", "apps", "examples"]
   .flatMap((dir) => fs.readdirSync(path.join(__dirname, dir)).map((name) => path.join(__dirname, dir, name)))
   .concat(path.join(__dirname, "scripts"))
   .filter((dir) => fs.existsSync(path.join(dir, "jest.config.js")));

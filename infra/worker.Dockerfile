@@ -34,6 +34,8 @@ COPY packages/db/package.json packages/db/
 COPY packages/models/package.json packages/models/
 COPY packages/queue/package.json packages/queue/
 COPY packages/sdk/package.json packages/sdk/
+COPY apps/cli/package.json apps/cli/
+COPY examples/track-your-own-model/package.json examples/track-your-own-model/
 COPY scripts/package.json scripts/
 COPY bench/package.json bench/
 # Dev dependencies stay: the worker runs its TypeScript through tsx, a root dev dependency.

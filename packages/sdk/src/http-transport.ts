@@ -1,15 +1,14 @@
-import { TransportError, type PointBatch, type Transport } from "./transport";
+import { postToSeqlab, type HttpTarget } from "./http-request";
+import type { PointBatch, Transport } from "./transport";
 
-export interface HttpTransportOptions {
-  /** The platform's URL, e.g. http://localhost:3000. */
-  baseUrl: string;
-  /** An API key (Settings → API keys), sent as a bearer token. */
-  apiKey: string;
-  /** A send that takes longer is abandoned (and retried): a hung server never holds a batch forever. */
+/** How {@link HttpTransport} reaches the platform. */
+export interface HttpTransportOptions extends HttpTarget {
+  /** A send that takes longer is abandoned (and retried): a hung server never holds a batch forever. Default 10 s. */
   timeoutMs?: number;
-  /** For tests: the fetch to use. */
-  fetch?: typeof fetch;
 }
+
+/** Long enough for a 1000-point batch on a slow link and a busy database; short enough that a retry comes soon. */
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /**
  * Batches to seqlab over HTTP: POST <baseUrl>/api/v1/runs/<runId>/points with `{ batchId, points }`. What may be
@@ -17,33 +16,14 @@ export interface HttpTransportOptions {
  * point, a revoked key, an unknown run) is the batch's own problem and is not.
  */
 export class HttpTransport implements Transport {
-  private readonly fetch: typeof fetch;
-  constructor(private readonly options: HttpTransportOptions) {
-    this.fetch = options.fetch ?? fetch;
-  }
+  constructor(private readonly options: HttpTransportOptions) {}
 
+  /** Resolves once the server answered 2xx; rejects with a TransportError otherwise. */
   async sendPoints(batch: PointBatch): Promise<void> {
-    const url = new URL(`/api/v1/runs/${encodeURIComponent(batch.runId)}/points`, this.options.baseUrl);
-    let response: Response;
-    try {
-      response = await this.fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${this.options.apiKey}` },
-        body: JSON.stringify({ batchId: batch.batchId, points: batch.points }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new TransportError(`${url.origin} did not answer (${cause ?? (error as Error).name})`, true);
-    }
-    if (response.ok) return;
-    const text = await response.text().catch(() => "");
-    let message = text.slice(0, 300);
-    try {
-      message = (JSON.parse(text) as { error?: string }).error ?? message;
-    } catch {
-      // Not JSON (a proxy's error page): its first characters say enough.
-    }
-    throw new TransportError(`${response.status} ${message}`.trim(), response.status === 429 || response.status >= 500);
+    await postToSeqlab(this.options, {
+      path: `/api/v1/runs/${encodeURIComponent(batch.runId)}/points`,
+      body: { json: { batchId: batch.batchId, points: batch.points } },
+      timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
   }
 }

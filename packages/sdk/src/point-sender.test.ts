@@ -80,7 +80,10 @@ describe("the SDK's point sender", () => {
     server.mode = "up";
     const spooled = await spool.list();
     await server.sendPoints(spooled[0]!);
-    expect(await spool.drain((b) => server.sendPoints(b))).toEqual({ sent: 3, left: 0 });
+    expect(await spool.drain((b) => server.sendPoints(b))).toMatchObject({
+      sent: { batches: 3, points: 25 },
+      left: { batches: 0, points: 0 },
+    });
     expect(server.steps()).toEqual(Array.from({ length: 25 }, (_, i) => i));
     expect(await spool.list()).toEqual([]);
   });
@@ -96,9 +99,13 @@ describe("the SDK's point sender", () => {
       if (++sends === 2) throw new TransportError("reset", true);
       server.stored.set(b.batchId, b);
     };
-    expect(await spool.drain(flaky)).toEqual({ sent: 1, left: 2 });
+    expect(await spool.drain(flaky)).toMatchObject({ sent: { batches: 1 }, left: { batches: 2 }, problem: "reset" });
     server.mode = "up";
-    expect(await spool.drain((b) => server.sendPoints(b))).toEqual({ sent: 2, left: 0 });
+    expect(await spool.drain((b) => server.sendPoints(b))).toMatchObject({
+      sent: { batches: 2 },
+      left: { batches: 0 },
+      problem: null,
+    });
     expect(server.steps()).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
@@ -115,6 +122,19 @@ describe("the SDK's point sender", () => {
     expect((await spool.list()).flatMap((b) => b.points.map((p) => p.step))).toEqual(
       Array.from({ length: 15 }, (_, i) => i),
     );
+  });
+
+  it("spools a batch that was in flight at the deadline once, even when its send fails afterwards", async () => {
+    let fail: (error: Error) => void = () => undefined;
+    const transport: Transport = {
+      sendPoints: () => new Promise<void>((_, reject) => (fail = reject)),
+    };
+    const sender = new PointSender({ runId: "r", transport, spool, batchSize: 5, attempts: 3, backoffMs: 1 });
+    sender.record(points(0, 5));
+    expect(await sender.finish(50)).toEqual({ sent: 0, spooled: 5, refused: 0 });
+    fail(new TransportError("aborted", true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await spool.list()).map((b) => b.points.length)).toEqual([5]);
   });
 
   it("drops a batch the server refuses instead of retrying it forever, and says so once", async () => {

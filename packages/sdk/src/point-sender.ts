@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { MetricPoint } from "@seqlab/contracts";
 import type { Spool } from "./spool";
 import { TransportError, type PointBatch, type Transport } from "./transport";
+import { messageOf } from "./message-of";
 
 export interface PointSenderOptions {
   runId: string;
@@ -65,6 +66,17 @@ export class PointSender {
   /** Queues points; never blocks, never throws. */
   record(points: readonly MetricPoint[]): void {
     for (const p of points) this.pending.push(p);
+    this.schedule();
+  }
+
+  /** Queues one point, without the array `record` takes: what `Run.log` calls, once per metric. */
+  recordPoint(point: MetricPoint): void {
+    this.pending.push(point);
+    this.schedule();
+  }
+
+  /** Cuts full batches at once and arms the flush timer for a partial one. */
+  private schedule(): void {
     if (this.pending.length >= this.batchSize) this.kick(false);
     if (this.pending.length > 0 && this.timer === null && !this.stop.stop) {
       this.timer = setTimeout(() => {
@@ -106,7 +118,9 @@ export class PointSender {
           this.report.sent += batch.points.length;
           break;
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
+          // `finish` took the batch from the outbox and spooled it while this send was in flight: nothing to do.
+          if (this.outbox[0] !== batch) break;
+          const message = messageOf(error);
           if (error instanceof TransportError && !error.retryable) {
             this.problem("refused", `seqlab refused a batch of points: ${message}`);
             if (this.outbox[0] === batch) this.outbox.shift();

@@ -18,9 +18,12 @@ export interface Transport {
  * was refused (a 400, a revoked key) and sending it again cannot help.
  */
 export class TransportError extends Error {
+  override readonly name = "TransportError";
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** The HTTP status when the server answered; undefined when it did not (unreachable, timed out). */
+    readonly status?: number,
   ) {
     super(message);
   }

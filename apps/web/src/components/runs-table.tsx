@@ -383,9 +383,16 @@ function builtinCell(id: string, row: RunRow, helpers: CellHelpers): ReactNode {
       return <span className={`badge ${row.status}`}>{row.status}</span>;
     case "name":
       return (
-        <a href={`/t/${row.team}/p/${row.project}/runs/${row.id}`} title={row.name}>
-          {row.name}
-        </a>
+        <>
+          <a href={`/t/${row.team}/p/${row.project}/runs/${row.id}`} title={row.name}>
+            {row.name}
+          </a>
+          {row.external && (
+            <span className="tag external-tag" title="Trained by its own script through the SDK">
+              external
+            </span>
+          )}
+        </>
       );
     case "user":
       return row.createdBy?.name ?? "–";

@@ -112,7 +112,7 @@ export default async function ComparePage({
             status: run.status,
             lastStep: run.lastStep,
             href: runPath(run),
-            config: run.config,
+            config: run.config ?? run.externalInfo?.config ?? {},
             summaries: summaries.get(run.id) ?? [],
           },
         ]
