@@ -11,9 +11,10 @@ import {
 } from "@seqlab/contracts";
 import { publishRunEvent } from "@seqlab/queue";
 import { z } from "zod";
-import { readableTeams, runPermission, teamPermission } from "../access";
+import { runPermission } from "../access";
 import { json, problem, readBody, readQuery } from "../http";
 import type { UserPrincipal } from "../identity";
+import { resolveLaunchTarget } from "../launch-target";
 import { defineHandler } from "../route";
 import type { Services } from "../services";
 
@@ -34,38 +35,14 @@ export const createExternalRun = defineHandler({
     const body = await readBody(request, CreateExternalRunRequest);
     if (!body.ok) return body.response;
     const { team: teamSlugAsked, project: projectSlug, ...rest } = body.body;
-    const mine = await readableTeams(services.teams, principal);
-    const teamSlug = teamSlugAsked ?? (mine.length === 1 ? mine[0]!.slug : undefined);
-    if (!teamSlug) {
-      return problem(400, "invalid request", [
-        {
-          path: "team",
-          message: `you belong to ${mine.length} teams: say which one (${mine.map((t) => t.slug).join(", ")})`,
-        },
-      ]);
-    }
-    const team = await services.teams.findTeamBySlug(teamSlug);
-    const teamNotFound = `team ${JSON.stringify(teamSlug)} not found`;
-    if (!team) return problem(404, teamNotFound);
-    const decision = await teamPermission(services.teams, principal, team.id, ["run", "launch"], teamNotFound);
-    if (!decision.ok) return problem(decision.denial.status, decision.denial.error);
-    const project = await services.projects.findProject(team.id, projectSlug);
-    if (!project) {
-      return problem(
-        404,
-        `project ${JSON.stringify(projectSlug)} not found in team ${team.slug} (an admin creates projects)`,
-      );
-    }
-    const limited = await services.rateLimiter.hit(`launch:${principal.userId}`, services.limits.launchesPerMinute, 60);
-    if (!limited.allowed) {
-      return json(
-        {
-          error: `at most ${services.limits.launchesPerMinute} new runs per minute: try again in ${limited.retryAfterSeconds} s`,
-        },
-        429,
-        { "retry-after": String(limited.retryAfterSeconds) },
-      );
-    }
+    const target = await resolveLaunchTarget(
+      services,
+      principal,
+      { team: teamSlugAsked, project: projectSlug },
+      { invalid: "invalid request", noun: "new runs" },
+    );
+    if (!target.ok) return target.response;
+    const { team, project } = target;
     const name = rest.name ?? `${rest.model ?? "external"}-${new Date().toISOString().slice(0, 19).replace("T", "-")}`;
     const run = await services.runs.createExternalRun({
       ...rest,

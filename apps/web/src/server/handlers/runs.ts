@@ -13,6 +13,7 @@ import { z } from "zod";
 import { readableTeams, runPermission, teamPermission } from "../access";
 import { json, problem, readBody, readQuery } from "../http";
 import { defineHandler } from "../route";
+import { resolveLaunchTarget } from "../launch-target";
 import { LaunchValidationError, resolveRunConfig } from "../run-service";
 
 const ListQuery = z.object({
@@ -114,38 +115,14 @@ export const launchRun = defineHandler({
       throw error;
     }
     const { request: launch } = resolved;
-    const mine = await readableTeams(services.teams, principal);
-    const teamSlug = launch.team ?? (mine.length === 1 ? mine[0]!.slug : undefined);
-    if (!teamSlug) {
-      return problem(400, "invalid run request", [
-        {
-          path: "team",
-          message: `you belong to ${mine.length} teams: say which one (${mine.map((t) => t.slug).join(", ")})`,
-        },
-      ]);
-    }
-    const team = await services.teams.findTeamBySlug(teamSlug);
-    const teamNotFound = `team ${JSON.stringify(teamSlug)} not found`;
-    if (!team) return problem(404, teamNotFound);
-    const decision = await teamPermission(services.teams, principal, team.id, ["run", "launch"], teamNotFound);
-    if (!decision.ok) return problem(decision.denial.status, decision.denial.error);
-    const project = await services.projects.findProject(team.id, launch.project);
-    if (!project) {
-      return problem(
-        404,
-        `project ${JSON.stringify(launch.project)} not found in team ${team.slug} (an admin creates projects)`,
-      );
-    }
-    const limited = await services.rateLimiter.hit(`launch:${principal.userId}`, services.limits.launchesPerMinute, 60);
-    if (!limited.allowed) {
-      return json(
-        {
-          error: `at most ${services.limits.launchesPerMinute} launches per minute: try again in ${limited.retryAfterSeconds} s`,
-        },
-        429,
-        { "retry-after": String(limited.retryAfterSeconds) },
-      );
-    }
+    const target = await resolveLaunchTarget(
+      services,
+      principal,
+      { team: launch.team, project: launch.project },
+      { invalid: "invalid run request", noun: "launches" },
+    );
+    if (!target.ok) return target.response;
+    const { team, project } = target;
     // A clone links back to its parent: one the caller may read, in the same team (never a way to probe other teams).
     if (launch.parentRunId !== undefined) {
       const parent = await runPermission(services, principal, launch.parentRunId, "read");
