@@ -69,6 +69,7 @@ COPY packages/db/package.json packages/db/
 COPY packages/models/package.json packages/models/
 COPY packages/queue/package.json packages/queue/
 COPY packages/sdk/package.json packages/sdk/
+COPY packages/sweeps/package.json packages/sweeps/
 COPY apps/cli/package.json apps/cli/
 COPY examples/track-your-own-model/package.json examples/track-your-own-model/
 COPY scripts/package.json scripts/
