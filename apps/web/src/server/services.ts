@@ -18,6 +18,7 @@ import { RateLimiter } from "./rate-limiter";
 import { RunService } from "./run-service";
 import { StreamHub } from "./stream-hub";
 import { StreamLimiter } from "./stream-limiter";
+import { VerifiedKeys } from "./verified-keys";
 
 /** Per-user and per-IP limits; each has a default in env.ts. */
 export interface WebLimits {
@@ -75,6 +76,8 @@ export interface Services {
   hub: StreamHub;
   rateLimiter: RateLimiter;
   streams: StreamLimiter;
+  /** Keys better-auth verified lately in this process (requests in between only read the key's row). */
+  verifiedKeys: VerifiedKeys;
   /** Closes every connection (tests call it in afterAll). */
   close(): Promise<void>;
 }
@@ -117,6 +120,7 @@ export function createServices(config: WebConfig): Services {
     workers,
     projects,
     teams,
+    verifiedKeys: new VerifiedKeys(),
     audit: new AuditRepository(prisma),
     health: new HealthRepository(prisma),
     runService: new RunService({ runs, projects, workers, queueFor }),

@@ -228,6 +228,22 @@ export class TeamRepository {
     return rows.map((r) => toApiKey(r, names.get(r.referenceId) ?? ""));
   }
 
+  /**
+   * The key stored under `hash` (better-auth keeps only a hash of each key) and whether it may be used now: enabled
+   * and unexpired. A read only, for requests between better-auth's own verifications, which write the row.
+   */
+  async findApiKeyByHash(
+    hash: string,
+  ): Promise<{ id: string; userId: string; metadata: string | null; usable: boolean } | null> {
+    const r = await this.db.apiKey.findFirst({
+      where: { key: hash },
+      select: { id: true, referenceId: true, metadata: true, enabled: true, expiresAt: true },
+    });
+    if (!r) return null;
+    const usable = r.enabled !== false && (r.expiresAt === null || r.expiresAt.getTime() > Date.now());
+    return { id: r.id, userId: r.referenceId, metadata: r.metadata, usable };
+  }
+
   async findApiKey(id: string): Promise<ApiKeyInfo | null> {
     const r = await this.db.apiKey.findUnique({ where: { id } });
     if (!r) return null;
