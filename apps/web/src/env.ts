@@ -37,6 +37,8 @@ const WebEnv = z.object({
   /** Live streams open at once per user, and in all on one web process. */
   SEQLAB_STREAMS_PER_USER: perMinute(20),
   SEQLAB_STREAMS_TOTAL: perMinute(500),
+  /** Test-only fault injection: "sweep-exit-after-promotion" kills the process between a promotion and its queueing. */
+  SEQLAB_FAULT: z.enum(["sweep-exit-after-promotion"]).optional(),
 });
 export type WebEnv = z.infer<typeof WebEnv>;
 

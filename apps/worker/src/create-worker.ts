@@ -7,10 +7,11 @@ import {
   EventRepository,
   MetricRepository,
   RunRepository,
+  SweepRepository,
   WorkerRepository,
   type Db,
 } from "@seqlab/db";
-import { createRedisConnection, createTrainingWorker, publishRunEvent } from "@seqlab/queue";
+import { createRedisConnection, createTrainingWorker, publishRunEvent, SweepQueue } from "@seqlab/queue";
 import { superviseRun, type SupervisionControl } from "./run-supervisor";
 import { TrainerProcess } from "./trainer-process";
 
@@ -85,6 +86,7 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
   const artifacts = new ArtifactRepository(config.prisma);
   const events = new EventRepository(config.prisma);
   const workers = new WorkerRepository(config.prisma);
+  const sweeps = new SweepRepository(config.prisma);
   const redis = createRedisConnection(config.redisUrl);
   const bullConnection = createRedisConnection(config.redisUrl);
   const active = new Map<string, SupervisionControl | null>();
@@ -166,6 +168,21 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
   );
   for (const w of bullWorkers) w.on("error", (e) => log(`queue error: ${e.message}`));
 
+  // A sweep trial's end is its report to the sweep controller, sent once BullMQ has let go of the job (so the
+  // controller can queue the promoted trial under the same job id at once). A report lost here is made up by the tick.
+  const sweepQueue = new SweepQueue({ connection: bullConnection, prefix: config.prefix });
+  const reportTrial = (runId: unknown) => {
+    if (typeof runId !== "string") return;
+    void sweeps
+      .sweepOfRun(runId)
+      .then((sweepId) => (sweepId ? sweepQueue.advance(sweepId) : undefined))
+      .catch((e: unknown) => log(`run ${runId}: reporting to its sweep failed: ${String(e)}`));
+  };
+  for (const w of bullWorkers) {
+    w.on("completed", (job) => reportTrial(job.data?.runId));
+    w.on("failed", (job) => reportTrial(job?.data?.runId));
+  }
+
   return {
     id,
     backend,
@@ -176,6 +193,7 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
         for (const control of active.values()) control?.requestHandover();
       }
       await Promise.all(bullWorkers.map((w) => w.close()));
+      await sweepQueue.close();
       clearInterval(heartbeat);
       for (const p of warm.splice(0)) p.kill();
       await workers.markStopped(id).catch(() => undefined);

@@ -43,7 +43,10 @@ export interface SupervisionControl {
   requestHandover(): void;
 }
 
-const TERMINAL: Record<string, Exclude<RunStatus, "QUEUED" | "RUNNING" | "CRASHED">> = {
+/** How an attempt can end a run (a sweep trial that succeeds at a rung below its top ends PAUSED instead). */
+type AttemptEnd = Exclude<RunStatus, "QUEUED" | "RUNNING" | "CRASHED" | "PAUSED">;
+
+const TERMINAL: Record<string, AttemptEnd> = {
   succeeded: "SUCCEEDED",
   failed: "FAILED",
   diverged: "DIVERGED",
@@ -51,7 +54,7 @@ const TERMINAL: Record<string, Exclude<RunStatus, "QUEUED" | "RUNNING" | "CRASHE
 };
 
 /** CRASHED is for external runs only; a worker's attempt never ends with it. */
-const OUTCOME: Record<Exclude<RunStatus, "QUEUED" | "RUNNING" | "CRASHED">, AttemptOutcome> = {
+const OUTCOME: Record<AttemptEnd, AttemptOutcome> = {
   SUCCEEDED: "succeeded",
   FAILED: "failed",
   DIVERGED: "diverged",
@@ -297,14 +300,17 @@ export async function superviseRun(
     deadlineMs: finalDeadline,
     onRetry: (e) => deps.log(`run ${runId}: flushing metrics failed, retrying: ${String(e)}`),
   });
-  const finish = async (status: Exclude<RunStatus, "QUEUED" | "RUNNING" | "CRASHED">, errorReason: string | null) => {
-    const owned = await retryUntil(
+  const finish = async (status: AttemptEnd, errorReason: string | null) => {
+    const written = await retryUntil(
       () => deps.runs.finishAttempt(runId, attempt, status, { errorReason, finalLoss: lastLoss, lastStep: step }),
       { deadlineMs: finalDeadline },
     );
-    if (owned)
-      await publishRunEvent(deps.redis, { type: "status", runId, status, errorReason, attempt }).catch(() => undefined);
-    await event(`attempt ${attempt} ended: ${OUTCOME[status]}`, status === "SUCCEEDED" ? "info" : "warn", {
+    if (written)
+      await publishRunEvent(deps.redis, { type: "status", runId, status: written, errorReason, attempt }).catch(
+        () => undefined,
+      );
+    const paused = written === "PAUSED" ? ", paused at its rung until the sweep promotes it" : "";
+    await event(`attempt ${attempt} ended: ${OUTCOME[status]}${paused}`, status === "SUCCEEDED" ? "info" : "warn", {
       kind: "attempt-end",
       outcome: OUTCOME[status],
       step,

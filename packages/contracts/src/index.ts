@@ -12,3 +12,5 @@ export * from "./run-filter";
 export * from "./evaluation";
 export * from "./run-environment";
 export * from "./client-api";
+export * from "./sweep";
+export * from "./sweep-view";

@@ -21,7 +21,24 @@ export const jobCatalog = {
       removeOnFail: { age: 24 * 3600, count: 5000 },
     },
   },
+  "sweep.advance": {
+    payload: z.object({
+      /** The sweep whose trial just reported; null for the periodic tick, which advances every running sweep. */
+      sweepId: z.string().min(1).nullable(),
+    }),
+    options: {
+      /** Advancing is idempotent, so a failure (the database away a moment) is simply tried again: 1, 2, 4, 8 s. */
+      attempts: 5,
+      backoff: { type: "exponential" as const, delay: 1000 },
+      /** Thousands of reports a day; the sweep's rows are the record, the jobs are only a doorbell. */
+      removeOnComplete: { age: 600, count: 200 },
+      removeOnFail: { age: 24 * 3600, count: 1000 },
+    },
+  },
 } as const;
+
+/** The BullMQ queue of sweep controller jobs (reports and the tick), separate from every training queue. */
+export const SWEEP_QUEUE_NAME = "sweeps";
 
 export type JobName = keyof typeof jobCatalog;
 export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]["payload"]>;

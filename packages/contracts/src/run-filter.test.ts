@@ -201,10 +201,10 @@ describe("parseRunFilter", () => {
   it("normalises statuses to the enum and refuses unknown ones, listing the real ones", () => {
     expect(shape(parse("status = succeeded"))).toEqual(cmp(col("status"), "=", str("SUCCEEDED")));
     expect(shape(parse('status != "Diverged"'))).toEqual(cmp(col("status"), "!=", str("DIVERGED")));
-    const error = errorOf("status = paused");
+    const error = errorOf("status = sleeping");
     expect(error.position).toBe(9);
-    expect(error.message).toContain('unknown status "paused"');
-    expect(error.message).toContain("QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, DIVERGED");
+    expect(error.message).toContain('unknown status "sleeping"');
+    expect(error.message).toContain("QUEUED, RUNNING, PAUSED, SUCCEEDED, FAILED, CANCELLED, DIVERGED, CRASHED");
   });
 
   it("reads quoted strings with both quotes and the three escapes", () => {
@@ -337,8 +337,8 @@ describe("parseRunFilter", () => {
 
   it("reports a syntax error before a meaning error, and the first meaning error in text order", () => {
     expect(errorOf("foo = 1 AND (").message).toContain('expected a field, NOT or "("');
-    expect(errorOf("status = paused AND bar = 1").message).toContain('unknown status "paused"');
-    expect(errorOf("bar = 1 AND status = paused").message).toContain('unknown field "bar"');
+    expect(errorOf("status = sleeping AND bar = 1").message).toContain('unknown status "sleeping"');
+    expect(errorOf("bar = 1 AND status = sleeping").message).toContain('unknown field "bar"');
   });
 
   it("limits nesting depth and length with errors, not stack overflows", () => {

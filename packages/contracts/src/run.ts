@@ -3,7 +3,17 @@ import { ResolvedRunConfig } from "./run-config";
 import { ExternalRunInfo } from "./run-environment";
 
 /** CRASHED: an external run whose script stopped sending (points or heartbeats) without finishing. */
-export const RunStatus = z.enum(["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "DIVERGED", "CRASHED"]);
+/** PAUSED: a sweep trial stopped at a rung with its checkpoint, until the sweep promotes it (or ends). */
+export const RunStatus = z.enum([
+  "QUEUED",
+  "RUNNING",
+  "PAUSED",
+  "SUCCEEDED",
+  "FAILED",
+  "CANCELLED",
+  "DIVERGED",
+  "CRASHED",
+]);
 export type RunStatus = z.infer<typeof RunStatus>;
 
 /**

@@ -14,6 +14,7 @@ export function configFromEnv(): WebConfig {
     authSecret: e.SEQLAB_AUTH_SECRET,
     openSignup: e.SEQLAB_OPEN_SIGNUP,
     sessionCacheSeconds: e.SEQLAB_SESSION_CACHE_SECONDS,
+    ...(e.SEQLAB_FAULT ? { fault: e.SEQLAB_FAULT } : {}),
     limits: {
       launchesPerMinute: e.SEQLAB_LAUNCHES_PER_MINUTE,
       signInPerIpPerMinute: e.SEQLAB_SIGNIN_PER_IP_PER_MINUTE,

@@ -8,16 +8,18 @@ import {
   MetricRepository,
   ProjectRepository,
   RunRepository,
+  SweepRepository,
   TeamRepository,
   WorkerRepository,
 } from "@seqlab/db";
-import { createRedisConnection, TrainingQueue } from "@seqlab/queue";
+import { createRedisConnection, SweepQueue, TrainingQueue } from "@seqlab/queue";
 import { configFromEnv } from "./config-from-env";
 import { publicUrl, type PublicUrl } from "../../public-url.mjs";
 import { RateLimiter } from "./rate-limiter";
 import { RunService } from "./run-service";
 import { StreamHub } from "./stream-hub";
 import { StreamLimiter } from "./stream-limiter";
+import { SweepController } from "./sweeps/sweep-controller";
 import { VerifiedKeys } from "./verified-keys";
 
 /** Per-user and per-IP limits; each has a default in env.ts. */
@@ -47,6 +49,8 @@ export interface WebConfig {
   limits?: Partial<WebLimits>;
   /** Pooled database connections. Default 10: SSE snapshots and page renders run concurrently. */
   databasePoolSize?: number;
+  /** Test-only fault injection (SEQLAB_FAULT). */
+  fault?: "sweep-exit-after-promotion";
 }
 
 const DEFAULT_LIMITS: WebLimits = {
@@ -76,6 +80,10 @@ export interface Services {
   hub: StreamHub;
   rateLimiter: RateLimiter;
   streams: StreamLimiter;
+  sweeps: SweepRepository;
+  /** The sweep controller's queue (reports and the periodic tick) and the controller itself. */
+  sweepQueue: SweepQueue;
+  sweepController: SweepController;
   /** Keys better-auth verified lately in this process (requests in between only read the key's row). */
   verifiedKeys: VerifiedKeys;
   /** Closes every connection (tests call it in afterAll). */
@@ -102,6 +110,18 @@ export function createServices(config: WebConfig): Services {
   const workers = new WorkerRepository(prisma);
   const teams = new TeamRepository(prisma);
   const hub = new StreamHub(() => createRedisConnection(config.redisUrl));
+  const sweeps = new SweepRepository(prisma);
+  const sweepQueue = new SweepQueue({ connection: redis, prefix: config.queuePrefix });
+  const runService = new RunService({ runs, projects, workers, queueFor });
+  const sweepController = new SweepController({
+    sweeps,
+    runs,
+    queueFor,
+    sweepQueue,
+    cancelRun: (runId) => runService.cancel(runId),
+    log: (message) => console.log(`[web] ${message}`),
+    ...(config.fault === "sweep-exit-after-promotion" ? { fault: "exit-after-promotion" as const } : {}),
+  });
   return {
     redis,
     auth: createAuth({
@@ -123,12 +143,15 @@ export function createServices(config: WebConfig): Services {
     verifiedKeys: new VerifiedKeys(),
     audit: new AuditRepository(prisma),
     health: new HealthRepository(prisma),
-    runService: new RunService({ runs, projects, workers, queueFor }),
+    runService,
+    sweeps,
+    sweepQueue,
+    sweepController,
     hub,
     rateLimiter: new RateLimiter(redis, `seqlab:${config.queuePrefix}`),
     streams: new StreamLimiter({ perUser: limits.streamsPerUser, total: limits.streamsTotal }),
     async close() {
-      await Promise.all([...queues.values()].map((q) => q.close()));
+      await Promise.all([...queues.values(), sweepQueue].map((q) => q.close()));
       hub.close();
       redis.disconnect();
       await prisma.$disconnect();

@@ -10,6 +10,10 @@ export type AuditAction =
   | "run.resume"
   | "run.priority"
   | "run.edit"
+  | "sweep.create"
+  | "sweep.pause"
+  | "sweep.resume"
+  | "sweep.cancel"
   | "invitation.create"
   | "invitation.cancel"
   | "invitation.accept"
@@ -28,7 +32,7 @@ export interface AuditEntry {
   actorUserId: string | null;
   actorKeyId?: string | null;
   action: AuditAction;
-  targetType: "run" | "invitation" | "member" | "team" | "project" | "apikey";
+  targetType: "run" | "sweep" | "invitation" | "member" | "team" | "project" | "apikey";
   targetId: string | null;
   data?: Record<string, unknown>;
 }

@@ -8,3 +8,4 @@ export * from "./worker-repository";
 export * from "./health-repository";
 export * from "./team-repository";
 export * from "./audit-repository";
+export * from "./sweep-repository";

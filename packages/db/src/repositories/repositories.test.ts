@@ -90,8 +90,8 @@ describe("repositories (real PostgreSQL)", () => {
     expect(won).toHaveLength(1);
     expect(won[0]!.attempt).toBe(1);
     // The loser's (stale) attempt number can no longer finish the run.
-    expect(await runs.finishAttempt(run.id, 0, "FAILED", { errorReason: "stale" })).toBe(false);
-    expect(await runs.finishAttempt(run.id, 1, "SUCCEEDED", { finalLoss: 0.01, lastStep: 5 })).toBe(true);
+    expect(await runs.finishAttempt(run.id, 0, "FAILED", { errorReason: "stale" })).toBeNull();
+    expect(await runs.finishAttempt(run.id, 1, "SUCCEEDED", { finalLoss: 0.01, lastStep: 5 })).toBe("SUCCEEDED");
     expect(await runs.startAttempt(run.id, { backend: "cpu", device: "cpu" })).toBeNull();
     const detail = await runs.getRunDetail(run.id);
     expect(detail).toMatchObject({ status: "SUCCEEDED", attempt: 1, finalLoss: 0.01, lastStep: 5, config });

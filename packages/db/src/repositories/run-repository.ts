@@ -635,27 +635,38 @@ export class RunRepository {
   }
 
   /** Ends an attempt with a terminal status; returns false if the attempt no longer owns the run. */
+  /**
+   * Ends the attempt with `status`, if it still owns the run; returns the status written, or null when another
+   * attempt owns it. A sweep trial told to pause at its end (a rung below its ladder's top) that succeeds is PAUSED,
+   * its checkpoint kept for the promotion that may resume it.
+   */
   async finishAttempt(
     runId: string,
     attempt: number,
-    status: Exclude<RunStatus, "QUEUED" | "RUNNING">,
+    status: Exclude<RunStatus, "QUEUED" | "RUNNING" | "PAUSED">,
     details: { errorReason?: string | null; finalLoss?: number | null; lastStep?: number | null } = {},
-  ): Promise<boolean> {
+  ): Promise<RunStatus | null> {
+    const data = {
+      errorReason: details.errorReason ?? null,
+      finalLoss:
+        details.finalLoss !== undefined && details.finalLoss !== null && Number.isFinite(details.finalLoss)
+          ? details.finalLoss
+          : undefined,
+      lastStep: details.lastStep ?? undefined,
+      workerId: null,
+    };
+    if (status === "SUCCEEDED") {
+      const paused = await this.db.run.updateMany({
+        where: { id: runId, attempt, status: "RUNNING", pauseAtEnd: true },
+        data: { ...data, status: "PAUSED" },
+      });
+      if (paused.count === 1) return "PAUSED";
+    }
     const { count } = await this.db.run.updateMany({
       where: { id: runId, attempt, status: "RUNNING" },
-      data: {
-        status,
-        finishedAt: new Date(),
-        errorReason: details.errorReason ?? null,
-        finalLoss:
-          details.finalLoss !== undefined && details.finalLoss !== null && Number.isFinite(details.finalLoss)
-            ? details.finalLoss
-            : undefined,
-        lastStep: details.lastStep ?? undefined,
-        workerId: null,
-      },
+      data: { ...data, status, finishedAt: new Date() },
     });
-    return count === 1;
+    return count === 1 ? status : null;
   }
 
   /**
