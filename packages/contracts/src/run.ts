@@ -99,6 +99,8 @@ export const RunDetail = RunSummary.extend({
   config: ResolvedRunConfig.nullable(),
   /** What an external run's script told the server; null for runs trained by seqlab's workers. */
   externalInfo: ExternalRunInfo.nullable(),
+  /** The sweep this run is a trial of: its number there and the rung it trains to or stopped at. */
+  sweep: z.object({ id: z.string(), trialNumber: z.number().int(), rung: z.number().int() }).nullable(),
   seed: z.number().int(),
   priority: z.number().int(),
   queueName: z.string(),

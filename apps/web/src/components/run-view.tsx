@@ -23,6 +23,7 @@ import { PredictionsPanel } from "./predictions-panel";
 import { MetricChart, seriesColor, type ChartSeries } from "./metric-chart";
 import { RunNotes } from "./run-notes";
 import { listedArtifacts } from "../lib/artifact-kinds";
+import { newSweepPath, sweepPath } from "../lib/sweep-paths";
 import type { XAxisMode } from "../lib/chart-math";
 
 /** Buckets a chart shows across its x-range: the live copy and zoomed re-fetches alike. */
@@ -290,6 +291,16 @@ export function RunView({
               Clone
             </a>
           )}
+          {mayLaunch && !run.external && (
+            <a
+              className="button secondary"
+              href={newSweepPath({ team: run.team, project: run.project }, run.id)}
+              data-testid="sweep-from-run"
+              title="Vary this run's settings in a hyperparameter sweep"
+            >
+              Sweep from this run
+            </a>
+          )}
           {hasCheckpoint && (
             <a className="button secondary" href={`${runHref}/playground`} data-testid="playground-link">
               Playground
@@ -364,6 +375,17 @@ export function RunView({
               <dd>
                 {run.queueName} (priority {run.priority})
                 {status === "QUEUED" && run.queuePosition ? `, position ${run.queuePosition}` : ""}
+              </dd>
+            </>
+          )}
+          {run.sweep && (
+            <>
+              <dt>Sweep</dt>
+              <dd data-testid="run-sweep">
+                <a href={sweepPath({ team: run.team, project: run.project }, run.sweep.id)}>
+                  Trial #{run.sweep.trialNumber} of sweep
+                </a>{" "}
+                <span className="muted">(rung {run.sweep.rung})</span>
               </dd>
             </>
           )}

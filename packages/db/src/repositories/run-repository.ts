@@ -457,6 +457,9 @@ export class RunRepository {
         backend: true,
         device: true,
         parent: { select: { id: true, name: true } },
+        sweepId: true,
+        trialNumber: true,
+        rung: true,
         artifacts: {
           select: { id: true, kind: true, name: true, size: true, sha256: true, step: true, createdAt: true },
           orderBy: { createdAt: "asc" },
@@ -472,7 +475,9 @@ export class RunRepository {
     return {
       ...toSummary(row),
       notes: row.notes,
-      config: row.external ? null : ResolvedRunConfigSchema.parse(row.config),
+      // A sweep trial the catalog refused keeps the request it was refused for: no config to train from.
+      config: row.external ? null : (ResolvedRunConfigSchema.safeParse(row.config).data ?? null),
+      sweep: row.sweepId !== null ? { id: row.sweepId, trialNumber: row.trialNumber ?? 0, rung: row.rung ?? 0 } : null,
       externalInfo: row.external
         ? ExternalRunInfo.parse({
             config: row.config ?? {},

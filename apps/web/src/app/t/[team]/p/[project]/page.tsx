@@ -8,6 +8,7 @@ import {
   runsQueryKey,
   type RunsQuery,
 } from "../../../../../lib/runs-table-state";
+import { sweepsPath } from "../../../../../lib/sweep-paths";
 import { readableTeams } from "../../../../../server/access";
 import { teamPage } from "../../../../../server/page-context";
 import { services } from "../../../../../server/services";
@@ -83,6 +84,7 @@ export default async function ProjectPage({
     teamSlug: ctx.team.slug,
     projectSlug: project.slug,
   });
+  const place = { team: ctx.team.slug, project: project.slug };
   const newRunHref = ctx.may.launch ? `/t/${ctx.team.slug}/p/${project.slug}/new` : null;
   return (
     <>
@@ -90,11 +92,16 @@ export default async function ProjectPage({
         <h1>
           {ctx.team.name} / {project.name}
         </h1>
-        {newRunHref && (
-          <a className="button" href={newRunHref} data-testid="launch-button">
-            Launch a run
+        <div className="row" style={{ gap: 8, alignItems: "center" }}>
+          <a className="button secondary" href={sweepsPath(place)} data-testid="sweeps-link">
+            Sweeps
           </a>
-        )}
+          {newRunHref && (
+            <a className="button" href={newRunHref} data-testid="launch-button">
+              Launch a run
+            </a>
+          )}
+        </div>
       </div>
       {projects.length > 1 && (
         <p className="muted">
