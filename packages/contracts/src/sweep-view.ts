@@ -6,6 +6,7 @@ import { EntityId, Slug } from "./validation";
 /** One trial of a sweep as the dashboard shows it: an ordinary run with its place in the sweep. */
 export const SweepTrialView = z.object({
   runId: EntityId,
+  runName: z.string(),
   /** 0, 1, 2 ... in the order the controller created them. */
   trialNumber: z.number().int().min(0),
   /** Hyperband bracket (0 for ASHA and for no scheduler). */

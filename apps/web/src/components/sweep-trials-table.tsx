@@ -87,8 +87,8 @@ export function SweepTrialsTable({
             >
               <td className="num">{t.trialNumber}</td>
               <td>
-                <a href={trialRunPath(place, t.runId)}>
-                  <code>{t.runId}</code>
+                <a href={trialRunPath(place, t.runId)} title={t.runId}>
+                  {t.runName}
                 </a>
               </td>
               <td className="num">{t.bracket}</td>

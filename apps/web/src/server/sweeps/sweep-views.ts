@@ -109,6 +109,7 @@ export async function detailOf(services: Services, row: SweepRow): Promise<Sweep
     const parameters: TrialParameters = trialParameters(definition, t.trialNumber) ?? {};
     return {
       runId: t.runId,
+      runName: t.name,
       trialNumber: t.trialNumber,
       bracket: t.bracket,
       rung: t.rung,
