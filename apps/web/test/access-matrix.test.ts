@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { SweepDefinition } from "@seqlab/contracts";
 import { TrainingQueue } from "@seqlab/queue";
 import type { RouteHandler } from "../src/server/route";
 import { resolveRunConfig } from "../src/server/run-service";
@@ -72,6 +73,16 @@ interface Case {
   prepare(who: PrincipalName): Promise<{ url: string; params: Record<string, string>; body?: unknown }>;
   expect: Expectation;
 }
+
+/** A one-trial sweep on a queue nobody serves: enough for the gates, nothing trains. */
+const SWEEP_DEFINITION = {
+  project: "default",
+  base: { model: "rnn", dataset: "adding", training: { steps: 2 }, queue: "matrix" },
+  method: "random",
+  parameters: { "training.learningRate": { kind: "log-uniform", min: 0.001, max: 0.1 } },
+  metric: { name: "val/loss", goal: "minimize" },
+  limits: { maxTrials: 1, maxConcurrent: 1 },
+};
 
 const expected = (c: Case, who: PrincipalName): number => c.expect[who] ?? c.expect.others ?? 200;
 
@@ -566,8 +577,53 @@ describe("access matrix: every API route × method × principal (real PostgreSQL
       expect: { others: 401 },
     },
   ];
+  /** A sweep of the member's in alpha (on a queue nobody serves), RUNNING or PAUSED. */
+  const sweepBy = async (by: TestUser, status: "RUNNING" | "PAUSED" = "RUNNING") => {
+    const sweep = await app.services.sweeps.createSweep({
+      projectId: alpha.projectId,
+      createdById: by.userId,
+      name: `sweep-${fresh()}`,
+      definition: SweepDefinition.parse(SWEEP_DEFINITION),
+      sourceRunId: null,
+    });
+    if (status === "PAUSED") await app.services.sweeps.transition(sweep.id, ["RUNNING"], "PAUSED");
+    return sweep.id;
+  };
+  const onSweep =
+    (suffix: string, status: "RUNNING" | "PAUSED" = "RUNNING") =>
+    async () => {
+      const id = await sweepBy(users.member, status);
+      return { url: `/api/sweeps/${id}/${suffix}`, params: { id } };
+    };
+  cases.push(
+    { route: "/api/sweeps", method: "GET", prepare: simple("/api/sweeps"), expect: signedIn },
+    {
+      route: "/api/sweeps",
+      method: "POST",
+      prepare: simple("/api/sweeps", { definition: { ...SWEEP_DEFINITION, team: "alpha" } }),
+      expect: { ...modify, others: 201 },
+    },
+    {
+      route: "/api/sweeps/[id]",
+      method: "GET",
+      prepare: async () => {
+        const id = await sweepBy(users.member);
+        return { url: `/api/sweeps/${id}`, params: { id } };
+      },
+      expect: read,
+    },
+    { route: "/api/sweeps/[id]/pause", method: "POST", prepare: onSweep("pause"), expect: modify },
+    { route: "/api/sweeps/[id]/resume", method: "POST", prepare: onSweep("resume", "PAUSED"), expect: modify },
+    { route: "/api/sweeps/[id]/cancel", method: "POST", prepare: onSweep("cancel"), expect: modify },
+  );
   // The client API (/api/v1) serves the same handlers as these dashboard routes: the same gates, row for row.
   const V1_ALIASES = new Set([
+    "GET /api/sweeps",
+    "POST /api/sweeps",
+    "GET /api/sweeps/[id]",
+    "POST /api/sweeps/[id]/pause",
+    "POST /api/sweeps/[id]/resume",
+    "POST /api/sweeps/[id]/cancel",
     "GET /api/account",
     "GET /api/catalog",
     "GET /api/workers",
