@@ -3,6 +3,7 @@ import { SweepQueue, TrainingQueue } from "@seqlab/queue";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 import { launchRun } from "../src/server/handlers/runs";
 import { cancelSweep, createSweep, getSweep, pauseSweep, resumeSweep } from "../src/server/handlers/sweeps";
+import { createServices } from "../src/server/services";
 import { startSweepJobs } from "../src/server/sweeps/sweep-jobs";
 import type { SweepDetail } from "@seqlab/contracts";
 import {
@@ -200,6 +201,40 @@ describe("sweeps: ASHA on the real queue, trials paused at rungs and promoted by
       select: { attempt: true },
     });
     expect(attempts.attempt).toBe(deepest.rung + 1);
+  });
+
+  it("two replicas advancing one sweep at once create each trial once", async () => {
+    const created = await createSweep.invoke(
+      app.services,
+      authedRequest("POST", "/api/sweeps", auth, {
+        definition: definition({
+          name: "two-replicas",
+          base: { ...definition().base, queue: "nobody-serves-this-either" },
+          limits: { maxTrials: 9, maxConcurrent: 4 },
+        }),
+      }),
+    );
+    const { sweep } = (await created.json()) as { sweep: SweepDetail };
+    const replica = createServices(app.config);
+    try {
+      // Twenty decisions at once from two processes' worth of services: the row lock makes them take turns.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? replica : app.services).sweepController.advance(sweep.id)),
+      );
+    } finally {
+      await replica.close();
+    }
+    const trials = await app.db.prisma.run.findMany({ where: { sweepId: sweep.id }, orderBy: { trialNumber: "asc" } });
+    expect(trials.map((t) => t.trialNumber)).toEqual([0, 1, 2, 3]);
+    expect((await app.db.prisma.sweep.findUniqueOrThrow({ where: { id: sweep.id } })).trialsCreated).toBe(4);
+    const queue = new TrainingQueue({
+      connection: app.services.redis,
+      queue: "nobody-serves-this-either",
+      prefix: app.prefix,
+    });
+    expect((await queue.waitingOrder()).sort()).toEqual(trials.map((t) => t.id).sort());
+    await queue.queue.obliterate({ force: true });
+    await queue.close();
   });
 
   it("cancels a sweep: queued trials are cancelled, nothing more starts", async () => {
