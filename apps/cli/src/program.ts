@@ -11,6 +11,7 @@ import { registerQueues } from "./commands/queues";
 import { registerRunShow } from "./commands/run-show";
 import { registerRunsList } from "./commands/runs-list";
 import { registerScripts } from "./commands/scripts";
+import { registerSweep } from "./commands/sweep";
 import { registerSync } from "./commands/sync";
 import { registerWorkers } from "./commands/workers";
 import { noColorRequested } from "./env";
@@ -92,6 +93,7 @@ export function buildProgram(io: CliIo, overrides: Partial<Pick<CommandContext, 
   registerExport(program, ctx);
   registerWorkers(program, ctx);
   registerQueues(program, ctx);
+  registerSweep(program, ctx);
   registerSync(program, ctx);
   registerScripts(program, ctx);
   // Each command throws commander's errors instead of exiting, and says which command it was, for the hint.

@@ -43,6 +43,7 @@ export function runDetail(overrides: Partial<CliRunDetail> = {}): CliRunDetail {
       seed: 42,
     },
     externalInfo: null,
+    sweep: null,
     seed: 42,
     priority: 0,
     queueName: "default",
