@@ -35,7 +35,7 @@ describe("createTestDatabase", () => {
     expect(parseDatabaseUrl(db.url).schema).toBe(db.schema);
     const tables = await db.prisma.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema()`;
-    expect(Number(tables[0]!.n)).toBe(18);
+    expect(Number(tables[0]!.n)).toBe(20);
   });
 
   it("gives each call a different schema, and drop() removes it", async () => {

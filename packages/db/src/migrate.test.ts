@@ -30,6 +30,8 @@ const TABLES = [
   "Run",
   "RunEvent",
   "Session",
+  "Sweep",
+  "SweepResult",
   "Team",
   "User",
   "Verification",
