@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import { encodeCheckpoint, type CheckpointMeta, type CheckpointTensor } from "@seqlab/models/export";
+import { createRedisConnection, SweepQueue, TrainingQueue } from "@seqlab/queue";
 /** Debian's Chromium with the flags this machine needs (shared/notes/browser.md). */
 export { launchChromium } from "@seqlab/launcher/browser";
 import { createServices, type Services, type WebConfig, type WebLimits } from "../src/server/services";
@@ -121,6 +122,20 @@ export function authedRequest(method: string, url: string, auth: TestAuth, body?
     headers,
     ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
   });
+}
+
+/** Removes every job a test left under `prefix`: its training queues' and the sweep controller's. */
+export async function dropQueues(prefix: string, trainingQueues: readonly string[] = ["default"]): Promise<void> {
+  const redis = createRedisConnection(REDIS_URL);
+  const queues = [
+    ...trainingQueues.map((queue) => new TrainingQueue({ connection: redis, queue, prefix }).queue),
+    new SweepQueue({ connection: redis, prefix }).queue,
+  ];
+  for (const queue of queues) {
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+  }
+  redis.disconnect();
 }
 
 export function freePort(): Promise<number> {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { SweepDetail } from "@seqlab/contracts";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
-import { createRedisConnection, SweepQueue, TrainingQueue } from "@seqlab/queue";
+import { createRedisConnection, TrainingQueue } from "@seqlab/queue";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 import { signIn } from "@seqlab/launcher/signed-in-client";
-import { REDIS_URL, startWebProcess } from "./harness";
+import { dropQueues, REDIS_URL, startWebProcess } from "./harness";
 
 jest.setTimeout(300_000);
 
@@ -44,15 +44,7 @@ describe("a sweep survives its controller's process being killed during a promot
   afterAll(async () => {
     await worker?.close();
     await web?.stop();
-    const redis = createRedisConnection(REDIS_URL);
-    for (const queue of [
-      new TrainingQueue({ connection: redis, queue: "default", prefix }).queue,
-      new SweepQueue({ connection: redis, prefix }).queue,
-    ]) {
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-    }
-    redis.disconnect();
+    await dropQueues(prefix);
     await db?.drop();
   });
 

@@ -3,9 +3,8 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
-import { createRedisConnection, SweepQueue, TrainingQueue } from "@seqlab/queue";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
-import { launchChromium, REDIS_URL, startWebProcess } from "./harness";
+import { dropQueues, launchChromium, REDIS_URL, startWebProcess } from "./harness";
 
 jest.setTimeout(300_000);
 
@@ -47,15 +46,7 @@ describe("sweeps in the browser", () => {
     await browser?.close();
     await worker?.close();
     await web?.stop();
-    const redis = createRedisConnection(REDIS_URL);
-    for (const queue of [
-      new TrainingQueue({ connection: redis, queue: "default", prefix }).queue,
-      new SweepQueue({ connection: redis, prefix }).queue,
-    ]) {
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-    }
-    redis.disconnect();
+    await dropQueues(prefix);
     await db?.drop();
   });
 

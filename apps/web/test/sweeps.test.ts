@@ -1,5 +1,5 @@
 import { MetricRepository } from "@seqlab/db";
-import { SweepQueue, TrainingQueue } from "@seqlab/queue";
+import { TrainingQueue } from "@seqlab/queue";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 import { launchRun } from "../src/server/handlers/runs";
 import { cancelSweep, createSweep, getSweep, pauseSweep, resumeSweep } from "../src/server/handlers/sweeps";
@@ -9,6 +9,7 @@ import type { SweepDetail } from "@seqlab/contracts";
 import {
   authedRequest,
   createTeam,
+  dropQueues,
   createTestApp,
   createUser,
   REDIS_URL,
@@ -85,13 +86,7 @@ describe("sweeps: ASHA on the real queue, trials paused at rungs and promoted by
   afterAll(async () => {
     await worker?.close();
     await stopJobs?.();
-    for (const queue of [
-      new TrainingQueue({ connection: app.services.redis, queue: "default", prefix: app.prefix }).queue,
-      new SweepQueue({ connection: app.services.redis, prefix: app.prefix }).queue,
-    ]) {
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-    }
+    await dropQueues(app.prefix, ["default", "nobody-serves-this"]);
     await app.close();
   });
 
