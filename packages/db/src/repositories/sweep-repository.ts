@@ -304,7 +304,7 @@ export class SweepRepository {
     });
   }
 
-  /** Sweeps the tick advances: running ones, and cancelled ones whose trials may still be stopping. */
+  /** Sweeps the tick advances: the RUNNING ones (a paused sweep hears its trials through their reports alone). */
   async activeSweepIds(): Promise<string[]> {
     const rows = await this.db.sweep.findMany({ where: { status: "RUNNING" }, select: { id: true } });
     return rows.map((r) => r.id);
