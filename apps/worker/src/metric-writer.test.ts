@@ -19,6 +19,33 @@ class SwitchableStore {
 
 const point = (step: number): MetricPoint => ({ key: "loss", step, value: step, wallTime: step });
 
+/** A store that knows which attempt owns the run, as the database does (insertAttemptPoints's fence). */
+class AttemptStore extends SwitchableStore {
+  owner = 1;
+  async insertAttemptPoints(runId: string, attempt: number, points: readonly MetricPoint[]) {
+    if (!this.up) throw new Error("database unreachable");
+    if (attempt !== this.owner) return { inserted: 0, fenced: true };
+    return { inserted: await this.insertPoints(runId, points), fenced: false };
+  }
+}
+
+/** Every metrics event published on a run's own channel, until `stop`. */
+async function watchRun(runId: string) {
+  const subscriber = createRedisConnection(REDIS_URL);
+  const steps: number[] = [];
+  const unsubscribe = await subscribeRunEvents(subscriber, runId, (event) => {
+    if (event.type === "metrics") steps.push(...event.points.map((p) => p.step));
+  });
+  return {
+    steps,
+    stop: async () => {
+      await new Promise((r) => setTimeout(r, 100));
+      await unsubscribe();
+      subscriber.disconnect();
+    },
+  };
+}
+
 describe("MetricWriter", () => {
   const redis = createRedisConnection(REDIS_URL);
   afterAll(() => redis.disconnect());
@@ -54,6 +81,104 @@ describe("MetricWriter", () => {
     await writer.persistAll();
     expect(store.batches.flat().map((p) => p.step)).toEqual([1, 2]);
     await writer.close();
+  });
+
+  it("stops writing and says so once another attempt owns the run, publishing nothing it held back", async () => {
+    const runId = `fenced-${randomUUID()}`;
+    const watch = await watchRun(runId);
+    const store = new AttemptStore();
+    let fencedCalls = 0;
+    const writer = new MetricWriter({
+      runId,
+      attempt: 1,
+      metrics: store as unknown as MetricRepository,
+      redis,
+      flushIntervalMs: 10_000,
+      onFenced: () => fencedCalls++,
+      onError: () => undefined,
+    });
+    writer.record([point(1)]);
+    await writer.persistAll();
+    // The host is cut off. Point 2 goes out before the writer can know; once its write fails, and while it cannot
+    // confirm it owns the run, nothing more goes to viewers.
+    store.up = false;
+    writer.record([point(2)]);
+    await writer.flush();
+    writer.record([point(3)]);
+    // Meanwhile the run resumed elsewhere; the link comes back.
+    store.owner = 2;
+    store.up = true;
+    await writer.flush();
+    writer.record([point(4)]);
+    await writer.close();
+    await watch.stop();
+    expect(fencedCalls).toBe(1);
+    expect(writer.fenced).toBe(true);
+    expect(store.batches.flat().map((p) => p.step)).toEqual([1]);
+    expect(watch.steps).toEqual([1, 2]);
+  });
+
+  it("publishes the points it held back during an outage once a write confirms it still owns the run", async () => {
+    const runId = `confirmed-${randomUUID()}`;
+    const watch = await watchRun(runId);
+    const store = new AttemptStore();
+    const writer = new MetricWriter({
+      runId,
+      attempt: 1,
+      metrics: store as unknown as MetricRepository,
+      redis,
+      flushIntervalMs: 10_000,
+      onError: () => undefined,
+    });
+    store.up = false;
+    writer.record([point(1)]);
+    await writer.flush();
+    writer.record([point(2)]);
+    await new Promise((r) => setTimeout(r, 100));
+    // The first point went out before the failure; the second waits for the database.
+    expect(watch.steps).toEqual([1]);
+    store.up = true;
+    await writer.close();
+    await watch.stop();
+    expect(writer.fenced).toBe(false);
+    expect(store.batches.flat().map((p) => p.step)).toEqual([1, 2]);
+    expect(watch.steps).toEqual([1, 2]);
+  });
+
+  it("holds back publishing while a write goes unanswered (a cut link is silence, not an error)", async () => {
+    const runId = `silent-${randomUUID()}`;
+    const watch = await watchRun(runId);
+    let answer: (() => void) | null = null;
+    const store = new AttemptStore();
+    const silent = {
+      insertAttemptPoints: (runId: string, attempt: number, points: readonly MetricPoint[]) =>
+        answer === null && points[0]!.step === 2
+          ? new Promise<{ inserted: number; fenced: boolean }>((resolve) => {
+              answer = () => void store.insertAttemptPoints(runId, attempt, points).then(resolve);
+            })
+          : store.insertAttemptPoints(runId, attempt, points),
+    };
+    const writer = new MetricWriter({
+      runId,
+      attempt: 1,
+      metrics: silent as unknown as MetricRepository,
+      redis,
+      flushIntervalMs: 10_000,
+      unconfirmedAfterMs: 50,
+    });
+    writer.record([point(1)]);
+    await writer.persistAll();
+    writer.record([point(2)]);
+    const hung = writer.flush();
+    await new Promise((r) => setTimeout(r, 150));
+    writer.record([point(3)]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(watch.steps).toEqual([1, 2]);
+    answer!();
+    await hung;
+    await writer.close();
+    await watch.stop();
+    expect(watch.steps).toEqual([1, 2, 3]);
   });
 
   it("drops the oldest points past its bound, and counts them", async () => {

@@ -35,17 +35,47 @@ export class MetricRepository {
    * summary and bucket rows in the same order and cannot deadlock.
    */
   async insertPoints(runId: string, points: readonly MetricPoint[]): Promise<number> {
-    if (points.length === 0) return 0;
+    return (await this.insertFenced(runId, null, points)).inserted;
+  }
+
+  /**
+   * {@link insertPoints} for a worker's attempt: the points are written only while `attempt` is still the run's
+   * current attempt, checked in the same statement under a share lock on the run's row, so a new attempt cannot
+   * start between the check and the insert. A stale attempt (its host was cut off and the run resumed elsewhere)
+   * gets `fenced: true` and writes nothing, even points for steps its successor has not reached yet.
+   */
+  async insertAttemptPoints(
+    runId: string,
+    attempt: number,
+    points: readonly MetricPoint[],
+  ): Promise<{ inserted: number; fenced: boolean }> {
+    return this.insertFenced(runId, attempt, points);
+  }
+
+  private async insertFenced(
+    runId: string,
+    attempt: number | null,
+    points: readonly MetricPoint[],
+  ): Promise<{ inserted: number; fenced: boolean }> {
+    if (points.length === 0 && attempt === null) return { inserted: 0, fenced: false };
     const keys = points.map((p) => p.key);
     const steps = points.map((p) => p.step);
     const values = points.map((p) => p.value);
     const wallTimes = points.map((p) => new Date(p.wallTime).toISOString());
-    const rows = await this.db.$queryRaw<{ inserted: number }[]>`
-      WITH inserted AS (
+    // With no attempt to check, the fence is one constant row and the insert goes ahead.
+    const rows = await this.db.$queryRaw<{ inserted: number; fenced: boolean }[]>`
+      WITH fence AS (
+        SELECT 1 FROM "Run" WHERE ${attempt}::int IS NOT NULL AND id = ${runId} AND attempt = ${attempt}::int FOR SHARE
+      ),
+      owner AS (
+        SELECT 1 AS ok WHERE ${attempt}::int IS NULL OR EXISTS (SELECT 1 FROM fence)
+      ),
+      inserted AS (
         INSERT INTO "MetricPoint" ("runId", "key", "step", "value", "wallTime")
         SELECT ${runId}, t.key, t.step, t.value, t.wall_time
         FROM unnest(${keys}::text[], ${steps}::int[], ${values}::float8[], ${wallTimes}::timestamp[])
              AS t(key, step, value, wall_time)
+        WHERE EXISTS (SELECT 1 FROM owner)
         ON CONFLICT DO NOTHING
         RETURNING "key", "step", "value", "wallTime"
       ),
@@ -80,8 +110,8 @@ export class MetricRepository {
           "count" = b."count" + excluded."count"
         RETURNING 1
       )
-      SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
-    return rows[0]?.inserted ?? 0;
+      SELECT (SELECT count(*) FROM inserted)::int AS inserted, NOT EXISTS (SELECT 1 FROM owner) AS fenced`;
+    return { inserted: rows[0]?.inserted ?? 0, fenced: rows[0]?.fenced ?? false };
   }
 
   /** Summary metrics of some runs (every key, or only `keys`), for the runs table and compare. */

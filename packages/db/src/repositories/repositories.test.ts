@@ -122,6 +122,23 @@ describe("repositories (real PostgreSQL)", () => {
     expect(await runs.requestCancel("nope")).toBe("missing");
   });
 
+  it("writes an attempt's points only while it owns the run: a stale attempt is fenced and writes nothing", async () => {
+    const run = await runs.createRun({ projectId, name: "fenced", config, priority: 0, queueName: "default" });
+    const metrics = new MetricRepository(db.prisma);
+    const at = (step: number) => ({ key: "train/loss", step, value: step / 10, wallTime: Date.now() });
+    expect(await runs.startAttempt(run.id, { backend: "cpu", device: "cpu" })).toEqual({ attempt: 1 });
+    expect(await metrics.insertAttemptPoints(run.id, 1, [at(1), at(2)])).toEqual({ inserted: 2, fenced: false });
+    // The run is taken over (attempt 1's host was cut off): attempt 2 owns it now.
+    expect(await runs.startAttempt(run.id, { backend: "cpu", device: "cpu" })).toEqual({ attempt: 2 });
+    expect(await metrics.insertAttemptPoints(run.id, 1, [at(3), at(4)])).toEqual({ inserted: 0, fenced: true });
+    // Even an empty batch tells a stale writer where it stands.
+    expect(await metrics.insertAttemptPoints(run.id, 1, [])).toEqual({ inserted: 0, fenced: true });
+    expect(await metrics.insertAttemptPoints(run.id, 2, [at(3)])).toEqual({ inserted: 1, fenced: false });
+    expect((await metrics.listPoints(run.id)).map((p) => p.step)).toEqual([1, 2, 3]);
+    const summary = (await metrics.summariesOf([run.id])).get(run.id);
+    expect(summary).toMatchObject([{ key: "train/loss", step: 3, count: 3 }]);
+  });
+
   it("never duplicates a metric point, and pages and filters points in (key, step) order", async () => {
     const run = await runs.createRun({ projectId, name: "m", config, priority: 0, queueName: "default" });
     const metrics = new MetricRepository(db.prisma);
