@@ -34,13 +34,18 @@ export class TrainerProcess {
   onOutput: (line: string, stream: "stdout" | "stderr") => void = () => undefined;
 
   constructor(options: TrainerProcessOptions) {
+    const inherited = inheritedEnvironment();
     this.child = fork(path.join(__dirname, "training-child.ts"), [], {
       cwd: options.cwd,
       execArgv: ["--import", "tsx", `--max-old-space-size=${options.memoryMb}`],
       serialization: "advanced",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       env: {
-        ...inheritedEnvironment(),
+        // TensorFlow otherwise reserves nearly all of a GPU's memory at start-up, so a second training process on
+        // the same GPU (concurrency 2, a warm process beside a running one) fails to allocate. Growth allocates as
+        // needed; a value the user set (false, to keep one big reservation) is kept.
+        ...(inherited.TF_FORCE_GPU_ALLOW_GROWTH === undefined ? { TF_FORCE_GPU_ALLOW_GROWTH: "true" } : {}),
+        ...inherited,
         ...(options.backend ? { SEQLAB_BACKEND: options.backend } : {}),
         ...(options.cudaVisibleDevices !== undefined ? { CUDA_VISIBLE_DEVICES: options.cudaVisibleDevices } : {}),
       },

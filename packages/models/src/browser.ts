@@ -7,7 +7,7 @@
  *   model.dispose();
  *
  * It imports the trainer and checkpoint modules directly, never ./index: the package entry re-exports
- * ./backend/init-backend, whose backend selection loads tfjs-node through `node:module`, probes `/dev/nvidia0`
+ * ./backend/init-backend, whose backend selection loads tfjs-node through `node:module`, probes `/dev/nvidia<N>`
  * with `node:fs`, resolves wasm paths with `node:path`, and reads `process` / `__filename` (esbuild cannot even
  * bundle ./index for the browser: `node:module` does not resolve). Everything this file pulls in needs only tfjs,
  * zod, TextDecoder and DataView.

@@ -3,7 +3,16 @@ import { LstmCell } from "../layers/lstm-cell";
 import { runSequence } from "../layers/recurrent-cell";
 import { Random } from "../random";
 import { installCpuKernelFixes, uninstallCpuKernelFixes } from "./cpu-kernels";
-import { initBackend } from "./init-backend";
+import {
+  backendCandidates,
+  describeTensorflowDevice,
+  gpuDeviceNodes,
+  initBackend,
+  loadTensorflow,
+  type TensorflowEnvironment,
+  type TensorflowLoad,
+  type TensorflowPackage,
+} from "./init-backend";
 
 function values(n: number, seed: number): Float32Array {
   const r = new Random(seed);
@@ -67,6 +76,13 @@ describe("initBackend", () => {
     await expect(initBackend({ prefer: "tensorflow", strict: true })).rejects.toThrow(/tensorflow unavailable/);
   });
 
+  test("gpu: true (a GPU named by the app) is an error here, not a silent fallback to wasm", async () => {
+    // No tfjs-node-gpu on this machine: the required GPU cannot be had, and wasm or cpu would train without one.
+    await expect(initBackend({ gpu: true })).rejects.toThrow(
+      /^No tfjs backend could be initialised: tensorflow unavailable \(GPU required \(gpu: true\) but tfjs-node-gpu did not load: /,
+    );
+  });
+
   test("reports its choice and falls back when the preferred backend is missing", async () => {
     // tfjs-node cannot be installed on this machine (notes/tfjs.md), so "tensorflow" must fall back to wasm.
     const choice = await initBackend({ prefer: "tensorflow" });
@@ -74,6 +90,7 @@ describe("initBackend", () => {
     expect(choice.reason).toMatch(/fallback from tensorflow/);
     expect(choice.reason).toMatch(/tfjs-node/);
     expect(choice.device).toMatch(/WebAssembly/);
+    expect(choice.gpu).toBe(false);
     expect(tf.getBackend()).toBe("wasm");
   });
 
@@ -109,5 +126,123 @@ describe("initBackend", () => {
     const fixed = workload();
     for (const [name, expected] of Object.entries(stock))
       expect([name, Array.from(fixed[name] as Float32Array)]).toEqual([name, Array.from(expected)]);
+  });
+});
+
+/**
+ * The GPU decisions, with fakes at the edge we cannot run here (a GPU, tfjs-node): a fake /dev listing, fake package
+ * loads and a fake "what TensorFlow reported". The fakes stand in for exactly what tfjs-node 4.22 exposes: its
+ * NodeJSKernelBackend's isUsingGpuDevice (true when TFE_ContextListDevices lists a "GPU") and binding.TF_Version.
+ */
+describe("GPU selection", () => {
+  function fakeEnvironment(options: {
+    dev?: string[];
+    installed: TensorflowPackage[];
+    usingGpu?: boolean;
+    version?: string;
+  }): TensorflowEnvironment & { loads: TensorflowPackage[]; listed: number } {
+    const env = {
+      loads: [] as TensorflowPackage[],
+      listed: 0,
+      listDev: async () => {
+        env.listed++;
+        return options.dev ?? [];
+      },
+      load: (pkg: TensorflowPackage) => {
+        if (!options.installed.includes(pkg)) throw new Error(`Cannot find module '${pkg}'\nRequire stack: ...`);
+        env.loads.push(pkg);
+      },
+      start: async () => ({
+        ...(options.usingGpu !== undefined ? { usingGpu: options.usingGpu } : {}),
+        ...(options.version !== undefined ? { libtensorflowVersion: options.version } : {}),
+      }),
+    };
+    return env;
+  }
+  const both: TensorflowPackage[] = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"];
+
+  test("the probe counts any /dev/nvidia<N>, not only nvidia0, and no control nodes", () => {
+    expect(
+      gpuDeviceNodes(["null", "nvidia3", "nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset"]),
+    ).toEqual(["nvidia3"]);
+    expect(gpuDeviceNodes(["nvidia1", "nvidia0", "nvidia10"])).toEqual(["nvidia0", "nvidia1", "nvidia10"]);
+    expect(gpuDeviceNodes(["nvidiactl", "tty0"])).toEqual([]);
+  });
+
+  test('"auto" loads tfjs-node-gpu when a container sees only /dev/nvidia3 (Kubernetes, one GPU of four)', async () => {
+    const env = fakeEnvironment({ dev: ["nvidiactl", "nvidia3"], installed: both, usingGpu: true, version: "2.18.0" });
+    const load = await loadTensorflow("auto", env);
+    expect(env.loads).toEqual(["@tensorflow/tfjs-node-gpu"]);
+    expect(describeTensorflowDevice(load)).toEqual({ device: "CUDA GPU (libtensorflow 2.18.0)", gpu: true });
+  });
+
+  test('"auto" without GPU device nodes never tries tfjs-node-gpu', async () => {
+    const env = fakeEnvironment({ dev: ["nvidiactl"], installed: both, usingGpu: false, version: "2.9.1" });
+    const load = await loadTensorflow("auto", env);
+    expect(env.loads).toEqual(["@tensorflow/tfjs-node"]);
+    expect(describeTensorflowDevice(load)).toEqual({ device: "CPU (libtensorflow 2.9.1)", gpu: false });
+  });
+
+  test("tfjs-node-gpu loaded but TensorFlow found no GPU is reported as CPU, not as a CUDA GPU", async () => {
+    const env = fakeEnvironment({ dev: ["nvidia0"], installed: both, usingGpu: false, version: "2.9.1" });
+    const { device, gpu } = describeTensorflowDevice(await loadTensorflow("auto", env));
+    expect(gpu).toBe(false);
+    expect(device).toMatch(/^CPU \(libtensorflow 2\.9\.1; tfjs-node-gpu loaded but TensorFlow found no GPU: /);
+    expect(device).not.toMatch(/CUDA GPU/);
+  });
+
+  test("a backend that does not report its device is not taken for a GPU", () => {
+    const load: TensorflowLoad = { gpu: "auto", deviceNodes: ["nvidia0"], loaded: "@tensorflow/tfjs-node-gpu" };
+    expect(describeTensorflowDevice(load)).toEqual({
+      device: expect.stringMatching(/^CPU \(libtensorflow \(version not reported\); .*does not report its device/),
+      gpu: false,
+    });
+  });
+
+  test('"auto": tfjs-node-gpu missing falls back to tfjs-node and says why', async () => {
+    const env = fakeEnvironment({
+      dev: ["nvidia0"],
+      installed: ["@tensorflow/tfjs-node"],
+      usingGpu: false,
+      version: "2.9.1",
+    });
+    const load = await loadTensorflow("auto", env);
+    expect(env.loads).toEqual(["@tensorflow/tfjs-node"]);
+    expect(describeTensorflowDevice(load).device).toBe(
+      "CPU (libtensorflow 2.9.1; /dev/nvidia0 present but tfjs-node-gpu did not load: Cannot find module '@tensorflow/tfjs-node-gpu')",
+    );
+  });
+
+  test("gpu: true loads tfjs-node-gpu without looking at /dev, and succeeds only when TensorFlow reports a GPU", async () => {
+    const env = fakeEnvironment({ dev: [], installed: both, usingGpu: true, version: "2.18.0" });
+    const load = await loadTensorflow(true, env);
+    expect(env.listed).toBe(0);
+    expect(describeTensorflowDevice(load)).toEqual({ device: "CUDA GPU (libtensorflow 2.18.0)", gpu: true });
+    const noGpu = await loadTensorflow(true, fakeEnvironment({ installed: both, usingGpu: false, version: "2.18.0" }));
+    expect(() => describeTensorflowDevice(noGpu)).toThrow(/^GPU required \(gpu: true\) but TensorFlow found no GPU/);
+  });
+
+  test("gpu: true never falls back to tfjs-node when tfjs-node-gpu is missing", async () => {
+    const env = fakeEnvironment({ installed: ["@tensorflow/tfjs-node"], usingGpu: false });
+    await expect(loadTensorflow(true, env)).rejects.toThrow(
+      /^GPU required \(gpu: true\) but tfjs-node-gpu did not load: Cannot find module '@tensorflow\/tfjs-node-gpu'$/,
+    );
+    expect(env.loads).toEqual([]);
+  });
+
+  test("gpu: false never loads tfjs-node-gpu, even with GPU device nodes", async () => {
+    const env = fakeEnvironment({ dev: ["nvidia0"], installed: both, usingGpu: false, version: "2.9.1" });
+    const load = await loadTensorflow(false, env);
+    expect(env.loads).toEqual(["@tensorflow/tfjs-node"]);
+    expect(env.listed).toBe(0);
+    expect(describeTensorflowDevice(load).gpu).toBe(false);
+  });
+
+  test("a required GPU leaves no wasm or cpu fallback, unless wasm or cpu is asked for by name", () => {
+    expect(backendCandidates({ gpu: true })).toEqual(["tensorflow"]);
+    expect(backendCandidates({ gpu: true, prefer: "tensorflow" })).toEqual(["tensorflow"]);
+    expect(backendCandidates({ gpu: true, prefer: "wasm", strict: true })).toEqual(["wasm"]);
+    expect(backendCandidates({ gpu: "auto" })).toEqual(["tensorflow", "wasm", "cpu"]);
+    expect(backendCandidates({ prefer: "cpu" })).toEqual(["cpu", "tensorflow", "wasm"]);
   });
 });
