@@ -70,7 +70,10 @@ export function createRequestGuard(url) {
       return true;
     }
     const pathname = (req.url ?? "/").split("?")[0];
-    const isHealthProbe = pathname === "/api/health" && (method === "GET" || method === "HEAD");
+    // Probes and Prometheus address a pod by its IP, not the public host name. /metrics still needs its bearer
+    // token or an admin session (apps/web/src/server/handlers/operations.ts).
+    const isHealthProbe =
+      (pathname === "/api/health" || pathname === "/metrics") && (method === "GET" || method === "HEAD");
     const host = String(req.headers.host ?? "").toLowerCase();
     if (!isHealthProbe && !url.hosts.has(host)) {
       answer(res, 421, {

@@ -7,7 +7,11 @@
 //    properties the README promises;
 // 3. Kubernetes manifests (rendered with `kubectl kustomize` when kubectl is installed) validate against the
 //    kubernetes-models JSON schemas, and their cross-references resolve;
-// 4. Dockerfiles pass dockerfile-utils' validation.
+// 4. Dockerfiles pass dockerfile-utils' validation;
+// 5. every workspace manifest reaches `npm ci` in every image;
+// 6. operations: the KEDA ScaledObjects, the scrape job and the Grafana dashboard (grafana/) name only metrics the
+//    apps export (read from apps/web/src/server/prometheus.ts and apps/worker/src/worker-metrics.ts), and the
+//    metrics ports, tokens and queues they rely on are where they expect them.
 // Ends with "N passed, N failed"; exits 1 on any failure.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -206,11 +210,15 @@ const objects = [
         .join("\n---\n"),
   ),
   ...loadAll(read("k8s/secret.example.yaml")),
-  ...loadAll(read("k8s/optional/keda-worker-gpu.yaml")),
-  ...loadAll(read("k8s/optional/ingress-tls.yaml")),
+  ...walk("k8s/optional")
+    .filter((f) => f.endsWith(".yaml"))
+    .sort()
+    .flatMap((f) => loadAll(read(f))),
 ].filter(Boolean);
+/** The Secret the apps read (the template), not the optional ones (the scrape job's). */
+const seqlabSecret = () => objects.find((o) => o.kind === "Secret" && o.metadata.name === "seqlab-secrets");
 for (const o of objects) check(`k8s schema: ${o.kind}/${o.metadata.name}`, () => new models[o.kind](o).validate());
-const secretKeys = new Set(Object.keys(objects.find((o) => o.kind === "Secret").stringData));
+const secretKeys = new Set(Object.keys(seqlabSecret().stringData));
 const configMaps = new Set(objects.filter((o) => o.kind === "ConfigMap").map((o) => o.metadata.name));
 const services = objects.filter((o) => o.kind === "Service");
 for (const o of objects.filter((o) => o.spec?.template)) {
@@ -256,7 +264,7 @@ check("k8s Services select a pod with the target port; Secret URLs name Services
       if (typeof p.targetPort === "string")
         assert(ports.has(p.targetPort), `${s.metadata.name}: targetPort ${p.targetPort}`);
   }
-  const secret = objects.find((o) => o.kind === "Secret").stringData;
+  const secret = seqlabSecret().stringData;
   for (const key of ["DATABASE_URL", "REDIS_URL"])
     assert(
       services.some((s) => s.metadata.name === new URL(secret[key]).hostname),
@@ -273,7 +281,7 @@ check("the dashboard gets its URL, session secret and proxy trust; the Ingress r
     env.some((e) => e.name === "SEQLAB_AUTH_SECRET" && e.valueFrom?.secretKeyRef?.name === "seqlab-secrets"),
     "web: SEQLAB_AUTH_SECRET from the Secret",
   );
-  const secret = objects.find((o) => o.kind === "Secret").stringData;
+  const secret = seqlabSecret().stringData;
   assert(secret.SEQLAB_AUTH_SECRET.length >= 32, "the template's SEQLAB_AUTH_SECRET is shorter than 32");
   const ingress = objects.find((o) => o.kind === "Ingress");
   const backend = ingress.spec.rules[0].http.paths[0].backend.service;
@@ -335,6 +343,127 @@ for (const file of walk(".").filter((f) => f.endsWith(".Dockerfile"))) {
     }
   });
 }
+
+// 6. Operations: what autoscaling and the dashboard read is what the apps export.
+/** Metric names an app registers with prom-client (`name: "seqlab_..."`), read from its source. */
+function exportedMetrics(file) {
+  const names = [...fs.readFileSync(path.join(repo, file), "utf8").matchAll(/\bname: "(seqlab_[a-z0-9_]+)"/g)].map(
+    (m) => m[1],
+  );
+  assert(names.length > 0, `${file} registers no seqlab_ metric`);
+  return names;
+}
+let exported = new Set();
+check("the apps' Prometheus metrics are found in their sources", () => {
+  exported = new Set([
+    ...exportedMetrics("apps/web/src/server/prometheus.ts"),
+    ...exportedMetrics("apps/worker/src/worker-metrics.ts"),
+  ]);
+});
+/** The seqlab_ metric names a PromQL expression reads. */
+const metricsIn = (expr) => [...expr.matchAll(/\bseqlab_[a-z0-9_]+/g)].map((m) => m[0]);
+function assertExported(expr, where) {
+  const names = metricsIn(expr);
+  assert(names.length > 0, `${where}: reads no seqlab_ metric: ${expr}`);
+  for (const name of names) assert(exported.has(name), `${where}: ${name} is not exported by the apps`);
+}
+/** The queues a Deployment's workers serve: its own SEQLAB_QUEUES, else the ConfigMap's. */
+function servedQueues(deployment) {
+  const container = deployment.spec.template.spec.containers[0];
+  const own = (container.env ?? []).find((e) => e.name === "SEQLAB_QUEUES")?.value;
+  const config = Object.assign({}, ...objects.filter((o) => o.kind === "ConfigMap").map((o) => o.data));
+  return (own ?? config.SEQLAB_QUEUES ?? "default").split(",").map((q) => q.trim());
+}
+for (const so of objects.filter((o) => o.kind === "ScaledObject")) {
+  check(`KEDA ${so.metadata.name}: scales a worker Deployment to zero on the queues it serves`, () => {
+    const target = objects.find((o) => o.kind === "Deployment" && o.metadata.name === so.spec.scaleTargetRef.name);
+    assert(target, `no Deployment ${so.spec.scaleTargetRef.name}`);
+    assert(so.spec.minReplicaCount === 0, `minReplicaCount ${so.spec.minReplicaCount}, not 0`);
+    assert(so.spec.cooldownPeriod > 0, "no cooldownPeriod");
+    const triggers = so.spec.triggers.filter((t) => t.type === "prometheus");
+    assert(triggers.length > 0, "no prometheus trigger");
+    for (const t of triggers) {
+      const query = t.metadata.query;
+      assertExported(query, "query");
+      for (const name of ["seqlab_queue_waiting_jobs", "seqlab_runs_running"])
+        assert(query.includes(name), `the query leaves out ${name}: busy workers would be scaled away`);
+      for (const [, queue] of query.matchAll(/queue="([^"]+)"/g))
+        assert(servedQueues(target).includes(queue), `${target.metadata.name} does not serve queue ${queue}`);
+      assert(t.metadata.ignoreNullValues === "false", "ignoreNullValues must be false: no data is not 0 jobs");
+    }
+  });
+}
+check("worker pods serve their metrics on the annotated port; web gets SEQLAB_METRICS_TOKEN from the Secret", () => {
+  for (const o of objects.filter((o) => o.kind === "Deployment" && o.metadata.name.startsWith("seqlab-worker"))) {
+    const pod = o.spec.template;
+    const container = pod.spec.containers[0];
+    const port = (container.ports ?? []).find((p) => p.name === "metrics")?.containerPort;
+    const env = (container.env ?? []).find((e) => e.name === "SEQLAB_METRICS_PORT")?.value;
+    assert(port !== undefined && String(port) === env, `${o.metadata.name}: metrics port ${port}, env ${env}`);
+    assert(pod.metadata.annotations?.["prometheus.io/port"] === env, `${o.metadata.name}: prometheus.io/port`);
+  }
+  const web = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "seqlab-web");
+  const ref = web.spec.template.spec.containers[0].env.find((e) => e.name === "SEQLAB_METRICS_TOKEN")?.valueFrom
+    ?.secretKeyRef;
+  assert(ref?.name === "seqlab-secrets" && secretKeys.has(ref.key), "web: SEQLAB_METRICS_TOKEN from the Secret");
+  assert(seqlabSecret().stringData.SEQLAB_METRICS_TOKEN.length >= 16, "the template's token is under 16 characters");
+});
+check("the web scrape job reaches every web pod's /metrics with the Secret's token", () => {
+  const scrape = objects.find((o) => o.kind === "Secret" && o.metadata.name === "seqlab-prometheus-scrape");
+  assert(scrape, "optional/prometheus-scrape.yaml has no Secret seqlab-prometheus-scrape");
+  const jobs = load(scrape.stringData["scrape-configs.yaml"]);
+  const job = jobs.find((j) => j.job_name === "seqlab-web");
+  assert(job, "no seqlab-web job");
+  assert(job.metrics_path === "/metrics", `metrics_path ${job.metrics_path}`);
+  assert(
+    job.authorization?.credentials === seqlabSecret().stringData.SEQLAB_METRICS_TOKEN,
+    "its bearer token is not the template's SEQLAB_METRICS_TOKEN",
+  );
+  const keep = (label) =>
+    job.relabel_configs.find((r) => r.action === "keep" && r.source_labels.includes(label))?.regex;
+  const web = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "seqlab-web");
+  assert(
+    keep("__meta_kubernetes_pod_label_app_kubernetes_io_name") ===
+      web.spec.template.metadata.labels["app.kubernetes.io/name"],
+    "it does not keep the web pods",
+  );
+  const port = keep("__meta_kubernetes_pod_container_port_name");
+  assert(
+    web.spec.template.spec.containers[0].ports.some((p) => p.name === port),
+    `web has no container port ${port}`,
+  );
+});
+check("grafana/seqlab-dashboard.json: Grafana 10 schema, a datasource variable, a panel per exported metric", () => {
+  const dashboard = JSON.parse(read("grafana/seqlab-dashboard.json"));
+  assert(dashboard.schemaVersion >= 36, `schemaVersion ${dashboard.schemaVersion}`);
+  assert(dashboard.uid && dashboard.title, "no uid or title");
+  const variables = dashboard.templating.list;
+  const ds = variables.find((v) => v.type === "datasource");
+  assert(ds?.query === "prometheus", "no Prometheus datasource variable");
+  const dsRef = `\${${ds.name}}`;
+  const panels = dashboard.panels.flatMap((p) => [p, ...(p.panels ?? [])]);
+  const ids = new Set();
+  const used = new Set();
+  for (const p of panels) {
+    assert(!ids.has(p.id), `panel id ${p.id} twice`);
+    ids.add(p.id);
+    if (p.type === "row") continue;
+    assert(p.gridPos && p.title, `panel ${p.id}: no gridPos or title`);
+    assert(p.datasource?.uid === dsRef, `panel ${p.title}: datasource is not ${dsRef}`);
+    assert(p.targets?.length > 0, `panel ${p.title}: no query`);
+    for (const t of p.targets) {
+      assert(t.datasource?.uid === dsRef, `panel ${p.title} ${t.refId}: datasource is not ${dsRef}`);
+      assertExported(t.expr, `panel ${p.title}`);
+      for (const name of metricsIn(t.expr)) used.add(name);
+    }
+  }
+  for (const v of variables.filter((v) => v.type === "query")) {
+    assert(v.datasource?.uid === dsRef, `variable ${v.name}: datasource is not ${dsRef}`);
+    assertExported(typeof v.query === "string" ? v.query : v.query.query, `variable ${v.name}`);
+  }
+  const unshown = [...exported].filter((name) => !used.has(name));
+  assert(unshown.length === 0, `no panel shows ${unshown.join(", ")}`);
+});
 
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

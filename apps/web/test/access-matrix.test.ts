@@ -18,24 +18,22 @@ import {
 
 jest.setTimeout(300_000);
 
-const API_DIR = path.resolve(__dirname, "../src/app/api");
+const APP_DIR = path.resolve(__dirname, "../src/app");
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 type Method = (typeof METHODS)[number];
 
-/** Every route file under src/app/api, as its URL pattern (`/api/runs/[id]`). */
-function routeFiles(dir = API_DIR): string[] {
+/** Every route file under src/app (the API's and /metrics), as its URL pattern (`/api/runs/[id]`). */
+function routeFiles(dir = APP_DIR): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) return routeFiles(full);
-    return name === "route.ts"
-      ? [`/api/${path.relative(API_DIR, dir).split(path.sep).join("/")}`.replace(/\/$/, "")]
-      : [];
+    return name === "route.ts" ? [`/${path.relative(APP_DIR, dir).split(path.sep).join("/")}`] : [];
   });
 }
 
 /** The handlers a route file serves, by method (methodNotAllowed answers carry no handler). */
 async function servedMethods(route: string): Promise<Partial<Record<Method, RouteHandler<unknown>>>> {
-  const file = path.join(API_DIR, route.replace(/^\/api\/?/, ""), "route.ts");
+  const file = path.join(APP_DIR, route.replace(/^\//, ""), "route.ts");
   const mod = (await import(file)) as Record<string, unknown>;
   const out: Partial<Record<Method, RouteHandler<unknown>>> = {};
   for (const method of METHODS) {
@@ -200,6 +198,13 @@ describe("access matrix: every API route × method × principal (real PostgreSQL
 
   const cases: Case[] = [
     { route: "/api/health", method: "GET", prepare: simple("/api/health"), expect: {} },
+    {
+      route: "/metrics",
+      method: "GET",
+      prepare: simple("/metrics"),
+      // The instance's admins (the owner, and the owner's key); no SEQLAB_METRICS_TOKEN is configured here.
+      expect: { ...signedIn, others: 403, owner: 200, readOnlyKey: 200 },
+    },
     { route: "/api/catalog", method: "GET", prepare: simple("/api/catalog"), expect: signedIn },
     { route: "/api/workers", method: "GET", prepare: simple("/api/workers"), expect: signedIn },
     { route: "/api/runs", method: "GET", prepare: simple("/api/runs"), expect: signedIn },

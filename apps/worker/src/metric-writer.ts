@@ -21,6 +21,8 @@ export interface MetricWriterOptions {
   /** Points kept in memory while the database is unreachable; older ones are dropped (and counted) past this. */
   maxBuffered?: number;
   onError?: (error: unknown) => void;
+  /** Called with the number of points each successful write persisted (the worker's ingest counter). */
+  onPersisted?: (count: number) => void;
   /**
    * A write still unanswered after this long counts as failed for publishing: a host whose link is cut gets no error,
    * only silence (TCP retransmits for minutes), and what it publishes meanwhile would reach viewers when the link
@@ -182,6 +184,7 @@ export class MetricWriter {
         }
         this.buffer.splice(0, batch.length);
         this.persisted += batch.length;
+        this.options.onPersisted?.(batch.length);
         this.confirm();
       }
     })();
@@ -208,6 +211,7 @@ export class MetricWriter {
       const batch = this.buffer;
       if (await this.persist(batch)) {
         this.persisted += batch.length;
+        this.options.onPersisted?.(batch.length);
         this.buffer = [];
         this.confirm();
       }

@@ -15,6 +15,9 @@ export interface WorkerRegistration {
 /** A worker whose heartbeat (every 5 s) is older than this is lost: six missed beats, not a slow database. */
 export const LOST_AFTER_MS = 30_000;
 
+/** A worker's state as {@link WorkerRepository.listWorkers} derives it: training, waiting, silent, shut down. */
+export type WorkerState = "idle" | "busy" | "lost" | "stopped";
+
 /** Workers as first-class rows: registration, heartbeats and the run each is on. */
 export class WorkerRepository {
   constructor(private readonly db: Db) {}
@@ -50,7 +53,7 @@ export class WorkerRepository {
   /** Every worker with a derived state: "lost" when its heartbeat is older than `lostAfterMs`. */
   async listWorkers(lostAfterMs = LOST_AFTER_MS): Promise<
     (WorkerRegistration & {
-      state: "idle" | "busy" | "lost" | "stopped";
+      state: WorkerState;
       lastHeartbeat: string;
       currentRunId: string | null;
     })[]
@@ -77,5 +80,32 @@ export class WorkerRepository {
             ? "busy"
             : "idle",
     }));
+  }
+
+  /**
+   * How many workers are in each state (the rule of {@link listWorkers}), counted in the database: stopped workers
+   * keep their rows, so an autoscaled cluster has many more rows than live workers.
+   */
+  async countByState(lostAfterMs = LOST_AFTER_MS): Promise<Record<WorkerState, number>> {
+    const lostBefore = new Date(Date.now() - lostAfterMs);
+    const rows = await this.db.$queryRaw<{ state: WorkerState; count: bigint }[]>`
+      SELECT CASE
+               WHEN "stoppedAt" IS NOT NULL THEN 'stopped'
+               WHEN "lastHeartbeat" < ${lostBefore} THEN 'lost'
+               WHEN "currentRunId" IS NOT NULL THEN 'busy'
+               ELSE 'idle'
+             END AS state,
+             count(*) AS count
+      FROM "Worker" GROUP BY 1`;
+    const counts: Record<WorkerState, number> = { idle: 0, busy: 0, lost: 0, stopped: 0 };
+    for (const r of rows) counts[r.state] = Number(r.count);
+    return counts;
+  }
+
+  /** Every queue a worker has registered for, stopped workers included: the queues this install has served. */
+  async knownQueues(): Promise<string[]> {
+    const rows = await this.db.$queryRaw<{ queue: string }[]>`
+      SELECT DISTINCT unnest(queues) AS queue FROM "Worker" ORDER BY 1`;
+    return rows.map((r) => r.queue);
   }
 }
