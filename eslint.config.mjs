@@ -48,8 +48,21 @@ const arrows = [
     files: ["packages/db/**"],
     base: crossPackage,
     patterns: [
-      refuse("^@seqlab/(?!contracts$)", "@seqlab/db depends on @seqlab/contracts only among the packages."),
+      refuse(
+        "^@seqlab/(?!(contracts|artifact-store)$)",
+        "@seqlab/db depends on @seqlab/contracts and @seqlab/artifact-store only among the packages.",
+      ),
       refuse("^(bullmq|ioredis|next|react|@tensorflow/)", "@seqlab/db never imports the queue, Next or tfjs."),
+    ],
+  },
+  {
+    files: ["packages/artifact-store/**"],
+    patterns: [
+      refuse("^@seqlab/", "@seqlab/artifact-store depends on no other seqlab package: it only moves bytes."),
+      refuse(
+        "^(bullmq|ioredis|pg|next|react|@prisma/|@tensorflow/)",
+        "@seqlab/artifact-store never imports the database, the queue, Next or tfjs.",
+      ),
     ],
   },
   {

@@ -15,7 +15,7 @@ import path from "node:path";
 import { Queue, QueueEvents, Worker } from "bullmq";
 import { launchChromium } from "@seqlab/launcher/browser";
 import { MetricRepository, ProjectRepository, RunRepository } from "@seqlab/db";
-import { createTestDatabase } from "@seqlab/db/testing";
+import { createTestDatabase, testArtifactStoreConfig } from "@seqlab/db/testing";
 import { createRedisConnection, subscribeRunEvents } from "@seqlab/queue";
 import { createWorker, MetricWriter } from "@seqlab/worker";
 import { TrainingSettings } from "@seqlab/contracts";
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
   // ---- A. launch -> start
   const worker = await createWorker({
     prisma: db.prisma,
+    artifactStore: testArtifactStoreConfig(),
     redisUrl: REDIS_URL,
     queues: ["default"],
     prefix,

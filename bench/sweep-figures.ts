@@ -16,6 +16,9 @@
  * Deterministic given the seeds: trial configs, data batches and weight initialisation are seeded; only the
  * progress lines' wall times vary.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import {
   ResolvedRunConfig,
   SweepDefinition,
@@ -27,6 +30,9 @@ import { initBackend } from "@seqlab/models";
 import { applyTrialParameters, ashaRungs, hyperbandBrackets, simulateSweep, trialParameters } from "@seqlab/sweeps";
 import type { SimulationResult } from "@seqlab/sweeps";
 import { runTrainingLoop } from "@seqlab/worker";
+
+const SPOOL_DIR = mkdtempSync(path.join(tmpdir(), "seqlab-sweep-figures-"));
+process.once("exit", () => rmSync(SPOOL_DIR, { recursive: true, force: true }));
 
 /** `--name value` flags, each a positive integer. */
 function intFlags(argv: string[]): Map<string, number> {
@@ -186,6 +192,8 @@ async function trainStraight(trialNumber: number): Promise<Curve> {
       }
     },
     stopRequested: () => null,
+    // Checkpoints are written here (a worker would upload them); the figures only need the curves.
+    spoolDir: SPOOL_DIR,
   });
   if (failure !== undefined && !failure.startsWith("diverged")) {
     throw new Error(`trial ${trialNumber} failed: ${failure}`);

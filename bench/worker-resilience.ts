@@ -10,7 +10,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { MetricRepository, ProjectRepository, RunRepository, type Db } from "@seqlab/db";
-import { createTestDatabase } from "@seqlab/db/testing";
+import { createTestDatabase, testArtifactStoreConfig } from "@seqlab/db/testing";
 import { createRedisConnection, TrainingQueue } from "@seqlab/queue";
 import { createWorker, MetricWriter } from "@seqlab/worker";
 import { TrainingSettings, type ResolvedRunConfig } from "@seqlab/contracts";
@@ -75,6 +75,7 @@ async function main(): Promise<void> {
   // Cancel latency and training-process kill, with one in-process worker.
   const worker = await createWorker({
     prisma: db.prisma,
+    artifactStore: testArtifactStoreConfig(),
     redisUrl: REDIS_URL,
     queues: ["default"],
     prefix,

@@ -36,6 +36,7 @@ COPY packages/models/package.json packages/models/
 COPY packages/queue/package.json packages/queue/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/sweeps/package.json packages/sweeps/
+COPY packages/artifact-store/package.json packages/artifact-store/
 COPY apps/cli/package.json apps/cli/
 COPY examples/track-your-own-model/package.json examples/track-your-own-model/
 COPY scripts/package.json scripts/
@@ -58,8 +59,9 @@ ENV NODE_ENV=production \
 # dependencies at run time. Follow-up for a smaller image: `output: "standalone"` in next.config.
 COPY --from=build /app /app
 # .next/cache (image optimisation, ISR) and the data dir must be writable by the unprivileged user.
-RUN mkdir -p /data /app/apps/web/.next/cache \
- && chown -R node:node /data /app/apps/web/.next/cache
+# /artifacts is the filesystem artifact store's mount point (a volume shared with the workers).
+RUN mkdir -p /data /artifacts /app/apps/web/.next/cache \
+ && chown -R node:node /data /artifacts /app/apps/web/.next/cache
 USER node
 WORKDIR /app/apps/web
 EXPOSE 3000

@@ -35,6 +35,7 @@ COPY packages/models/package.json packages/models/
 COPY packages/queue/package.json packages/queue/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/sweeps/package.json packages/sweeps/
+COPY packages/artifact-store/package.json packages/artifact-store/
 COPY apps/cli/package.json apps/cli/
 COPY examples/track-your-own-model/package.json examples/track-your-own-model/
 COPY scripts/package.json scripts/
@@ -52,7 +53,9 @@ ENV NODE_ENV=production \
     SEQLAB_DATA_DIR=/data \
     SEQLAB_QUEUES=default
 COPY --from=build /app /app
-RUN mkdir -p /data && chown node:node /data
+# /artifacts: the filesystem artifact store's mount point (compose mounts a volume shared with web there); owned
+# by the runtime user so a fresh named volume takes that ownership.
+RUN mkdir -p /data /artifacts && chown node:node /data /artifacts
 USER node
 WORKDIR /app/apps/worker
 # `node --import tsx` is `tsx src/main.ts` (the package's start script) without tsx's parent process: the worker

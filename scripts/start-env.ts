@@ -16,6 +16,8 @@ export const StartEnv = z.object({
   SEQLAB_AUTH_SECRET: z.string().min(32).optional(),
   /** An existing Redis to use instead of a private redis-server. */
   REDIS_URL: z.string().url().optional(),
+  /** Root of the filesystem artifact store (checkpoints, media); default `<SEQLAB_DATA_DIR>/artifacts`. */
+  SEQLAB_ARTIFACT_DIR: z.string().min(1).optional(),
 });
 export type StartEnv = z.infer<typeof StartEnv>;
 

@@ -182,6 +182,10 @@ async function main(): Promise<void> {
     PORT: String(env.PORT),
     SEQLAB_URL: env.SEQLAB_URL ?? `http://localhost:${env.PORT}`,
     SEQLAB_AUTH_SECRET: env.SEQLAB_AUTH_SECRET ?? authSecret(dataDir),
+    // One data directory for every process: web and workers must agree on the filesystem artifact store's root,
+    // and their working directories differ. A user's SEQLAB_ARTIFACT_DIR (or an S3 store) is passed through.
+    SEQLAB_DATA_DIR: dataDir,
+    SEQLAB_ARTIFACT_DIR: env.SEQLAB_ARTIFACT_DIR ?? path.join(dataDir, "artifacts"),
   };
   // The dashboard's own server (apps/web/server.mjs) serves the production build; loopback only.
   supervisor.add({

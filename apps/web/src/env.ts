@@ -1,3 +1,4 @@
+import { ArtifactStoreEnv } from "@seqlab/artifact-store";
 import { z } from "zod";
 
 const flag = z
@@ -37,8 +38,14 @@ const WebEnv = z.object({
   /** Live streams open at once per user, and in all on one web process. */
   SEQLAB_STREAMS_PER_USER: perMinute(20),
   SEQLAB_STREAMS_TOTAL: perMinute(500),
+  /** Bearer token Prometheus sends to read /metrics (16+ characters); unset: only signed-in instance admins may. */
+  SEQLAB_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** Test-only fault injection: "sweep-exit-after-promotion" kills the process between a promotion and its queueing. */
   SEQLAB_FAULT: z.enum(["sweep-exit-after-promotion"]).optional(),
+  /** The data directory; the filesystem artifact store defaults to its artifacts/ (SEQLAB_ARTIFACT_DIR overrides). */
+  SEQLAB_DATA_DIR: z.string().min(1).default(".data"),
+  // The artifact store's variables (SEQLAB_ARTIFACT_STORE, SEQLAB_ARTIFACT_DIR, SEQLAB_S3_*), shared with the worker.
+  ...ArtifactStoreEnv.shape,
 });
 export type WebEnv = z.infer<typeof WebEnv>;
 

@@ -1,3 +1,4 @@
+import { testArtifactStoreConfig } from "@seqlab/db/testing";
 import type { Redis } from "ioredis";
 import { MetricRepository, RunRepository } from "@seqlab/db";
 import { createRedisConnection, subscribeRunEvents, TrainingQueue } from "@seqlab/queue";
@@ -40,6 +41,7 @@ describe("API -> queue -> worker -> database (real PostgreSQL, Redis, tfjs)", ()
     auth = { cookie: member.cookie };
     worker = await createWorker({
       prisma: app.db.prisma,
+      artifactStore: testArtifactStoreConfig(),
       redisUrl: REDIS_URL,
       queues: ["default"],
       prefix: app.prefix,

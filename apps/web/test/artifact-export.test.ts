@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { checkpointToSafetensors, checkpointToTfjsLayers, type TfjsLayersModelJson } from "@seqlab/models/export";
+import { createTestArtifactStore } from "@seqlab/db/testing";
 import { TrainingQueue } from "@seqlab/queue";
 import { downloadArtifact, exportArtifact, tfjsModelJson, tfjsWeights } from "../src/server/handlers/artifacts";
 import type { RouteHandler } from "../src/server/route";
@@ -133,6 +134,32 @@ describe("artifact export API (safetensors, TensorFlow.js model.json + weights.b
     const safetensors = await safetensorsOf(id);
     expect(safetensors.status).toBe(200);
     expect(Buffer.from(await bytesOf(safetensors)).equals(Buffer.from(checkpointToSafetensors(gru)))).toBe(true);
+  });
+
+  it("streams a download from the artifact store, and answers 410 / 409 for a missing or corrupt object", async () => {
+    const { id } = await save("checkpoint", "step-20", lstm);
+    const res = await call(downloadArtifact, `/api/artifacts/${id}`, id);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-length")).toBe(String(lstm.byteLength));
+    expect(Buffer.from(await bytesOf(res)).equals(Buffer.from(lstm))).toBe(true);
+
+    // Point one row at an object that is not there, and another at bytes that do not match its sha256.
+    const store = createTestArtifactStore();
+    const gone = await save("checkpoint", "step-20", new Uint8Array([1, 2, 3, 4]));
+    await app.db.prisma.artifact.update({ where: { id: gone.id }, data: { storeKey: "f".repeat(64) } });
+    const rotten = await save("checkpoint", "step-20", new Uint8Array([5, 6, 7, 8]));
+    const other = await store.put([Buffer.from([9, 9, 9, 9])]);
+    await app.db.prisma.artifact.update({ where: { id: rotten.id }, data: { storeKey: other.key } });
+    const missing = await call(downloadArtifact, `/api/artifacts/${gone.id}`, gone.id);
+    expect(missing.status).toBe(410);
+    expect(((await missing.json()) as { error: string }).error).toMatch(/missing from the artifact store/);
+    expect((await safetensorsOf(gone.id)).status).toBe(410);
+    const corrupt = await safetensorsOf(rotten.id);
+    expect(corrupt.status).toBe(409);
+    expect(((await corrupt.json()) as { error: string }).error).toMatch(/do not match their sha256/);
+    // A download is already under way when the damage shows at the end: the transfer fails instead of completing.
+    const torn = await call(downloadArtifact, `/api/artifacts/${rotten.id}`, rotten.id);
+    await expect(torn.arrayBuffer()).rejects.toThrow();
   });
 
   it("answers 400 for an artifact that is not a checkpoint, or whose bytes are not one", async () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
+import { createTestDatabase, type TestDatabase, testArtifactStoreConfig } from "@seqlab/db/testing";
 import { TrainingQueue, createRedisConnection } from "@seqlab/queue";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 import { signIn } from "@seqlab/launcher/signed-in-client";
@@ -55,6 +55,7 @@ const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
     });
     worker = await createWorker({
       prisma: db.prisma,
+      artifactStore: testArtifactStoreConfig(),
       redisUrl: REDIS_URL,
       queues: ["default"],
       prefix,

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
+import { createTestDatabase, type TestDatabase, testArtifactStoreConfig } from "@seqlab/db/testing";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 import { launchChromium, REDIS_URL, startWebProcess } from "./harness";
 
@@ -38,6 +38,7 @@ describe("dashboard in real Chromium", () => {
     baseUrl = web.url;
     worker = await createWorker({
       prisma: db.prisma,
+      artifactStore: testArtifactStoreConfig(),
       redisUrl: REDIS_URL,
       queues: ["default"],
       prefix,

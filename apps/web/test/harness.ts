@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
+import { createTestDatabase, testArtifactStoreConfig, type TestDatabase } from "@seqlab/db/testing";
 import { encodeCheckpoint, type CheckpointMeta, type CheckpointTensor } from "@seqlab/models/export";
 import { createRedisConnection, SweepQueue, TrainingQueue } from "@seqlab/queue";
 /** Debian's Chromium with the flags this machine needs (shared/notes/browser.md). */
@@ -37,6 +37,7 @@ export async function createTestApp(
     redisUrl: REDIS_URL,
     queuePrefix: prefix,
     databasePoolSize: 4,
+    artifactStore: testArtifactStoreConfig(),
     baseUrl: TEST_BASE_URL,
     authSecret: randomUUID() + randomUUID(),
     ...(options.limits ? { limits: options.limits } : {}),
@@ -179,6 +180,8 @@ export async function startWebProcess(
       ...process.env,
       SEQLAB_AUTH_SECRET: randomUUID() + randomUUID(),
       SEQLAB_URL: `http://127.0.0.1:${port}`,
+      // The artifact store this test process's workers and in-process services use.
+      SEQLAB_ARTIFACT_DIR: testArtifactStoreConfig().root,
       ...env,
       PORT: String(port),
       HOST: "127.0.0.1",

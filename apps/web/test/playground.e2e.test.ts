@@ -3,7 +3,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { ArtifactRepository, createPrismaClient, type Db } from "@seqlab/db";
-import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
+import { createTestArtifactStore, createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
 import { createTask } from "@seqlab/datasets";
 import { createTrainer, initBackend } from "@seqlab/models";
 import { launchChromium, REDIS_URL, startWebProcess } from "./harness";
@@ -70,7 +70,7 @@ describe("the checkpoint playground in real Chromium", () => {
     await trainer.trainStep(task.split("train").batch(0, 4));
     const bytes = await trainer.saveCheckpoint();
     trainer.dispose();
-    await new ArtifactRepository(prisma).saveArtifact({
+    await new ArtifactRepository(prisma, createTestArtifactStore()).saveArtifact({
       runId: id,
       kind: "checkpoint",
       name: "step-00000001",

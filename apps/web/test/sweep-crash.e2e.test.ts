@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { SweepDetail } from "@seqlab/contracts";
-import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
+import { createTestDatabase, type TestDatabase, testArtifactStoreConfig } from "@seqlab/db/testing";
 import { createRedisConnection, TrainingQueue } from "@seqlab/queue";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 import { signIn } from "@seqlab/launcher/signed-in-client";
@@ -34,6 +34,7 @@ describe("a sweep survives its controller's process being killed during a promot
     db = await createTestDatabase();
     worker = await createWorker({
       prisma: db.prisma,
+      artifactStore: testArtifactStoreConfig(),
       redisUrl: REDIS_URL,
       queues: ["default"],
       prefix,

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
-import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
+import { createTestDatabase, type TestDatabase, testArtifactStoreConfig } from "@seqlab/db/testing";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
 import { dropQueues, launchChromium, REDIS_URL, startWebProcess } from "./harness";
 
@@ -34,6 +34,7 @@ describe("sweeps in the browser", () => {
     });
     worker = await createWorker({
       prisma: db.prisma,
+      artifactStore: testArtifactStoreConfig(),
       redisUrl: REDIS_URL,
       queues: ["default"],
       prefix,

@@ -1,3 +1,4 @@
+import { testArtifactStoreConfig } from "@seqlab/db/testing";
 import { MetricRepository } from "@seqlab/db";
 import { TrainingQueue } from "@seqlab/queue";
 import { createWorker, type SeqlabWorker } from "@seqlab/worker";
@@ -76,6 +77,7 @@ describe("sweeps: ASHA on the real queue, trials paused at rungs and promoted by
     stopJobs = await startSweepJobs(() => app.services, app.config);
     worker = await createWorker({
       prisma: app.db.prisma,
+      artifactStore: testArtifactStoreConfig(),
       redisUrl: REDIS_URL,
       queues: ["default"],
       prefix: app.prefix,

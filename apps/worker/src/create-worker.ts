@@ -1,7 +1,8 @@
-import { hostname, cpus, totalmem } from "node:os";
+import { hostname, cpus, tmpdir, totalmem } from "node:os";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { WaitingError, type Worker as BullWorker } from "bullmq";
+import { type ArtifactStoreConfig, createArtifactStore } from "@seqlab/artifact-store";
 import {
   ArtifactRepository,
   EventRepository,
@@ -12,7 +13,7 @@ import {
   type Db,
 } from "@seqlab/db";
 import { createRedisConnection, createTrainingWorker, publishRunEvent, SweepQueue } from "@seqlab/queue";
-import { superviseRun, type SupervisionControl } from "./run-supervisor";
+import { type AttemptObserver, superviseRun, type SupervisionControl } from "./run-supervisor";
 import { TrainerProcess } from "./trainer-process";
 
 export interface WorkerConfig {
@@ -30,7 +31,16 @@ export interface WorkerConfig {
   /** Test-only fault injection for the training processes ("throw-at-step:N", "nan-at-step:N", "hang-at-step:N", "oom-at-step:N"). */
   fault?: string;
   log?: (message: string) => void;
+  /** Where checkpoints and media go (the same store the web app reads). */
+  artifactStore: ArtifactStoreConfig;
+  /** Local directory for checkpoint files in transit; default the system temp directory's seqlab-spool. */
+  spoolDir?: string;
+  /** Told of points and checkpoints its attempts persist (the worker's Prometheus counters). */
+  observer?: AttemptObserver;
 }
+
+/** How often a worker deletes store objects no artifact names any more (replaced, fenced, or of deleted runs). */
+const GARBAGE_COLLECTION_MS = 6 * 60 * 60_000;
 
 /** How often a worker proves it is alive; the dashboard calls it lost after 30 s without one. */
 const HEARTBEAT_MS = 5_000;
@@ -83,7 +93,9 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
 
   const runs = new RunRepository(config.prisma);
   const metrics = new MetricRepository(config.prisma);
-  const artifacts = new ArtifactRepository(config.prisma);
+  const artifactStore = createArtifactStore(config.artifactStore);
+  const artifacts = new ArtifactRepository(config.prisma, artifactStore);
+  const spoolDir = config.spoolDir ?? path.join(tmpdir(), "seqlab-spool");
   const events = new EventRepository(config.prisma);
   const workers = new WorkerRepository(config.prisma);
   const sweeps = new SweepRepository(config.prisma);
@@ -108,6 +120,33 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
     version: "0.1.0",
   });
   log(`worker ${id} on ${backend.backend} (${backend.reason}); queues: ${config.queues.join(", ")}`);
+  // Artifacts from before the artifact store still hold their bytes in PostgreSQL: move them, in the background
+  // (they stay readable where they are meanwhile), then keep the store free of orphans.
+  const maintainStore = async () => {
+    try {
+      let moved = 0;
+      for (
+        let batch = await artifacts.migrateLegacyContent();
+        batch > 0;
+        batch = await artifacts.migrateLegacyContent()
+      )
+        moved += batch;
+      if (moved > 0) log(`moved ${moved} artifacts from the database into the ${artifactStore.backend} artifact store`);
+      const collected = await artifacts.collectGarbage();
+      if (collected > 0) log(`deleted ${collected} unreferenced objects from the artifact store`);
+    } catch (e) {
+      log(`artifact store maintenance failed (retried later): ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  let storeMaintenance: NodeJS.Timeout;
+  const scheduleMaintenance = (delayMs: number) => {
+    storeMaintenance = setTimeout(
+      () => void maintainStore().then(() => scheduleMaintenance(GARBAGE_COLLECTION_MS)),
+      delayMs,
+    );
+    storeMaintenance.unref();
+  };
+  scheduleMaintenance(5_000);
   const heartbeat = setInterval(() => {
     const current = [...active.keys()][0] ?? null;
     workers.heartbeat(id, current).catch((e) => log(`heartbeat failed: ${e instanceof Error ? e.message : String(e)}`));
@@ -136,6 +175,8 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
               log,
               fault: config.fault,
               gpuIndex: config.device,
+              spoolDir,
+              ...(config.observer ? { observer: config.observer } : {}),
             },
             (control) => {
               active.set(payload.runId, control);
@@ -195,10 +236,12 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
       await Promise.all(bullWorkers.map((w) => w.close()));
       await sweepQueue.close();
       clearInterval(heartbeat);
+      clearTimeout(storeMaintenance);
       for (const p of warm.splice(0)) p.kill();
       await workers.markStopped(id).catch(() => undefined);
       redis.disconnect();
       bullConnection.disconnect();
+      await artifactStore.close();
     },
   };
 }

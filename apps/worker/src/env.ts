@@ -1,3 +1,4 @@
+import { ArtifactStoreEnv } from "@seqlab/artifact-store";
 import { z } from "zod";
 
 /** The worker's environment, parsed once at start-up; nothing else reads process.env. */
@@ -26,11 +27,21 @@ export const WorkerEnv = z.object({
   SEQLAB_QUEUE_PREFIX: z.string().min(1).default("bull"),
   /** Heap limit of each training process in MiB; past it the run fails as out of memory and the worker lives on. */
   SEQLAB_TRAINER_MEMORY_MB: z.coerce.number().int().min(256).max(1_048_576).default(4096),
+  /** Port of the worker's Prometheus endpoint (GET /metrics, no authentication); off when unset. */
+  SEQLAB_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  /** Interface that endpoint listens on: every one by default, so the cluster's Prometheus reaches the pod. */
+  SEQLAB_METRICS_HOST: z.string().min(1).default("0.0.0.0"),
   /** Test-only fault injection: "throw-at-step:N", "nan-at-step:N", "hang-at-step:N" or "oom-at-step:N". Never set it in production. */
   SEQLAB_TEST_FAULT: z
     .string()
     .regex(/^(throw|nan|hang|oom)-at-step:\d+$/)
     .optional(),
+  /** The data directory; the filesystem artifact store defaults to its artifacts/ (SEQLAB_ARTIFACT_DIR overrides). */
+  SEQLAB_DATA_DIR: z.string().min(1).default(".data"),
+  /** Local directory for checkpoint files on their way to and from the artifact store; default the temp dir's. */
+  SEQLAB_SPOOL_DIR: z.string().min(1).optional(),
+  // The artifact store (SEQLAB_ARTIFACT_STORE, SEQLAB_ARTIFACT_DIR, SEQLAB_S3_*): the same as the web app's.
+  ...ArtifactStoreEnv.shape,
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 

@@ -1,3 +1,7 @@
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
 import type { Redis } from "ioredis";
 import type { AttemptOutcome, JobPayload, MetricPoint, RunEventData, RunStatus } from "@seqlab/contracts";
 import type { ArtifactRepository, EventRepository, MetricRepository, RunRepository } from "@seqlab/db";
@@ -33,6 +37,19 @@ export interface SupervisorDeps {
   stopGraceMs?: number;
   /** How long the writes that end a run are retried while the database is unreachable. */
   finalWriteDeadlineMs?: number;
+  /**
+   * Local directory for checkpoint files in transit (one subdirectory per attempt, removed when it ends): the
+   * training process writes a checkpoint there and the worker streams it to the artifact store, and back on resume.
+   */
+  spoolDir: string;
+  /** Told of what the attempt persisted, for the worker's Prometheus counters. */
+  observer?: AttemptObserver;
+}
+
+/** Counts what attempts persist (the worker's /metrics). */
+export interface AttemptObserver {
+  pointsPersisted(count: number): void;
+  checkpointWritten(bytes: number): void;
 }
 
 /** What the worker does with the job after a supervised attempt. */
@@ -86,6 +103,23 @@ export async function superviseRun(
     return { kind: "finished" };
   }
   const { attempt } = claim;
+  const spool = path.join(deps.spoolDir, `${runId}-a${attempt}-${randomUUID().slice(0, 8)}`);
+  await mkdir(spool, { recursive: true });
+  try {
+    return await superviseAttempt(payload, deps, registerControl, attempt, spool);
+  } finally {
+    await rm(spool, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function superviseAttempt(
+  payload: JobPayload<"run.train">,
+  deps: SupervisorDeps,
+  registerControl: (control: SupervisionControl) => void,
+  attempt: number,
+  spool: string,
+): Promise<SupervisionResult> {
+  const { runId, config } = payload;
   const finalDeadline = deps.finalWriteDeadlineMs ?? 5 * 60_000;
   const event = async (message: string, level: "info" | "warn" | "error" = "info", data?: RunEventData) => {
     deps.log(`run ${runId}: ${message}`);
@@ -131,8 +165,9 @@ export async function superviseRun(
   const nextCandidate = async (): Promise<ResumeCandidate | undefined> => {
     while (nextIndex < candidates.length) {
       const c = candidates[nextIndex++]!;
-      const read = await retryUntil(() => deps.artifacts.readCheckpoint(c.id), { deadlineMs: finalDeadline });
-      if (read.ok) return { artifactId: c.id, name: c.name, step: c.step, bytes: read.content };
+      const file = path.join(spool, `resume-${c.id}.ckpt`);
+      const read = await retryUntil(() => deps.artifacts.checkpointToFile(c.id, file), { deadlineMs: finalDeadline });
+      if (read.ok) return { artifactId: c.id, name: c.name, step: c.step, file };
       await skipped(c.id, read.reason);
     }
     return undefined;
@@ -140,6 +175,10 @@ export async function superviseRun(
   const checkpoint = await nextCandidate();
   const writer = new MetricWriter({
     runId,
+    attempt,
+    // Another attempt owns the run (this host was cut off and it resumed elsewhere): stop training at once.
+    onFenced: () => stop("superseded"),
+    ...(deps.observer ? { onPersisted: (count: number) => deps.observer?.pointsPersisted(count) } : {}),
     metrics: deps.metrics,
     redis: deps.redis,
     onError: (e) =>
@@ -178,38 +217,49 @@ export async function superviseRun(
         break;
       }
       case "checkpoint": {
-        const bytes = message.bytes;
+        const file = message.file;
         const ckStep = message.step;
         // Every point up to the checkpoint's step is persisted before the checkpoint is: a resume starts after
         // that step, so a point still buffered when this worker dies would otherwise never be recomputed.
         checkpointChain = checkpointChain.then(() =>
           retryUntil(() => writer.persistAll(), { deadlineMs: finalDeadline })
             .then(() =>
-              retryUntil(
-                () =>
-                  deps.artifacts.saveArtifact({
-                    runId,
-                    kind: "checkpoint",
-                    name: `step-${String(ckStep).padStart(8, "0")}`,
-                    content: bytes,
-                    step: ckStep,
-                    attempt,
-                  }),
-                {
-                  deadlineMs: finalDeadline,
-                  onRetry: (e) => deps.log(`run ${runId}: checkpoint save failed, retrying: ${String(e)}`),
-                },
-              ),
+              // A fenced attempt (the run resumed on another worker) must not leave a checkpoint to resume from:
+              // the metric writer knows it already, or the artifact's own attempt check finds out.
+              writer.fenced
+                ? { fenced: true as const }
+                : retryUntil(
+                    () =>
+                      deps.artifacts.saveAttemptArtifact({
+                        runId,
+                        kind: "checkpoint",
+                        name: `step-${String(ckStep).padStart(8, "0")}`,
+                        // A fresh stream per try: streamed from the spool file, never read whole.
+                        source: createReadStream(file),
+                        step: ckStep,
+                        attempt,
+                      }),
+                    {
+                      deadlineMs: finalDeadline,
+                      onRetry: (e) => deps.log(`run ${runId}: checkpoint save failed, retrying: ${String(e)}`),
+                    },
+                  ),
             )
             .then(
-              () => {
+              (saved) => {
+                if (saved.fenced) {
+                  stop("superseded");
+                  return;
+                }
+                deps.observer?.checkpointWritten(saved.artifact.size);
                 writer.record([
                   { key: "system/checkpoint_ms", step: ckStep, value: message.saveMs, wallTime: Date.now() },
                   { key: "system/step_ms", step: ckStep, value: message.stepMs, wallTime: Date.now() },
                 ]);
               },
               (e) => deps.log(`run ${runId}: checkpoint at step ${ckStep} lost: ${String(e)}`),
-            ),
+            )
+            .finally(() => rm(file, { force: true }).catch(() => undefined)),
         );
         break;
       }
@@ -218,7 +268,7 @@ export async function superviseRun(
         checkpointChain = checkpointChain.then(() =>
           retryUntil(
             () =>
-              deps.artifacts.saveArtifact({
+              deps.artifacts.saveAttemptArtifact({
                 runId,
                 kind,
                 name,
@@ -285,6 +335,7 @@ export async function superviseRun(
       config,
       ...(checkpoint ? { checkpoint } : {}),
       ...(deps.fault ? { fault: deps.fault } : {}),
+      spoolDir: spool,
     });
     exit = await trainer.exited;
   } catch (error) {

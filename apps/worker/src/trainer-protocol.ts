@@ -1,22 +1,26 @@
 import { z } from "zod";
 import { MetricPoint, RUN_MEDIA_KINDS, jobCatalog } from "@seqlab/contracts";
 
-/** Raw bytes (checkpoints) as they arrive through advanced IPC serialization. */
-const Bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, "must be a Uint8Array");
+/** A file in the attempt's spool directory: checkpoints travel as files, never through the worker's memory. */
+const SpoolFile = z.string().min(1).max(4096);
 
-/** A stored checkpoint offered to resume from: which artifact it is, and its bytes (their sha256 already checked). */
+/**
+ * A stored checkpoint offered to resume from: which artifact it is, and the spool file the worker streamed it into
+ * from the artifact store (its sha256 already checked on the way).
+ */
 export const ResumeCandidate = z.object({
   artifactId: z.string(),
   name: z.string(),
   step: z.number().int().nullable(),
-  bytes: Bytes,
+  file: SpoolFile,
 });
 export type ResumeCandidate = z.infer<typeof ResumeCandidate>;
 
 /**
- * Messages between a worker (parent) and its training process (child) over Node's IPC channel
- * (advanced serialization, so checkpoint bytes travel as Uint8Array). Both sides parse what they receive:
- * a process boundary is a boundary like any other.
+ * Messages between a worker (parent) and its training process (child) over Node's IPC channel. Checkpoints pass
+ * as files in the attempt's spool directory, which the worker streams to and from the artifact store: a checkpoint
+ * of a large model (1 GB and more with its optimiser state) is never held whole by the worker. Both sides parse
+ * what they receive: a process boundary is a boundary like any other.
  */
 export const ParentMessage = z.discriminatedUnion("type", [
   z.object({
@@ -28,6 +32,8 @@ export const ParentMessage = z.discriminatedUnion("type", [
     checkpoint: ResumeCandidate.optional(),
     /** Test-only fault injection (see env SEQLAB_TEST_FAULT). */
     fault: z.string().optional(),
+    /** Where the training process writes its checkpoints for the worker to upload (one directory per attempt). */
+    spoolDir: SpoolFile,
   }),
   /** The answer to "checkpoint-rejected": the next older candidate, or none (train from step 0). */
   z.object({ type: z.literal("next-checkpoint"), checkpoint: ResumeCandidate.optional() }),
@@ -51,7 +57,8 @@ export const ChildMessage = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("checkpoint"),
     step: z.number().int(),
-    bytes: Bytes,
+    /** The checkpoint, written whole to the spool directory; the worker uploads it, then deletes it. */
+    file: SpoolFile,
     stepMs: z.number(),
     saveMs: z.number(),
   }),

@@ -22,9 +22,21 @@ function send(message: ChildMessage): void {
   });
 }
 
-/** Resolves once every message sent so far has been written to the channel (checkpoints can be megabytes). */
+/** Resolves once every message sent so far has been written to the channel (the last checkpoint's, "done"). */
 function flushed(): Promise<void> {
   return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => (drained = resolve));
+}
+
+/**
+ * The backend's GPU option for this process's CUDA_VISIBLE_DEVICES, read as CUDA reads it. Unset: any GPU the
+ * machine has ("auto": tfjs-node-gpu if a /dev/nvidia<N> exists). Empty, or a list starting with -1: no GPU.
+ * Anything else (`0`, `1,2`, `GPU-<uuid>`, `MIG-<uuid>`, what --device sets) names GPUs, so one is required: the
+ * process fails to start, with TensorFlow's reason, rather than train a "gpu" queue job on the CPU unnoticed.
+ */
+function gpuOption(cudaVisibleDevices: string | undefined): boolean | "auto" {
+  if (cudaVisibleDevices === undefined) return "auto";
+  const first = cudaVisibleDevices.split(",")[0]?.trim() ?? "";
+  return first !== "" && first !== "-1";
 }
 
 async function main(): Promise<void> {
@@ -34,8 +46,7 @@ async function main(): Promise<void> {
   const env = parseTrainingProcessEnv();
   const backend = await initBackend({
     ...(env.SEQLAB_BACKEND ? { prefer: env.SEQLAB_BACKEND } : {}),
-    // An empty CUDA_VISIBLE_DEVICES hides every GPU; unset means "any GPU this machine has".
-    gpu: env.CUDA_VISIBLE_DEVICES === "" ? false : "auto",
+    gpu: gpuOption(env.CUDA_VISIBLE_DEVICES),
   });
   let stop: StopReason | null = null;
   let started = false;
@@ -69,6 +80,7 @@ async function main(): Promise<void> {
       checkpoint: message.checkpoint,
       nextCheckpoint: () => new Promise((resolve) => (answerNextCheckpoint = resolve)),
       fault: message.fault,
+      spoolDir: message.spoolDir,
       emit: send,
       stopRequested: () => stop,
     })

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import {
   EvaluationResult,
   GradientFlowSnapshot,
@@ -38,9 +41,11 @@ function smallHyperparameters(model: string): Record<string, unknown> {
 }
 
 describe("training loop over the whole catalog (wasm)", () => {
+  const spoolDir = mkdtempSync(path.join(tmpdir(), "seqlab-spool-"));
   beforeAll(async () => {
     await initBackend({ prefer: "wasm" });
   });
+  afterAll(() => rmSync(spoolDir, { recursive: true, force: true }));
 
   it("offers at least one model for every dataset", () => {
     for (const task of taskCatalog) expect(pairs.some(([t]) => t === task.name)).toBe(true);
@@ -63,6 +68,7 @@ describe("training loop over the whole catalog (wasm)", () => {
         },
         emit: (m) => messages.push(m),
         stopRequested: () => null,
+        spoolDir,
       });
       const done = messages.find((m) => m.type === "done");
       expect(done).toMatchObject({ outcome: "succeeded", step: 2 });

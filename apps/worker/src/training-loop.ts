@@ -1,3 +1,5 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import {
   mediaArtifactName,
   PREDICTION_INPUTS_NAME,
@@ -44,6 +46,8 @@ export interface TrainingLoopOptions {
   stopRequested: () => StopReason | null;
   /** Test-only fault injection: "throw-at-step:N" | "nan-at-step:N" | "hang-at-step:N" | "oom-at-step:N". */
   fault?: string;
+  /** Directory checkpoints are written to, for the worker to upload (trainer-protocol's "checkpoint"). */
+  spoolDir: string;
   now?: () => number;
 }
 
@@ -144,7 +148,7 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
     let candidate = options.checkpoint;
     while (candidate && !trainer) {
       try {
-        const loaded = await loadTrainer(candidate.bytes);
+        const loaded = await loadTrainer(new Uint8Array(await readFile(candidate.file)));
         const mismatch = checkpointMismatch(loaded.meta, config, hyperparameters);
         if (mismatch) {
           loaded.trainer.dispose();
@@ -244,13 +248,17 @@ export async function runTrainingLoop(options: TrainingLoopOptions): Promise<voi
     };
     let stepMsTotal = 0;
     let stepsTimed = 0;
+    let checkpointsWritten = 0;
     const checkpoint = async () => {
       const started = clock();
       const bytes = await trainer!.saveCheckpoint({ runId: options.runId, attempt: options.attempt });
+      // Named by step and a counter: a run checkpoints a step once, but a handover may repeat the last one.
+      const file = path.join(options.spoolDir, `step-${trainer!.step}-${++checkpointsWritten}.ckpt`);
+      await writeFile(file, bytes);
       emit({
         type: "checkpoint",
         step: trainer!.step,
-        bytes,
+        file,
         stepMs: stepsTimed ? stepMsTotal / stepsTimed : 0,
         saveMs: clock() - started,
       });

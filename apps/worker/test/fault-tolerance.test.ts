@@ -1,16 +1,27 @@
-import { RunRepository } from "@seqlab/db";
-import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
+import { Readable } from "node:stream";
+import { ArtifactRepository, RunRepository } from "@seqlab/db";
+import {
+  createTestArtifactStore,
+  createTestDatabase,
+  type TestDatabase,
+  testArtifactStoreConfig,
+} from "@seqlab/db/testing";
 import { decodeCheckpoint } from "@seqlab/models";
 import type { Redis } from "ioredis";
 import { createRedisConnection, type TrainingQueue } from "@seqlab/queue";
 import { QueueEvents } from "bullmq";
-import { createHash } from "node:crypto";
 import { createWorker, type SeqlabWorker } from "../src/create-worker";
 import { REDIS_URL, launch, series, smallConfig, testQueue, waitForStatus, waitForStep } from "./harness";
 
 jest.setTimeout(240_000);
 
 describe("fault tolerance with in-process workers and real training processes (cpu)", () => {
+  /** A stored checkpoint's bytes, read (and verified) from the artifact store the workers write to. */
+  const storedBytes = async (id: string): Promise<Uint8Array> => {
+    const read = await new ArtifactRepository(db.prisma, createTestArtifactStore()).readCheckpoint(id);
+    if (!read.ok) throw new Error(`checkpoint ${id}: ${read.reason}`);
+    return read.content;
+  };
   let db: TestDatabase;
   let prefix: string;
   let queue: TrainingQueue;
@@ -19,6 +30,7 @@ describe("fault tolerance with in-process workers and real training processes (c
   const start = async (fault?: string, trainerMemoryMb?: number) => {
     const w = await createWorker({
       prisma: db.prisma,
+      artifactStore: testArtifactStoreConfig(),
       redisUrl: REDIS_URL,
       queues: ["default"],
       prefix,
@@ -72,7 +84,7 @@ describe("fault tolerance with in-process workers and real training processes (c
     // The final weights and optimiser state are identical too, tensor by tensor, bit for bit.
     const finalTensors = async (runId: string) => {
       const row = await db.prisma.artifact.findFirst({ where: { runId, kind: "checkpoint", step: 160 } });
-      return decodeCheckpoint(row!.content).tensors;
+      return decodeCheckpoint(await storedBytes(row!.id)).tensors;
     };
     const [ta, tb] = [await finalTensors(clean), await finalTensors(crashed)];
     expect(tb.map((t) => t.name)).toEqual(ta.map((t) => t.name));
@@ -206,19 +218,20 @@ describe("fault tolerance with in-process workers and real training processes (c
       (typeof stored)[0],
     ];
     // Rewrites a checkpoint's bytes and, for all but the torn one, its sha256 too, so only decoding can tell.
+    // The new bytes go into the store as an object of their own; the row is pointed at it.
     const rewrite = async (id: string, content: Uint8Array, keepSha = false) => {
-      const sha256 = createHash("sha256").update(content).digest("hex");
+      const object = await createTestArtifactStore().put(Readable.from([Buffer.from(content)]));
       await db.prisma.artifact.update({
         where: { id },
-        data: { content: new Uint8Array(content), ...(keepSha ? {} : { sha256 }) },
+        data: { storeKey: object.key, size: object.size, ...(keepSha ? {} : { sha256: object.sha256 }) },
       });
     };
-    const badMagic = new Uint8Array(newest.content);
+    const badMagic = new Uint8Array(await storedBytes(newest.id));
     badMagic.set(new TextEncoder().encode("NOTSEQLB"), 0);
     await rewrite(newest.id, badMagic);
-    await rewrite(second.id, new Uint8Array(second.content).subarray(0, 40));
+    await rewrite(second.id, (await storedBytes(second.id)).subarray(0, 40));
     // Wrong shapes: one weight's header entry claims transposed dimensions ("[2,8]" becomes "[8,2]", same length).
-    const transposed = Buffer.from(third.content);
+    const transposed = Buffer.from(await storedBytes(third.id));
     const headerLength = transposed.readUInt32LE(8);
     const header = transposed.subarray(12, 12 + headerLength).toString("utf8");
     const swapped = header.replace(/"shape":\[(\d+),(\d+)\]/, (m, a: string, b: string) =>

@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createPrismaClient, RunRepository } from "@seqlab/db";
-import { createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
+import { createTestDatabase, type TestDatabase, testArtifactStoreConfig } from "@seqlab/db/testing";
 import { createWorker } from "../src/create-worker";
 import {
   REDIS_URL,
@@ -153,6 +153,7 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     const { queue, connection, prefix } = testQueue(url);
     const worker = await createWorker({
       prisma: db.prisma,
+      artifactStore: testArtifactStoreConfig(),
       redisUrl: url,
       queues: ["default"],
       prefix,
@@ -203,6 +204,7 @@ describe("worker processes killed, stopped and cut off (real processes, PostgreS
     const { queue, connection, prefix } = testQueue();
     const worker = await createWorker({
       prisma: workerDb,
+      artifactStore: testArtifactStoreConfig(),
       redisUrl: REDIS_URL,
       queues: ["default"],
       prefix,

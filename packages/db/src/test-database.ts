@@ -1,4 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { FsArtifactStore } from "@seqlab/artifact-store";
 import pg from "pg";
 import { createPrismaClient, parseDatabaseUrl, type PrismaClient } from "./client";
 import { applyMigrationFiles } from "./migrate/apply-migration-files";
@@ -76,4 +80,24 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
         }
       })()),
   };
+}
+
+let testStoreRoot: string | null = null;
+
+/**
+ * A filesystem artifact store for tests, one directory per test process (removed when it exits). Content-addressed,
+ * so tests sharing it never see each other's artifacts except by identical bytes, which are identical objects.
+ */
+export function createTestArtifactStore(): FsArtifactStore {
+  if (!testStoreRoot) {
+    const root = mkdtempSync(path.join(tmpdir(), "seqlab-test-artifacts-"));
+    testStoreRoot = root;
+    process.once("exit", () => rmSync(root, { recursive: true, force: true }));
+  }
+  return new FsArtifactStore(testStoreRoot);
+}
+
+/** {@link createTestArtifactStore} as the config web services and workers take. */
+export function testArtifactStoreConfig(): { backend: "fs"; root: string } {
+  return { backend: "fs", root: createTestArtifactStore().root };
 }

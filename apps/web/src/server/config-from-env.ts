@@ -1,3 +1,5 @@
+import path from "node:path";
+import { artifactStoreConfigFromEnv } from "@seqlab/artifact-store";
 import { dashboardUrl, extraHostNames } from "../../public-url.mjs";
 import { env } from "../env";
 import type { WebConfig } from "./services";
@@ -7,6 +9,7 @@ export function configFromEnv(): WebConfig {
   const e = env();
   return {
     databaseUrl: e.DATABASE_URL,
+    artifactStore: artifactStoreConfigFromEnv(e, path.join(e.SEQLAB_DATA_DIR, "artifacts")),
     redisUrl: e.REDIS_URL,
     queuePrefix: e.SEQLAB_QUEUE_PREFIX,
     baseUrl: dashboardUrl({ url: e.SEQLAB_URL, port: e.PORT }),
@@ -15,6 +18,8 @@ export function configFromEnv(): WebConfig {
     openSignup: e.SEQLAB_OPEN_SIGNUP,
     sessionCacheSeconds: e.SEQLAB_SESSION_CACHE_SECONDS,
     ...(e.SEQLAB_FAULT ? { fault: e.SEQLAB_FAULT } : {}),
+    // Who may read /metrics besides instance admins: a scraper sending this token.
+    ...(e.SEQLAB_METRICS_TOKEN ? { metricsToken: e.SEQLAB_METRICS_TOKEN } : {}),
     limits: {
       launchesPerMinute: e.SEQLAB_LAUNCHES_PER_MINUTE,
       signInPerIpPerMinute: e.SEQLAB_SIGNIN_PER_IP_PER_MINUTE,

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { type ArtifactStoreConfig, createArtifactStore } from "@seqlab/artifact-store";
 import { createAuth, type SeqlabAuth } from "@seqlab/auth";
 import {
   ArtifactRepository,
@@ -51,6 +52,10 @@ export interface WebConfig {
   databasePoolSize?: number;
   /** Test-only fault injection (SEQLAB_FAULT). */
   fault?: "sweep-exit-after-promotion";
+  /** Where artifact bytes live (the filesystem under the data directory by default, or S3). */
+  artifactStore: ArtifactStoreConfig;
+  /** The bearer token Prometheus reads /metrics with (SEQLAB_METRICS_TOKEN); without one only instance admins may. */
+  metricsToken?: string;
 }
 
 const DEFAULT_LIMITS: WebLimits = {
@@ -86,6 +91,10 @@ export interface Services {
   sweepController: SweepController;
   /** Keys better-auth verified lately in this process (requests in between only read the key's row). */
   verifiedKeys: VerifiedKeys;
+  /** The training queue of a seqlab queue name, one per name per process (the operations metrics read them). */
+  queueFor: (queue: string) => TrainingQueue;
+  /** The token that may read /metrics, or null: then only instance admins may. */
+  metricsToken: string | null;
   /** Closes every connection (tests call it in afterAll). */
   close(): Promise<void>;
 }
@@ -94,6 +103,7 @@ export interface Services {
 export function createServices(config: WebConfig): Services {
   const prisma = createPrismaClient({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize ?? 10 });
   const redis = createRedisConnection(config.redisUrl);
+  const artifactStore = createArtifactStore(config.artifactStore);
   const queues = new Map<string, TrainingQueue>();
   const queueFor = (name: string) => {
     let q = queues.get(name);
@@ -136,11 +146,13 @@ export function createServices(config: WebConfig): Services {
     limits,
     runs,
     metrics: new MetricRepository(prisma),
-    artifacts: new ArtifactRepository(prisma),
+    artifacts: new ArtifactRepository(prisma, artifactStore),
     workers,
     projects,
     teams,
     verifiedKeys: new VerifiedKeys(),
+    queueFor,
+    metricsToken: config.metricsToken ?? null,
     audit: new AuditRepository(prisma),
     health: new HealthRepository(prisma),
     runService,
@@ -154,6 +166,7 @@ export function createServices(config: WebConfig): Services {
       await Promise.all([...queues.values(), sweepQueue].map((q) => q.close()));
       hub.close();
       redis.disconnect();
+      await artifactStore.close();
       await prisma.$disconnect();
     },
   };

@@ -1,5 +1,7 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
 import { TrainingSettings, type ResolvedRunConfig } from "@seqlab/contracts";
-import { createTestDatabase, type TestDatabase } from "../test-database";
+import { createTestArtifactStore, createTestDatabase, type TestDatabase } from "../test-database";
 import {
   ArtifactRepository,
   EventRepository,
@@ -164,7 +166,7 @@ describe("repositories (real PostgreSQL)", () => {
 
   it("stores artifacts with their sha256 and skips a corrupted newest checkpoint", async () => {
     const run = await runs.createRun({ projectId, name: "a", config, priority: 0, queueName: "default" });
-    const artifacts = new ArtifactRepository(db.prisma);
+    const artifacts = new ArtifactRepository(db.prisma, createTestArtifactStore());
     const first = await artifacts.saveArtifact({
       runId: run.id,
       kind: "checkpoint",
@@ -183,7 +185,10 @@ describe("repositories (real PostgreSQL)", () => {
     const candidates = await artifacts.checkpointCandidates(run.id);
     expect(candidates.map((c) => c.step)).toEqual([2, 1]);
     expect(await artifacts.readCheckpoint(second.id)).toEqual({ ok: true, content: new Uint8Array([4, 5]) });
-    await db.prisma.artifact.update({ where: { id: second.id }, data: { content: new Uint8Array([9, 9]) } });
+    // A torn write: the object's bytes change under their name (the filesystem store names objects by sha256).
+    const { storeKey } = await db.prisma.artifact.findUniqueOrThrow({ where: { id: second.id } });
+    const store = createTestArtifactStore();
+    await writeFile(path.join(store.root, "sha256", storeKey!.slice(0, 2), storeKey!), new Uint8Array([9, 9]));
     const torn = await artifacts.readCheckpoint(second.id);
     expect(torn).toMatchObject({ ok: false, reason: expect.stringMatching(/^its bytes do not match their sha256/) });
     expect(await artifacts.readCheckpoint(first.id)).toMatchObject({ ok: true });
@@ -212,7 +217,7 @@ describe("repositories (real PostgreSQL)", () => {
     await runs.requestCancel(parent.id);
     await runs.finishAttempt(parent.id, 1, "CANCELLED", { errorReason: null, finalLoss: 0.5, lastStep: 7 });
     expect(await runs.requeueForResume(parent.id)).toBe(false);
-    const artifacts = new ArtifactRepository(db.prisma);
+    const artifacts = new ArtifactRepository(db.prisma, createTestArtifactStore());
     await artifacts.saveArtifact({
       runId: parent.id,
       kind: "checkpoint",
@@ -232,7 +237,7 @@ describe("repositories (real PostgreSQL)", () => {
 
   it("reads a run's media artifacts by kind, in step order, with and without their bytes", async () => {
     const run = await runs.createRun({ projectId, name: "media", config, priority: 0, queueName: "default" });
-    const artifacts = new ArtifactRepository(db.prisma);
+    const artifacts = new ArtifactRepository(db.prisma, createTestArtifactStore());
     const bytes = (text: string) => new TextEncoder().encode(text);
     for (const step of [50, 25, 75]) {
       await artifacts.saveArtifact({

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import { CorruptObjectError, ObjectMissingError } from "@seqlab/artifact-store";
 import { EntityId } from "@seqlab/contracts";
 import {
   CheckpointExportError,
@@ -17,7 +19,13 @@ const notFound = (raw: Record<string, string | string[]>) => `artifact ${JSON.st
 
 const ArtifactParams = z.object({ id: EntityId });
 
-type StoredArtifact = NonNullable<Awaited<ReturnType<Services["artifacts"]["getArtifact"]>>>;
+type StoredArtifact = NonNullable<Awaited<ReturnType<Services["artifacts"]["openArtifact"]>>>;
+
+/**
+ * Exports convert a whole checkpoint in memory (a model's tensors are rewritten), so they are for checkpoints up
+ * to this size; a larger one is downloaded as it is (streamed) and converted where it is used.
+ */
+const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
 
 /**
  * The artifact, when the caller may read its run; otherwise the answer. An artifact is readable by whoever may
@@ -35,9 +43,21 @@ async function readableArtifact(
     const { status, error } = decision.denial;
     return { ok: false, response: problem(status, status === 404 ? notFound(params) : error) };
   }
-  const artifact = await services.artifacts.getArtifact(params.id);
+  const artifact = await services.artifacts.openArtifact(params.id);
   if (!artifact) return { ok: false, response: problem(404, notFound(params)) };
   return { ok: true, artifact };
+}
+
+/**
+ * The answer when an artifact's bytes cannot be read: its object is gone from the store (410), or no longer
+ * matches its sha256 (409, like a corrupt checkpoint on resume); other errors (the store is down) propagate.
+ */
+function damaged(error: unknown, id: string): Response {
+  if (error instanceof ObjectMissingError)
+    return problem(410, `artifact ${JSON.stringify(id)}: its bytes are missing from the artifact store`);
+  if (error instanceof CorruptObjectError)
+    return problem(409, `artifact ${JSON.stringify(id)}: its stored bytes do not match their sha256 (corrupt)`);
+  throw error;
 }
 
 /** A download's file name from its parts, safe inside a quoted Content-Disposition. */
@@ -54,9 +74,19 @@ export const downloadArtifact = defineHandler({
     const read = await readableArtifact(services, principal, params);
     if (!read.ok) return read.response;
     const { artifact } = read;
-    return new Response(Buffer.from(artifact.content), {
+    // Streamed from the store and verified on the way: a corrupt object aborts the transfer at its end, so a
+    // client never receives a complete-looking file whose bytes differ from x-content-sha256.
+    let stream: Readable;
+    try {
+      stream = await artifact.stream();
+    } catch (error) {
+      return damaged(error, params.id);
+    }
+    const body = Readable.toWeb(stream) as ReadableStream<Uint8Array>;
+    return new Response(body, {
       headers: {
         "content-type": "application/octet-stream",
+        "content-length": String(artifact.size),
         "content-disposition": `attachment; filename="${fileName(artifact.runId, artifact.kind, `${artifact.name}.seqlab`)}"`,
         "x-content-sha256": artifact.sha256,
       },
@@ -68,18 +98,28 @@ export const downloadArtifact = defineHandler({
  * A checkpoint artifact converted with `convert`, or the answer: 400 when the artifact is not a checkpoint or the
  * conversion refuses it (its CheckpointExportError names the model and why).
  */
-function exportCheckpoint<T>(
+async function exportCheckpoint<T>(
   artifact: StoredArtifact,
   id: string,
   format: string,
   convert: (bytes: Uint8Array) => T,
-): { ok: true; exported: T } | { ok: false; response: Response } {
+): Promise<{ ok: true; exported: T } | { ok: false; response: Response }> {
   if (artifact.kind !== "checkpoint") {
     const why = `artifact ${JSON.stringify(id)} is of kind "${artifact.kind}": only checkpoints export as ${format}`;
     return { ok: false, response: problem(400, why) };
   }
+  if (artifact.size > MAX_EXPORT_BYTES) {
+    const why = `checkpoint ${JSON.stringify(id)} is ${artifact.size} bytes: ${format} exports are converted in memory, up to ${MAX_EXPORT_BYTES / 1024 / 1024} MiB; download it (GET /api/artifacts/${id}) and convert it locally`;
+    return { ok: false, response: problem(413, why) };
+  }
+  const chunks: Buffer[] = [];
   try {
-    return { ok: true, exported: convert(artifact.content) };
+    for await (const chunk of await artifact.stream()) chunks.push(chunk as Buffer);
+  } catch (error) {
+    return { ok: false, response: damaged(error, id) };
+  }
+  try {
+    return { ok: true, exported: convert(new Uint8Array(Buffer.concat(chunks))) };
   } catch (error) {
     if (error instanceof CheckpointExportError) return { ok: false, response: problem(400, error.message) };
     throw error;
@@ -106,7 +146,7 @@ export const exportArtifact = defineHandler({
     const query = readQuery(request, ExportQuery);
     if (!query.ok) return query.response;
     const { artifact } = read;
-    const result = exportCheckpoint(artifact, params.id, "safetensors", checkpointToSafetensors);
+    const result = await exportCheckpoint(artifact, params.id, "safetensors", checkpointToSafetensors);
     if (!result.ok) return result.response;
     const { exported } = result;
     return new Response(Buffer.from(exported), {
@@ -132,7 +172,7 @@ export const tfjsModelJson = defineHandler({
   async handle({ services, principal, params }) {
     const read = await readableArtifact(services, principal, params);
     if (!read.ok) return read.response;
-    const result = exportCheckpoint(read.artifact, params.id, "TensorFlow.js", checkpointToTfjsLayers);
+    const result = await exportCheckpoint(read.artifact, params.id, "TensorFlow.js", checkpointToTfjsLayers);
     if (!result.ok) return result.response;
     return json(result.exported.modelJson, 200, { "content-disposition": 'attachment; filename="model.json"' });
   },
@@ -146,7 +186,7 @@ export const tfjsWeights = defineHandler({
   async handle({ services, principal, params }) {
     const read = await readableArtifact(services, principal, params);
     if (!read.ok) return read.response;
-    const result = exportCheckpoint(read.artifact, params.id, "TensorFlow.js", checkpointToTfjsLayers);
+    const result = await exportCheckpoint(read.artifact, params.id, "TensorFlow.js", checkpointToTfjsLayers);
     if (!result.ok) return result.response;
     return new Response(Buffer.from(result.exported.weightData), {
       headers: {

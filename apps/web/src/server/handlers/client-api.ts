@@ -1,3 +1,6 @@
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import { ObjectTooLargeError } from "@seqlab/artifact-store";
 import {
   ArtifactUploadQuery,
   CreateExternalRunRequest,
@@ -9,12 +12,14 @@ import {
   type MetricSummary,
   type RunStatus,
 } from "@seqlab/contracts";
+import { EmptyArtifactError } from "@seqlab/db";
 import { publishRunEvent } from "@seqlab/queue";
 import { z } from "zod";
 import { runPermission } from "../access";
 import { json, problem, readBody, readQuery } from "../http";
 import type { UserPrincipal } from "../identity";
 import { resolveLaunchTarget } from "../launch-target";
+import { prometheusFor } from "../prometheus";
 import { defineHandler } from "../route";
 import type { Services } from "../services";
 
@@ -100,6 +105,7 @@ export const postPoints = defineHandler({
     if (!target.ok) return target.response;
     const { batchId, points } = body.body;
     const inserted = await services.metrics.insertPoints(params.id, points);
+    prometheusFor(services).pointsIngested.inc({ source: "client-api" }, inserted);
     await services.runs.touchExternalRun(params.id);
     if (inserted > 0) {
       // Live viewers fold these in; a retried batch (inserted 0) is not pushed again, so a chart never doubles.
@@ -198,18 +204,27 @@ export const uploadArtifact = defineHandler({
     }
     const target = await writableExternalRun(services, principal, params.id);
     if (!target.ok) return target.response;
-    const content = new Uint8Array(await request.arrayBuffer());
-    if (content.byteLength > MAX_ARTIFACT_UPLOAD_BYTES) {
-      return problem(413, `an artifact is at most ${MAX_ARTIFACT_UPLOAD_BYTES / 1024 / 1024} MiB`);
+    if (!request.body) return problem(400, "the artifact is empty: send its bytes as the request body");
+    // Streamed into the artifact store as it arrives, the limit enforced on the way (a missing or false
+    // content-length cannot get more through): the web process never holds the upload.
+    let artifact;
+    try {
+      artifact = await services.artifacts.saveArtifact({
+        runId: params.id,
+        kind: query.query.kind,
+        name: query.query.name,
+        source: Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>),
+        step: query.query.step ?? null,
+        maxBytes: MAX_ARTIFACT_UPLOAD_BYTES,
+        refuseEmpty: true,
+      });
+    } catch (error) {
+      if (error instanceof ObjectTooLargeError)
+        return problem(413, `an artifact is at most ${MAX_ARTIFACT_UPLOAD_BYTES / 1024 / 1024} MiB`);
+      if (error instanceof EmptyArtifactError)
+        return problem(400, "the artifact is empty: send its bytes as the request body");
+      throw error;
     }
-    if (content.byteLength === 0) return problem(400, "the artifact is empty: send its bytes as the request body");
-    const artifact = await services.artifacts.saveArtifact({
-      runId: params.id,
-      kind: query.query.kind,
-      name: query.query.name,
-      content,
-      step: query.query.step ?? null,
-    });
     return json(
       {
         artifact: {

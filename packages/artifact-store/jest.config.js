@@ -1,0 +1,3 @@
+const preset = require("@seqlab/config/jest.preset.js");
+/** @type {import('jest').Config} */
+module.exports = { ...preset, displayName: require("./package.json").name };
