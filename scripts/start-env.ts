@@ -1,3 +1,4 @@
+import { RedisUrl } from "@seqlab/queue/redis-url";
 import { z } from "zod";
 
 /** The launcher's environment, parsed once; nothing else in scripts/ reads process.env for settings. */
@@ -15,7 +16,7 @@ export const StartEnv = z.object({
   /** Signs session cookies; generated into the data folder when unset. */
   SEQLAB_AUTH_SECRET: z.string().min(32).optional(),
   /** An existing Redis to use instead of a private redis-server. */
-  REDIS_URL: z.string().url().optional(),
+  REDIS_URL: RedisUrl.optional(),
   /** Root of the filesystem artifact store (checkpoints, media); default `<SEQLAB_DATA_DIR>/artifacts`. */
   SEQLAB_ARTIFACT_DIR: z.string().min(1).optional(),
 });

@@ -1,4 +1,5 @@
 import { ArtifactStoreEnv } from "@seqlab/artifact-store";
+import { RedisUrl } from "@seqlab/queue/redis-url";
 import { z } from "zod";
 
 const flag = z
@@ -11,8 +12,8 @@ const perMinute = (fallback: number) => z.coerce.number().int().min(1).max(1_000
 const WebEnv = z.object({
   /** PostgreSQL URL; the launcher points it at the embedded server when the user has none. */
   DATABASE_URL: z.string().url(),
-  /** Redis URL for the run queues, live metric pub/sub and the rate limiters. */
-  REDIS_URL: z.string().url(),
+  /** Redis for the run queues, live metric pub/sub and the rate limiters: one node, TLS, Sentinel or Cluster (docs/redis.md). */
+  REDIS_URL: RedisUrl,
   /** BullMQ key prefix; tests use their own so they never see other jobs. */
   SEQLAB_QUEUE_PREFIX: z.string().min(1).default("bull"),
   /** Port the dashboard listens on (only used for SEQLAB_URL's default). */

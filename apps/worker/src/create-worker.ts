@@ -12,7 +12,7 @@ import {
   WorkerRepository,
   type Db,
 } from "@seqlab/db";
-import { createRedisConnection, createTrainingWorker, publishRunEvent, SweepQueue } from "@seqlab/queue";
+import { createRedisClient, createTrainingWorker, publishRunEvent, SweepQueue } from "@seqlab/queue";
 import { type AttemptObserver, superviseRun, type SupervisionControl } from "./run-supervisor";
 import { TrainerProcess } from "./trainer-process";
 
@@ -99,8 +99,8 @@ export async function createWorker(config: WorkerConfig): Promise<SeqlabWorker> 
   const events = new EventRepository(config.prisma);
   const workers = new WorkerRepository(config.prisma);
   const sweeps = new SweepRepository(config.prisma);
-  const redis = createRedisConnection(config.redisUrl);
-  const bullConnection = createRedisConnection(config.redisUrl);
+  const redis = createRedisClient(config.redisUrl);
+  const bullConnection = createRedisClient(config.redisUrl);
   const active = new Map<string, SupervisionControl | null>();
   const busy = new Set<TrainerProcess>();
   let handingOver = false;

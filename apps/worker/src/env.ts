@@ -1,12 +1,13 @@
 import { ArtifactStoreEnv } from "@seqlab/artifact-store";
+import { RedisUrl } from "@seqlab/queue/redis-url";
 import { z } from "zod";
 
 /** The worker's environment, parsed once at start-up; nothing else reads process.env. */
 export const WorkerEnv = z.object({
   /** PostgreSQL URL; the launcher sets it to the embedded server when the user has none. */
   DATABASE_URL: z.string().url(),
-  /** Redis URL for BullMQ and live metric pub/sub. */
-  REDIS_URL: z.string().url(),
+  /** Redis for BullMQ and live metric pub/sub: one node, TLS, Sentinel or Cluster (docs/redis.md). */
+  REDIS_URL: RedisUrl,
   /** Comma-separated seqlab queues this worker serves, in priority order. */
   SEQLAB_QUEUES: z
     .string()

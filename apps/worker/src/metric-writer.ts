@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@seqlab/queue";
 import { foldSummary, type MetricPoint, type MetricSummary } from "@seqlab/contracts";
 import type { MetricRepository } from "@seqlab/db";
 import { publishRunEvent } from "@seqlab/queue";
@@ -13,7 +13,7 @@ export interface MetricWriterOptions {
   /** Called once when the database says another attempt owns the run: this writer has stopped writing. */
   onFenced?: () => void;
   metrics: MetricRepository;
-  redis: Redis;
+  redis: RedisClient;
   /** Flush to the database at least this often. 250 ms keeps a refreshed page at most a quarter second behind. */
   flushIntervalMs?: number;
   /** Flush as soon as this many points are buffered (MLflow's batch limit is the same 1000). */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@seqlab/queue";
 import type { AttemptOutcome, JobPayload, MetricPoint, RunEventData, RunStatus } from "@seqlab/contracts";
 import type { ArtifactRepository, EventRepository, MetricRepository, RunRepository } from "@seqlab/db";
 import { publishRunEvent } from "@seqlab/queue";
@@ -17,7 +17,7 @@ export interface SupervisorDeps {
   metrics: MetricRepository;
   artifacts: ArtifactRepository;
   events: EventRepository;
-  redis: Redis;
+  redis: RedisClient;
   workerId: string;
   backend: { backend: string; device: string };
   /** A training process that is ready (warm) or about to be. */

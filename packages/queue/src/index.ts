@@ -1,4 +1,6 @@
 export * from "./connection";
+export * from "./redis-url";
+export * from "./queue-prefix";
 export * from "./training-queue";
 export * from "./run-events";
 export * from "./sweep-queue";

@@ -1,9 +1,10 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from "bullmq";
 import { jobCatalog, parseJobPayload, SWEEP_QUEUE_NAME, type JobPayload } from "@seqlab/contracts";
+import { queuePrefix } from "./queue-prefix";
 
 export interface SweepQueueOptions {
   connection: ConnectionOptions;
-  /** Key prefix; tests pass a unique one so they never see each other's jobs. */
+  /** Key prefix; tests pass a unique one. Default "bull"; hash-tagged on a Redis Cluster ({@link queuePrefix}). */
   prefix?: string;
 }
 
@@ -13,9 +14,12 @@ const TICK_SCHEDULER_ID = "sweep-tick";
 /** Producer of the sweep controller's jobs: a trial's report, and the periodic tick. */
 export class SweepQueue {
   readonly queue: Queue;
+  /** The key prefix in use: the configured one, hash-tagged on a cluster. */
+  readonly prefix: string;
 
   constructor(options: SweepQueueOptions) {
-    this.queue = new Queue(SWEEP_QUEUE_NAME, { connection: options.connection, prefix: options.prefix ?? "bull" });
+    this.prefix = queuePrefix(options.connection, options.prefix);
+    this.queue = new Queue(SWEEP_QUEUE_NAME, { connection: options.connection, prefix: this.prefix });
   }
 
   /** Asks the controller to look at one sweep now (a trial ended, or the sweep was created, paused or resumed). */
@@ -60,6 +64,10 @@ export function createSweepWorker(
       }
       await options.handler(parsed.payload);
     },
-    { connection: options.connection, prefix: options.prefix ?? "bull", concurrency: options.concurrency ?? 2 },
+    {
+      connection: options.connection,
+      prefix: queuePrefix(options.connection, options.prefix),
+      concurrency: options.concurrency ?? 2,
+    },
   );
 }

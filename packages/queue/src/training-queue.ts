@@ -16,6 +16,7 @@ import {
   type JobPayload,
   type ResolvedRunConfig,
 } from "@seqlab/contracts";
+import { queuePrefix } from "./queue-prefix";
 
 /** BullMQ priorities run lowest first, 1 highest; seqlab priorities run highest first, -100..100. */
 export function toBullPriority(priority: number): number {
@@ -26,19 +27,22 @@ export interface TrainingQueueOptions {
   connection: ConnectionOptions;
   /** seqlab queue name ("default", "a100", ...). */
   queue: string;
-  /** Key prefix; tests pass a unique one so they never see each other's jobs. */
+  /**
+   * Key prefix; tests pass a unique one so they never see each other's jobs. Default "bull". On a Redis Cluster it is
+   * given a hash tag ({@link queuePrefix}): "bull" becomes "{bull}".
+   */
   prefix?: string;
 }
 
 /** A typed producer over the job catalog's training jobs. */
 export class TrainingQueue {
   readonly queue: Queue;
+  /** The key prefix in use: the configured one, hash-tagged on a cluster (what a QueueEvents for it needs). */
+  readonly prefix: string;
 
   constructor(readonly options: TrainingQueueOptions) {
-    this.queue = new Queue(trainingQueueName(options.queue), {
-      connection: options.connection,
-      prefix: options.prefix ?? "bull",
-    });
+    this.prefix = queuePrefix(options.connection, options.prefix);
+    this.queue = new Queue(trainingQueueName(options.queue), { connection: options.connection, prefix: this.prefix });
   }
 
   /** Enqueues a job by catalog name; the payload is validated before it reaches Redis. */
@@ -126,7 +130,7 @@ export function createTrainingWorker(options: TrainingWorkerOptions): Worker {
     },
     {
       connection: options.connection,
-      prefix: options.prefix ?? "bull",
+      prefix: queuePrefix(options.connection, options.prefix),
       concurrency: options.concurrency ?? 1,
       // Training runs in a child process, so this event loop is free to renew locks on time: a short lock
       // lets a crashed worker's job be taken over within lockDuration + stalledInterval (about 15 s).

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@seqlab/queue";
 
 /** The answer of {@link RateLimiter.hit}: allowed, or how long until the window resets. */
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
@@ -9,7 +9,7 @@ export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSe
  */
 export class RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

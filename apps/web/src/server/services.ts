@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@seqlab/queue";
 import { type ArtifactStoreConfig, createArtifactStore } from "@seqlab/artifact-store";
 import { createAuth, type SeqlabAuth } from "@seqlab/auth";
 import {
@@ -13,7 +13,7 @@ import {
   TeamRepository,
   WorkerRepository,
 } from "@seqlab/db";
-import { createRedisConnection, SweepQueue, TrainingQueue } from "@seqlab/queue";
+import { createRedisClient, SweepQueue, TrainingQueue } from "@seqlab/queue";
 import { configFromEnv } from "./config-from-env";
 import { publicUrl, type PublicUrl } from "../../public-url.mjs";
 import { RateLimiter } from "./rate-limiter";
@@ -68,7 +68,7 @@ const DEFAULT_LIMITS: WebLimits = {
 
 /** Long-lived connections and services of one web process, shared by every request. */
 export interface Services {
-  redis: Redis;
+  redis: RedisClient;
   auth: SeqlabAuth;
   url: PublicUrl;
   openSignup: boolean;
@@ -102,7 +102,7 @@ export interface Services {
 /** Builds the services for a config. Each call opens its own connections. */
 export function createServices(config: WebConfig): Services {
   const prisma = createPrismaClient({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize ?? 10 });
-  const redis = createRedisConnection(config.redisUrl);
+  const redis = createRedisClient(config.redisUrl);
   const artifactStore = createArtifactStore(config.artifactStore);
   const queues = new Map<string, TrainingQueue>();
   const queueFor = (name: string) => {
@@ -119,7 +119,7 @@ export function createServices(config: WebConfig): Services {
   const projects = new ProjectRepository(prisma);
   const workers = new WorkerRepository(prisma);
   const teams = new TeamRepository(prisma);
-  const hub = new StreamHub(() => createRedisConnection(config.redisUrl));
+  const hub = new StreamHub(() => createRedisClient(config.redisUrl));
   const sweeps = new SweepRepository(prisma);
   const sweepQueue = new SweepQueue({ connection: redis, prefix: config.queuePrefix });
   const runService = new RunService({ runs, projects, workers, queueFor });

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@seqlab/queue";
 import { RUNS_CHANNEL, RunStreamEvent, runChannel } from "@seqlab/contracts";
 
 type Listener = (event: RunStreamEvent) => void;
@@ -8,11 +8,11 @@ type Listener = (event: RunStreamEvent) => void;
  * cost one Redis connection rather than a hundred.
  */
 export class StreamHub {
-  private subscriber: Promise<Redis> | null = null;
-  private connection: Redis | null = null;
+  private subscriber: Promise<RedisClient> | null = null;
+  private connection: RedisClient | null = null;
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  constructor(private readonly connect: () => Redis) {}
+  constructor(private readonly connect: () => RedisClient) {}
 
   /**
    * The subscriber connection, once it is ready. Its first SUBSCRIBE must wait for that: ioredis sends its ready
@@ -20,7 +20,7 @@ export class StreamHub {
    * the check fails ("Connection in subscriber mode, only subscriber commands may be used"). Measured: 126 of 200
    * SSE connections opened right after start lost their snapshot that way.
    */
-  private ensureSubscriber(): Promise<Redis> {
+  private ensureSubscriber(): Promise<RedisClient> {
     if (this.subscriber) return this.subscriber;
     const sub = this.connect();
     this.connection = sub;
@@ -39,7 +39,7 @@ export class StreamHub {
     this.subscriber =
       sub.status === "ready"
         ? Promise.resolve(sub)
-        : new Promise<Redis>((resolve) => {
+        : new Promise<RedisClient>((resolve) => {
             sub.once("ready", () => resolve(sub));
           });
     return this.subscriber;

@@ -1,4 +1,4 @@
-import { createRedisConnection, createSweepWorker } from "@seqlab/queue";
+import { createRedisClient, createSweepWorker } from "@seqlab/queue";
 import type { Services, WebConfig } from "../services";
 
 /**
@@ -15,7 +15,7 @@ export async function startSweepJobs(
   services: () => Services,
   config: Pick<WebConfig, "redisUrl" | "queuePrefix">,
 ): Promise<() => Promise<void>> {
-  const connection = createRedisConnection(config.redisUrl);
+  const connection = createRedisClient(config.redisUrl);
   const worker = createSweepWorker({
     connection,
     prefix: config.queuePrefix,
