@@ -15,6 +15,14 @@ const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Artifact uploads (POST /api/v1/runs/:id/artifacts) stream into the artifact store, so they may be as large as the
+ * API's artifact limit, MAX_ARTIFACT_UPLOAD_BYTES in @seqlab/contracts (test/request-guard.test.ts keeps the two
+ * equal); the handler enforces it again on the bytes as they arrive.
+ */
+export const MAX_ARTIFACT_BODY_BYTES = 256 * 1024 * 1024;
+const ARTIFACT_UPLOAD = /^\/api\/v1\/runs\/[^/]+\/artifacts$/;
+
 /** Headers every answer carries; pages get a CSP with a nonce from src/proxy.ts instead of API_CSP. */
 export const SECURITY_HEADERS = {
   "x-content-type-options": "nosniff",
@@ -55,21 +63,17 @@ export function createRequestGuard(url) {
       answer(res, 405, { error: `method ${req.method} is not allowed` }, { allow: ALLOWED });
       return true;
     }
+    const pathname = (req.url ?? "/").split("?")[0];
+    const limit = method === "POST" && ARTIFACT_UPLOAD.test(pathname) ? MAX_ARTIFACT_BODY_BYTES : MAX_BODY_BYTES;
     const declared = req.headers["content-length"];
     if (declared === undefined && req.headers["transfer-encoding"] !== undefined) {
       answer(res, 411, { error: "send the body with a Content-Length" }, { connection: "close" });
       return true;
     }
-    if (declared !== undefined && Number(declared) > MAX_BODY_BYTES) {
-      answer(
-        res,
-        413,
-        { error: `the body is larger than the API's limit of ${MAX_BODY_BYTES} bytes` },
-        { connection: "close" },
-      );
+    if (declared !== undefined && Number(declared) > limit) {
+      answer(res, 413, { error: `the body is larger than the API's limit of ${limit} bytes` }, { connection: "close" });
       return true;
     }
-    const pathname = (req.url ?? "/").split("?")[0];
     // Probes and Prometheus address a pod by its IP, not the public host name. /metrics still needs its bearer
     // token or an admin session (apps/web/src/server/handlers/operations.ts).
     const isHealthProbe =

@@ -1,7 +1,8 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { publicUrl } from "../public-url.mjs";
-import { createRequestGuard, MAX_BODY_BYTES } from "../request-guard.mjs";
+import { MAX_ARTIFACT_UPLOAD_BYTES } from "@seqlab/contracts";
+import { createRequestGuard, MAX_ARTIFACT_BODY_BYTES, MAX_BODY_BYTES } from "../request-guard.mjs";
 
 /** The guard in front of a handler that answers 200 "passed": what server.mjs does with Next. */
 let server: Server;
@@ -21,6 +22,7 @@ function send(
   method: string,
   path: string,
   headers: Record<string, string | number>,
+  body?: Buffer,
 ): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port, method, path, headers, setHost: false }, (res) => {
@@ -29,7 +31,7 @@ function send(
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
     });
     req.on("error", reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -66,6 +68,18 @@ describe("request-guard.mjs: what server.mjs refuses before Next runs", () => {
     expect(over.headers.connection).toBe("close");
     const chunked = await send("POST", "/api/runs", { ...HOST, origin: ORIGIN, "transfer-encoding": "chunked" });
     expect(chunked.status).toBe(411);
+  });
+
+  it("lets an artifact upload through up to the API's artifact limit, streamed to the handler", async () => {
+    expect(MAX_ARTIFACT_BODY_BYTES).toBe(MAX_ARTIFACT_UPLOAD_BYTES);
+    const upload = "/api/v1/runs/r1/artifacts?kind=checkpoint&name=a";
+    const key = { ...HOST, authorization: "Bearer sk_x" };
+    const twoMiB = Buffer.alloc(2 * 1024 * 1024, 1);
+    expect((await send("POST", upload, { ...key, "content-length": twoMiB.length }, twoMiB)).status).toBe(200);
+    expect((await send("POST", upload, { ...key, "content-length": MAX_ARTIFACT_BODY_BYTES + 1 })).status).toBe(413);
+    // Only that route: any other body keeps the 1 MiB limit.
+    const other = await send("POST", "/api/v1/runs/r1/points", { ...key, "content-length": MAX_BODY_BYTES + 1 });
+    expect(other.status).toBe(413);
   });
 
   it("refuses methods no route answers, with Allow", async () => {
