@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { ArtifactRepository, createPrismaClient, type Db } from "@seqlab/db";
 import { createTestArtifactStore, createTestDatabase, type TestDatabase } from "@seqlab/db/testing";
@@ -99,6 +99,18 @@ describe("the checkpoint playground in real Chromium", () => {
     await page.reload();
     await page.waitForSelector("[data-testid=attention-map]", { timeout: 60_000 });
     expect(await page.locator("[data-testid=playground-timings]").getAttribute("data-cached")).toBe("true");
+  });
+
+  it("downloads a checkpoint from the run page, streamed from the artifact store, byte for byte", async () => {
+    const id = await runWithCheckpoint("lstm", "adding", { units: 8 });
+    await page.goto(`${web.url}/runs/${id}`);
+    const link = page.locator('a[href^="/api/artifacts/"]', { hasText: "step-00000001" });
+    const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+    const file = await download.path();
+    const row = await prisma.artifact.findFirstOrThrow({ where: { runId: id, kind: "checkpoint" } });
+    expect(row).toMatchObject({ storage: "fs", content: null });
+    expect(createHash("sha256").update(readFileSync(file)).digest("hex")).toBe(row.sha256);
+    expect(download.suggestedFilename()).toBe(`${id}-checkpoint-step-00000001.seqlab`);
   });
 
   it("reads a picked test line and a line drawn on the canvas", async () => {
