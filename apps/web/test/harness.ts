@@ -28,13 +28,13 @@ export interface TestApp {
 }
 
 export async function createTestApp(
-  options: { limits?: Partial<WebLimits>; openSignup?: boolean } = {},
+  options: { limits?: Partial<WebLimits>; openSignup?: boolean; redisUrl?: string } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const prefix = `test-${randomUUID()}`;
   const config: WebConfig = {
     databaseUrl: db.url,
-    redisUrl: REDIS_URL,
+    redisUrl: options.redisUrl ?? REDIS_URL,
     queuePrefix: prefix,
     databasePoolSize: 4,
     artifactStore: testArtifactStoreConfig(),
