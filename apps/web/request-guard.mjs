@@ -20,7 +20,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * API's artifact limit, MAX_ARTIFACT_UPLOAD_BYTES in @seqlab/contracts (test/request-guard.test.ts keeps the two
  * equal); the handler enforces it again on the bytes as they arrive.
  */
-export const MAX_ARTIFACT_BODY_BYTES = 256 * 1024 * 1024;
+export const MAX_ARTIFACT_BODY_BYTES = 5 * 1024 * 1024 * 1024;
 const ARTIFACT_UPLOAD = /^\/api\/v1\/runs\/[^/]+\/artifacts$/;
 
 /** Headers every answer carries; pages get a CSP with a nonce from src/proxy.ts instead of API_CSP. */

@@ -98,8 +98,8 @@ export const ArtifactUploadQuery = z.object({
 });
 export type ArtifactUploadQuery = z.infer<typeof ArtifactUploadQuery>;
 
-/** Largest artifact one upload takes (the body is held in memory until the artifact store streams it). */
-export const MAX_ARTIFACT_UPLOAD_BYTES = 256 * 1024 * 1024;
+/** Largest artifact one upload takes: the web app streams it into the artifact store, and the SDK from disk. */
+export const MAX_ARTIFACT_UPLOAD_BYTES = 5 * 1024 * 1024 * 1024;
 
 export const ArtifactUploadResponse = z.object({
   artifact: z.object({

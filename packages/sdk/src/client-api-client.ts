@@ -36,17 +36,20 @@ export class ClientApiClient {
     await postToSeqlab(this.target, { path: `${runPath(runId)}/finish`, body: { json: body }, timeoutMs });
   }
 
-  /** POST /api/v1/runs/:id/artifacts?kind=&name=&step= with the bytes as application/octet-stream. */
+  /**
+   * POST /api/v1/runs/:id/artifacts?kind=&name=&step= with the bytes as application/octet-stream: in memory, or a
+   * file streamed from disk (a checkpoint of gigabytes never sits in the script's memory).
+   */
   async uploadArtifact(
     runId: string,
     query: ArtifactUploadQuery,
-    bytes: Uint8Array,
+    content: Uint8Array | { file: string; size: number },
     timeoutMs: number,
   ): Promise<ArtifactSummary> {
     const json = await postToSeqlab(this.target, {
       path: `${runPath(runId)}/artifacts`,
       query: { kind: query.kind, name: query.name, step: query.step },
-      body: { bytes },
+      body: content instanceof Uint8Array ? { bytes: content } : content,
       timeoutMs,
     });
     return expectShape(ArtifactUploadResponse, json, "POST /api/v1/runs/:id/artifacts").artifact;

@@ -137,11 +137,14 @@ describe("a run", () => {
     await expect(run.logArtifact(path.join(dir, "missing.bin"), { kind: "model", name: "m" })).resolves.toBeNull();
     fake.fail.set("artifacts", { status: 413, error: "too large" });
     await expect(run.logArtifact(bytes, { kind: "model", name: "big" })).resolves.toBeNull();
+    // A file is streamed (node:http, not fetch): the server's refusal still reads as its answer.
+    await expect(run.logArtifact(file, { kind: "model", name: "big-file" })).resolves.toBeNull();
     expect(fake.artifacts).toHaveLength(2);
     expect(problems).toEqual([
       expect.stringMatching(/^seqlab could not upload artifact "x": kind is 1-32 lower-case/),
       expect.stringMatching(/^seqlab could not upload artifact "m": ENOENT/),
       'seqlab could not upload artifact "big": 413 too large',
+      'seqlab could not upload artifact "big-file": 413 too large',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import {
   ArtifactUploadQuery,
   FinishExternalRunRequest,
@@ -71,8 +71,13 @@ const DEFAULT_FINISH_TIMEOUT_MS = 10_000;
 const FINISH_CALL_RESERVE_MS = 2_000;
 /** First wait between finish calls that failed but may succeed (a 503); doubled each time, within the budget. */
 const FINISH_RETRY_MS = 250;
-/** An artifact upload may take this long: 256 MiB (the API's limit) at about 1 MiB/s, a slow uplink. */
+/**
+ * An artifact upload may take 5 minutes, or as long as its bytes take at 1 MB/s (a slow uplink) when that is longer:
+ * a 1.2 GB checkpoint gets 20 minutes.
+ */
 const ARTIFACT_TIMEOUT_MS = 300_000;
+const artifactTimeoutMs = (bytes: number) => Math.max(ARTIFACT_TIMEOUT_MS, Math.ceil(bytes / 1_000));
+const LIMIT = `${MAX_ARTIFACT_UPLOAD_BYTES / 1024 ** 3} GiB`;
 /** Distinct metric keys remembered as checked: far more than a dashboard shows, bounded if keys are generated. */
 const MAX_REMEMBERED_KEYS = 10_000;
 /** A bad key is quoted this long at most in a message (a huge key would flood the console). */
@@ -287,19 +292,22 @@ export class Run {
     if (!query.success) {
       throw new Error(query.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; "));
     }
-    let bytes: Uint8Array;
+    let content: Uint8Array | { file: string; size: number };
     if (typeof source === "string") {
       const { size } = await stat(source);
-      if (size > MAX_ARTIFACT_UPLOAD_BYTES) throw new Error(`${source} is ${size} bytes, over the 256 MiB limit`);
-      bytes = await readFile(source);
+      if (size > MAX_ARTIFACT_UPLOAD_BYTES) throw new Error(`${source} is ${size} bytes, over the ${LIMIT} limit`);
+      // Streamed from disk as it is sent: the file is never read whole into memory.
+      content = { file: source, size };
     } else if (ArrayBuffer.isView(source)) {
       // isView, not instanceof: a Buffer or a Uint8Array from another realm (a worker, a vm) is bytes too.
-      bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+      content = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
+      if (content.byteLength > MAX_ARTIFACT_UPLOAD_BYTES)
+        throw new Error(`it is ${content.byteLength} bytes, over ${LIMIT}`);
     } else {
       throw new Error("logArtifact takes a file path or a Uint8Array");
     }
-    if (bytes.byteLength > MAX_ARTIFACT_UPLOAD_BYTES) throw new Error(`it is ${bytes.byteLength} bytes, over 256 MiB`);
-    return this.client.uploadArtifact(this.id, query.data, bytes, ARTIFACT_TIMEOUT_MS);
+    const size = content instanceof Uint8Array ? content.byteLength : content.size;
+    return this.client.uploadArtifact(this.id, query.data, content, artifactTimeoutMs(size));
   }
 
   /**

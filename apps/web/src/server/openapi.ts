@@ -93,7 +93,7 @@ const OPERATIONS: Operation[] = [
   {
     method: "post",
     path: "/api/v1/runs/{id}/artifacts",
-    summary: "Upload an artifact of an external run (the bytes as the body, at most 256 MiB)",
+    summary: "Upload an artifact of an external run (the bytes as the body, at most 5 GiB)",
     body: "binary",
     query: {
       kind: { schema: ArtifactUploadQuery.shape.kind, description: "e.g. checkpoint, model, media" },

@@ -189,7 +189,7 @@ export const finishExternalRun = defineHandler({
 
 /**
  * POST /api/v1/runs/:id/artifacts?kind=&name=&step= with the bytes as the body: stores (or replaces, by kind and
- * name) an artifact of an external run; 201 with its id, size and sha256. 413 past 256 MiB.
+ * name) an artifact of an external run; 201 with its id, size and sha256. 413 past 5 GiB, streamed into the artifact store.
  */
 export const uploadArtifact = defineHandler({
   access: "signed-in",
@@ -200,7 +200,7 @@ export const uploadArtifact = defineHandler({
     if (!query.ok) return query.response;
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (declared > MAX_ARTIFACT_UPLOAD_BYTES) {
-      return problem(413, `an artifact is at most ${MAX_ARTIFACT_UPLOAD_BYTES / 1024 / 1024} MiB`);
+      return problem(413, `an artifact is at most ${MAX_ARTIFACT_UPLOAD_BYTES / 1024 ** 3} GiB`);
     }
     const target = await writableExternalRun(services, principal, params.id);
     if (!target.ok) return target.response;
@@ -220,7 +220,7 @@ export const uploadArtifact = defineHandler({
       });
     } catch (error) {
       if (error instanceof ObjectTooLargeError)
-        return problem(413, `an artifact is at most ${MAX_ARTIFACT_UPLOAD_BYTES / 1024 / 1024} MiB`);
+        return problem(413, `an artifact is at most ${MAX_ARTIFACT_UPLOAD_BYTES / 1024 ** 3} GiB`);
       if (error instanceof EmptyArtifactError)
         return problem(400, "the artifact is empty: send its bytes as the request body");
       throw error;
