@@ -104,6 +104,12 @@ describe.each(backends)("%s store", (_name, make) => {
     await store.close();
   });
 
+  it("abandons incomplete uploads begun before a moment (or says it cannot list them: 0)", async () => {
+    const store = make();
+    await expect(store.abandonIncomplete(new Date(Date.now() - 60_000))).resolves.toBe(0);
+    await store.close();
+  });
+
   it("reports a missing object as ObjectMissingError, and delete is idempotent", async () => {
     const store = make();
     const put = await store.put(Readable.from([Buffer.from("gone soon")]));

@@ -35,6 +35,11 @@ export interface ArtifactStore {
   delete(key: string, options?: { unmodifiedSince?: Date }): Promise<void>;
   /** Every key the store holds with its last-modified time (garbage collection compares them to the database). */
   list(): AsyncIterable<{ key: string; modifiedAt: Date }>;
+  /**
+   * Removes uploads a crashed process left unfinished, begun before `startedBefore` (the filesystem's `tmp/` files,
+   * S3's incomplete multipart uploads, which S3 keeps and bills until aborted); returns how many.
+   */
+  abandonIncomplete(startedBefore: Date): Promise<number>;
   /** Releases connections. */
   close(): Promise<void>;
 }

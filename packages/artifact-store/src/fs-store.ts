@@ -87,6 +87,18 @@ export class FsArtifactStore implements ArtifactStore {
     }
   }
 
+  async abandonIncomplete(startedBefore: Date): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(this.tmpDir).catch(() => [] as string[])) {
+      const file = path.join(this.tmpDir, name);
+      const info = await stat(file).catch(() => null);
+      if (!info || info.mtime >= startedBefore) continue;
+      await rm(file, { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   async close(): Promise<void> {}
 
   /** The file of a key; keys are sha256 hex digests, so nothing else (no `..`) can name a path. */

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   NoSuchKey,
   S3Client,
@@ -118,6 +120,40 @@ export class S3ArtifactStore implements ArtifactStore {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  async abandonIncomplete(startedBefore: Date): Promise<number> {
+    let aborted = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const page = await this.client
+        .send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.config.bucket,
+            Prefix: `${this.prefix}objects/`,
+            ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+            ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
+          }),
+        )
+        .catch((error: unknown) => {
+          // Some S3-compatible servers (s3rver, older MinIO) do not list multipart uploads: there a bucket lifecycle
+          // rule (AbortIncompleteMultipartUpload) is the way to clean them up (docs/artifact-store.md).
+          if (error instanceof S3ServiceException && error.name === "NotImplemented") return null;
+          throw error;
+        });
+      if (!page) return aborted;
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= startedBefore) continue;
+        await this.client.send(
+          new AbortMultipartUploadCommand({ Bucket: this.config.bucket, Key: upload.Key, UploadId: upload.UploadId }),
+        );
+        aborted++;
+      }
+      if (!page.IsTruncated) return aborted;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
+    }
   }
 
   async close(): Promise<void> {

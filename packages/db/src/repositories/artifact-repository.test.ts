@@ -192,8 +192,14 @@ describe("ArtifactRepository over the artifact store (real PostgreSQL, filesyste
     const fresh = await store.put(Readable.from([Buffer.from([4])]));
     const old = new Date(Date.now() - 2 * 60 * 60_000);
     for (const key of [kept.sha256, replaced.sha256, sha(new Uint8Array([3]))]) await utimes(objectFile(key), old, old);
+    // An upload a crash cut short, hours ago, and one in progress now.
+    const stale = path.join(root, "tmp", "crashed.part");
+    await writeFile(stale, "half a checkpoint");
+    await utimes(stale, old, old);
+    await writeFile(path.join(root, "tmp", "uploading.part"), "in progress");
     // The unreferenced object younger than the grace period may be an upload whose row is still coming.
-    expect(await artifacts.collectGarbage(60 * 60_000)).toBe(1);
+    expect(await artifacts.collectGarbage(60 * 60_000)).toBe(2);
+    expect(await readdir(path.join(root, "tmp"))).toEqual(["uploading.part"]);
     const left = (await readdir(path.join(root, "sha256"), { recursive: true })).filter((f) => f.length > 64);
     expect(left.map((f) => path.basename(f)).sort()).toEqual([kept.sha256, sha(new Uint8Array([3])), fresh.key].sort());
   });

@@ -259,7 +259,7 @@ export class ArtifactRepository {
   /**
    * Deletes store objects no artifact row names any more (replaced artifacts, deleted runs, fenced attempts,
    * crashes between upload and row), once they are older than `graceMs`: an upload in progress has no row yet.
-   * Returns the number deleted.
+   * Unfinished uploads begun before then (a process killed mid-upload) go too. Returns the number removed.
    */
   async collectGarbage(graceMs = 60 * 60_000): Promise<number> {
     const cutoff = Date.now() - graceMs;
@@ -285,7 +285,8 @@ export class ArtifactRepository {
       if (page.length >= 500) await flush();
     }
     await flush();
-    return deleted;
+    // Uploads a crash cut short never got a name or a row: past the grace period nobody will finish them.
+    return deleted + (await this.store.abandonIncomplete(new Date(cutoff)));
   }
 
   private async putObject(input: ArtifactSource, maxBytes?: number): Promise<StoredObject> {
