@@ -20,7 +20,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createTrainer, initBackend, type ModelIO, type TrainingBatch } from "@seqlab/models";
+import { createTrainer, initBackend, Random, type ModelIO, type TrainingBatch } from "@seqlab/models";
 
 const TARGETS = ["gpu", "tensorflow-cpu", "wasm", "cpu"] as const;
 type Target = (typeof TARGETS)[number];
@@ -53,17 +53,6 @@ interface ChildResult {
   unavailable?: string;
 }
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const B = 32;
 
 const lstmIo: ModelIO = {
@@ -88,7 +77,8 @@ const ctcIo: ModelIO = {
 };
 
 function lstmBatch(): TrainingBatch {
-  const r = mulberry(1);
+  const random = new Random(1);
+  const r = () => random.next();
   const { inputLength: T, inputFeatures: I, outputSize: C } = lstmIo;
   const ones = new Float32Array(B * T).fill(1);
   return {
@@ -104,7 +94,8 @@ function lstmBatch(): TrainingBatch {
 
 /** Mixed lengths, as in a real padded batch; all feasible for CTC (even all-repeated labels: 2 x 30 < 96). */
 function ctcBatch(): TrainingBatch {
-  const r = mulberry(42);
+  const random = new Random(42);
+  const r = () => random.next();
   const { inputLength: T, inputFeatures: I, outputSize: C, targetLength: L } = ctcIo;
   const inputLengths = Int32Array.from({ length: B }, () => T - Math.floor(r() * 32));
   const targetLengths = Int32Array.from({ length: B }, () => L - Math.floor(r() * 9));

@@ -6,9 +6,13 @@
  * Needs redis-server and redis-cli 7+ on PATH. Run: npx tsx bench/queue-cluster.ts [repetitions=5] [jobs=2000]
  */
 import { randomUUID } from "node:crypto";
-import { TrainingSettings, type JobPayload } from "@seqlab/contracts";
 import { createRedisClient, createTrainingWorker, TrainingQueue } from "@seqlab/queue";
-import { redisBinariesAvailable, startTestRedisServers, type TestRedisServers } from "@seqlab/queue/testing";
+import {
+  redisBinariesAvailable,
+  startTestRedisServers,
+  trainJobPayload,
+  type TestRedisServers,
+} from "@seqlab/queue/testing";
 
 const REPETITIONS = Number(process.argv[2] ?? 5);
 const JOBS = Number(process.argv[3] ?? 2000);
@@ -18,20 +22,6 @@ const ENQUEUE_BATCH = 50;
 const CONCURRENCY = 8;
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
-
-function payload(runId: string): JobPayload<"run.train"> {
-  return {
-    runId,
-    config: {
-      model: "rnn",
-      modelHyperparameters: {},
-      dataset: "adding",
-      datasetParams: {},
-      training: TrainingSettings.parse({}),
-      seed: 1,
-    },
-  };
-}
 
 /** Enqueues JOBS jobs and waits until a worker has run them all; jobs per second over the whole. */
 async function throughput(url: string): Promise<number> {
@@ -58,7 +48,7 @@ async function throughput(url: string): Promise<number> {
   const start = performance.now();
   for (let i = 0; i < JOBS; i += ENQUEUE_BATCH) {
     const batch = Array.from({ length: Math.min(ENQUEUE_BATCH, JOBS - i) }, (_, j) => `run-${i + j}`);
-    await Promise.all(batch.map((id) => queue.enqueue("run.train", payload(id), { jobId: id })));
+    await Promise.all(batch.map((id) => queue.enqueue("run.train", trainJobPayload(id), { jobId: id })));
   }
   await all;
   const seconds = (performance.now() - start) / 1000;

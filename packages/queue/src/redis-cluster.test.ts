@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { QueueEvents, type Worker } from "bullmq";
 import { Cluster } from "ioredis";
 import IORedis from "ioredis";
-import { runChannel, TrainingSettings, type JobPayload, type RunStreamEvent } from "@seqlab/contracts";
+import { runChannel, type RunStreamEvent } from "@seqlab/contracts";
 import {
   clusterSafePrefix,
   createRedisClient,
@@ -21,21 +21,12 @@ import {
   TrainingQueue,
   type RedisClient,
 } from "./index";
-import { redisBinariesAvailable, startTestRedisServers, type TestRedisServers } from "./test-redis-servers";
-
-function payload(runId: string): JobPayload<"run.train"> {
-  return {
-    runId,
-    config: {
-      model: "rnn",
-      modelHyperparameters: {},
-      dataset: "adding",
-      datasetParams: {},
-      training: TrainingSettings.parse({}),
-      seed: 1,
-    },
-  };
-}
+import {
+  redisBinariesAvailable,
+  startTestRedisServers,
+  trainJobPayload,
+  type TestRedisServers,
+} from "./test-redis-servers";
 
 describe("REDIS_URL parser", () => {
   it("passes single-node URLs to ioredis as they are", () => {
@@ -215,14 +206,16 @@ describeCluster("on a 3-master Redis Cluster (loopback)", () => {
         });
       });
       const jobs = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => queue.enqueue("run.train", payload(`run-${i}`), { jobId: `run-${i}` })),
+        Array.from({ length: 20 }, (_, i) =>
+          queue.enqueue("run.train", trainJobPayload(`run-${i}`), { jobId: `run-${i}` }),
+        ),
       );
       await all;
       await jobs[19]!.waitUntilFinished(events, 10_000);
       expect(seen.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `run-${i}`).sort());
       // A job that waits (priorities use the prioritized set) once the worker is gone: more kinds of keys.
       await worker!.close();
-      await queue.enqueue("run.train", payload("later"), { jobId: "later", priority: 5 });
+      await queue.enqueue("run.train", trainJobPayload("later"), { jobId: "later", priority: 5 });
       expect(await queue.waitingOrder()).toEqual(["later"]);
       const slots = await keySlots(`${queue.prefix}:*`);
       expect(slots.size).toBeGreaterThan(5);

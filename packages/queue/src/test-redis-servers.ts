@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { TrainingSettings, type JobPayload } from "@seqlab/contracts";
 import IORedis from "ioredis";
 
 /**
@@ -147,4 +148,19 @@ export async function startTestRedisServers(options: {
     await stop();
     throw error;
   }
+}
+
+/** A "run.train" payload for queue tests and benchmarks: a small valid config, so only the queueing is exercised. */
+export function trainJobPayload(runId: string): JobPayload<"run.train"> {
+  return {
+    runId,
+    config: {
+      model: "rnn",
+      modelHyperparameters: {},
+      dataset: "adding",
+      datasetParams: {},
+      training: TrainingSettings.parse({}),
+      seed: 1,
+    },
+  };
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { QueueEvents, type Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { TrainingSettings, type JobPayload } from "@seqlab/contracts";
 import {
   createRedisConnection,
   TrainingQueue,
@@ -10,22 +9,9 @@ import {
   publishRunEvent,
   subscribeRunEvents,
 } from "./index";
+import { trainJobPayload } from "./test-redis-servers";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-
-function payload(runId: string): JobPayload<"run.train"> {
-  return {
-    runId,
-    config: {
-      model: "rnn",
-      modelHyperparameters: {},
-      dataset: "adding",
-      datasetParams: {},
-      training: TrainingSettings.parse({}),
-      seed: 1,
-    },
-  };
-}
 
 describe("training queue (real Redis)", () => {
   let connection: Redis;
@@ -62,7 +48,7 @@ describe("training queue (real Redis)", () => {
       prefix,
       handler: async (p) => void seen.push(p.runId),
     });
-    const job = await queue.enqueue("run.train", payload("run-a"), { jobId: "run-a" });
+    const job = await queue.enqueue("run.train", trainJobPayload("run-a"), { jobId: "run-a" });
     await job.waitUntilFinished(events, 10_000);
     expect(seen).toEqual(["run-a"]);
   });
@@ -94,9 +80,9 @@ describe("training queue (real Redis)", () => {
   });
 
   it("orders waiting jobs by seqlab priority, highest first", async () => {
-    await queue.enqueue("run.train", payload("low"), { jobId: "low", priority: -5 });
-    await queue.enqueue("run.train", payload("high"), { jobId: "high", priority: 50 });
-    await queue.enqueue("run.train", payload("mid"), { jobId: "mid", priority: 0 });
+    await queue.enqueue("run.train", trainJobPayload("low"), { jobId: "low", priority: -5 });
+    await queue.enqueue("run.train", trainJobPayload("high"), { jobId: "high", priority: 50 });
+    await queue.enqueue("run.train", trainJobPayload("mid"), { jobId: "mid", priority: 0 });
     const seen: string[] = [];
     const done = new Promise<void>((resolve) => {
       worker = createTrainingWorker({
