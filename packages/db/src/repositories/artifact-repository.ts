@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { Readable } from "node:stream";
@@ -341,17 +340,6 @@ export class ArtifactRepository {
     row: Location,
     label: string,
   ): Promise<{ ok: true; content: Uint8Array } | { ok: false; reason: string }> {
-    if (row.storage === "db") {
-      const content = row.content ?? new Uint8Array();
-      const actual = createHash("sha256").update(content).digest("hex");
-      if (actual !== row.sha256) {
-        return {
-          ok: false,
-          reason: `its bytes do not match their sha256 (recorded ${row.sha256.slice(0, 12)}, read ${actual.slice(0, 12)})`,
-        };
-      }
-      return { ok: true, content };
-    }
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of await this.verifiedStream(row, label)) chunks.push(chunk as Buffer);
@@ -361,12 +349,6 @@ export class ArtifactRepository {
       if (reason) return { ok: false, reason };
       throw error;
     }
-  }
-
-  /** Bytes of every stored checkpoint, of all runs, wherever they are stored: the operations metrics report it. */
-  async checkpointBytes(): Promise<number> {
-    const total = await this.db.artifact.aggregate({ where: { kind: "checkpoint" }, _sum: { size: true } });
-    return total._sum.size ?? 0;
   }
 }
 
