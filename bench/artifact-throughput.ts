@@ -25,7 +25,7 @@ import { TrainingSettings } from "@seqlab/contracts";
 import { ArtifactRepository, createPrismaClient, ProjectRepository, RunRepository } from "@seqlab/db";
 import { createTestDatabase } from "@seqlab/db/testing";
 import { signIn } from "@seqlab/launcher/signed-in-client";
-import { rssMiB, startServer } from "./servers";
+import { peakRss, rssMiB, startServer } from "./servers";
 
 const SIZE = 200 * 1000 * 1000;
 const REPETITIONS = 3;
@@ -61,24 +61,6 @@ async function workerTransfer(args: {
   if (!read.ok) throw new Error(read.reason);
   process.stdout.write(`${JSON.stringify({ uploadMs: t1 - t0, downloadMs: t2 - t1 })}\n`);
   await prisma.$disconnect();
-}
-
-/** Peak RSS (MiB) of `pid` while `work` runs, sampled every 20 ms. */
-async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; peak: number }> {
-  let peak = rssMiB(pid);
-  const timer = setInterval(() => {
-    try {
-      peak = Math.max(peak, rssMiB(pid));
-    } catch {
-      // The process has exited.
-    }
-  }, 20);
-  try {
-    const result = await work();
-    return { result, peak };
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 /** A file of SIZE pseudo-random bytes (incompressible, as weights are), and its sha256. */

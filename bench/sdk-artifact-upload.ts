@@ -17,7 +17,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ClientApiClient } from "@seqlab/sdk";
-import { rssMiB } from "./servers";
+import { peakRss, rssMiB } from "./servers";
 
 const SIZE = 200 * 1000 * 1000;
 const REPETITIONS = 3;
@@ -82,17 +82,10 @@ async function main(): Promise<void> {
         const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
         await new Promise((r) => setTimeout(r, 2500));
         const rest = rssMiB(child.pid!);
-        let peak = rest;
-        const timer = setInterval(() => {
-          try {
-            peak = Math.max(peak, rssMiB(child.pid!));
-          } catch {
-            // exited
-          }
-        }, 20);
-        child.stdin!.write("go\n");
-        const code = await exited;
-        clearInterval(timer);
+        const { result: code, peak } = await peakRss(child.pid!, () => {
+          child.stdin!.write("go\n");
+          return exited;
+        });
         if (code !== 0) throw new Error(`${mode} upload exited with ${code}`);
         const { ms, sha256: got } = JSON.parse(output.trim().split("\n").at(-1)!) as { ms: number; sha256: string };
         if (got !== sha256) throw new Error(`${mode}: the server received other bytes`);
