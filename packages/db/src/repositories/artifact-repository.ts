@@ -350,6 +350,12 @@ export class ArtifactRepository {
       throw error;
     }
   }
+
+  /** Bytes of every stored checkpoint, of all runs, wherever they are stored: the operations metrics report it. */
+  async checkpointBytes(): Promise<number> {
+    const total = await this.db.artifact.aggregate({ where: { kind: "checkpoint" }, _sum: { size: true } });
+    return total._sum.size ?? 0;
+  }
 }
 
 /** Why an object cannot be used (corrupt, missing), or null for other errors (a store outage: retry those). */
